@@ -1,0 +1,3 @@
+"""summarizer: neutral, cited multi-document news summaries."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,159 @@
+"""Command line: parse arguments, build the config, call the pipeline. No logic of its own."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from summarizer import __version__
+
+log = logging.getLogger("summarizer")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m summarizer",
+        description="Fuse several outlets' versions of a story into one neutral summary "
+                    "in which every sentence cites its sources.")
+    parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser(
+        "run", help="summarise a folder of articles or a file of clusters",
+        description="Summarise PATH: a folder of text files (one article each = one cluster), a "
+                    "single text file, a JSONL file of clusters ({\"id\", \"documents\": [{\"title\", "
+                    "\"text\"}], \"reference\"?}), a Parquet/CSV/JSON dataset, or a Hugging Face "
+                    "dataset name (needs network).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  python -m summarizer run examples/pact\n"
+               "  python -m summarizer run stories/ --format json --output summary.json\n"
+               "  python -m summarizer run stories/ --set fuse.backend=seq2seq "
+               "--set fuse.model=facebook/bart-large-cnn\n"
+               "  python -m summarizer run clusters.jsonl --format json --output out.jsonl")
+    run.add_argument("path", metavar="PATH", help="folder, text file, JSONL/Parquet file or dataset name")
+    run.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml for every key)")
+    run.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
+                     help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")
+    run.add_argument("--format", choices=["text", "markdown", "json"], default=None,
+                     help="output format (default: output.format from the config, i.e. text); "
+                          "json gives one object per cluster, as JSON Lines when there are several")
+    run.add_argument("--output", "-o", metavar="FILE",
+                     help="write here instead of stdout; clusters are written as they finish")
+    run.add_argument("--limit", type=int, metavar="N", help="summarise only the first N clusters")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress messages on stderr")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from summarizer.config import ConfigError, load_config
+    from summarizer.ingest import InputError, PartialInputError, read_clusters
+    from summarizer.pipeline import Pipeline
+    from summarizer.render import render, summary_record
+
+    overrides = list(args.overrides)
+    if args.format:
+        overrides.append(f"output.format={args.format}")
+    try:
+        config = load_config(args.config, overrides)
+    except (ConfigError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    fmt = config.output.format
+    try:
+        clusters = read_clusters(args.path, config.ingest)
+        first = next(clusters)
+    except StopIteration:
+        print(f"error: {args.path}: no clusters found", file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+    started = time.perf_counter()
+    try:
+        pipeline = Pipeline(config)
+    except (RuntimeError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    log.info("models ready in %.1f s", time.perf_counter() - started)
+
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    failures = 0
+    written = 0
+    several = False
+    try:
+        pending = [first]
+        while pending:
+            cluster = pending.pop()
+            if args.limit is not None and written >= args.limit:
+                break
+            try:
+                following = next(clusters, None)
+            except PartialInputError as error:
+                print(f"warning: {error}", file=sys.stderr)
+                failures += 1
+                following = None
+            except InputError as error:
+                print(f"error: {error}", file=sys.stderr)
+                failures += 1
+                following = None
+            several = several or following is not None
+            for warning in cluster.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            try:
+                summary = pipeline.summarize(cluster)
+            except Exception as error:  # one bad cluster must not lose the others' output
+                failures += 1
+                print(f"error: cluster {cluster.cluster_id!r}: {type(error).__name__}: {error}",
+                      file=sys.stderr)
+                if several and fmt == "json":
+                    out.write(json.dumps({"cluster_id": cluster.cluster_id,
+                                          "error": f"{type(error).__name__}: {error}"}) + "\n")
+            else:
+                if several and fmt == "json":
+                    out.write(json.dumps(summary_record(summary, cluster, config), ensure_ascii=False) + "\n")
+                else:
+                    if several and fmt == "text":
+                        out.write(f"=== {cluster.cluster_id}\n")
+                    out.write(render(summary, cluster, config, fmt))
+                written += 1
+                log.info("%s: %d words, %d sentences in %.1f s", cluster.cluster_id, summary.word_count,
+                         len(summary.sentences), sum(summary.timings.values()))
+            out.flush()
+            if following is not None:
+                pending.append(following)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if failures:
+        print(f"error: {failures} cluster(s) or input line(s) failed; {written} summarised",
+              file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
+                        format="summarizer: %(message)s", stream=sys.stderr)
+    # Library chatter (weight-loading bars, deprecation notes) is not progress for our users.
+    for noisy in ("transformers", "datasets", "huggingface_hub", "accelerate"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:
+        pass
+    if args.command == "run":
+        try:
+            return _run(args)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+    return EXIT_USAGE

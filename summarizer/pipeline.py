@@ -1,0 +1,197 @@
+"""The whole job: segment → retrieve → fuse → guard → neutral wording → Summary."""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+
+from summarizer.config import RunConfig
+from summarizer.embeddings import get_encoder
+from summarizer.fuse import GENERATORS, FusionRequest, Generator, Passage
+from summarizer.neutral import colour_words, strip_colour
+from summarizer.retrieve import retrieve
+from summarizer.segment import segment_cluster
+from summarizer.types import (Cluster, Origin, SelectedGroup, Selection, Sentence, SentenceRef,
+                              Summary, SummarySentence, SupportCheck)
+from summarizer.verify import FaithfulnessGuard, SourceIndex, Verdict, clean_draft
+
+log = logging.getLogger(__name__)
+
+# Two output sentences this similar say the same thing; the later one is dropped.
+_DUPLICATE_SIMILARITY = 0.85
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _refs(sentences: tuple[Sentence, ...]) -> tuple[SentenceRef, ...]:
+    ordered = sorted(dict.fromkeys(sentences), key=lambda s: (s.doc_id, s.index))
+    return tuple(SentenceRef(s.doc_id, s.index, s.span) for s in ordered)
+
+
+class Pipeline:
+    """Holds the loaded models; ``summarize`` runs one cluster through every stage."""
+
+    def __init__(self, config: RunConfig, generator: Generator | None = None) -> None:
+        self.config = config
+        seed_everything(config.seed)
+        started = time.perf_counter()
+        log.info("loading sentence encoder")
+        self.encoder = get_encoder(config.embedding)
+        if generator is None:
+            log.info("loading fusion backend %r", config.fuse.backend)
+            generator = GENERATORS.build(config.fuse.backend, config.fuse)
+        self.generator = generator
+        self.guard = FaithfulnessGuard(self.encoder, config.guard, config.retrieve.lexical_weight)
+        self.load_seconds = time.perf_counter() - started
+
+    def summarize(self, cluster: Cluster) -> Summary:
+        seed_everything(self.config.seed)
+        timings: dict[str, float] = {}
+
+        @contextmanager
+        def timed(stage: str):
+            started = time.perf_counter()
+            yield
+            timings[stage] = round(time.perf_counter() - started, 4)
+
+        with timed("segment"):
+            segmented = segment_cluster(cluster, self.config.segment)
+        with timed("retrieve"):
+            vectors = self.encoder.encode([s.text for s in segmented.sentences])
+            titles = [d.title for d in cluster.documents if d.title]
+            title_vectors = self.encoder.encode(titles)
+            selection = retrieve(segmented, vectors, title_vectors, self.config.retrieve,
+                                 self.config.neutral, self.generator.count_tokens)
+        with timed("fuse"):
+            drafts = self._fuse(selection)
+        with timed("guard"):
+            index = SourceIndex(segmented.sentences, vectors, self.guard.index_text(segmented))
+            sentences = self._guard(selection, drafts, index)
+        with timed("neutral"):
+            sentences = self._neutralize(sentences, cluster)
+        warnings = list(cluster.warnings)
+        if not sentences:
+            warnings.append("no sentence could be selected: the documents share no usable sentence")
+        return Summary(cluster_id=cluster.cluster_id, sentences=tuple(sentences), selection=selection,
+                       model=self.generator.model_id, backend=self.config.fuse.backend,
+                       timings=timings, warnings=tuple(warnings))
+
+    # -- fusion ---------------------------------------------------------------------------
+    def _fusable(self, group: SelectedGroup) -> bool:
+        return len(group.members) >= self.config.fuse.min_group_size_to_fuse
+
+    def _fuse(self, selection: Selection) -> list[str] | str | None:
+        """Group unit: one draft per fusable group (None for the rest); cluster unit: one text."""
+        if not self.generator.generates or not selection.groups:
+            return None
+        if self.generator.unit() == "cluster":
+            passages = tuple(Passage(m.doc_id, m.text) for g in selection.groups for m in g.members)
+            words = sum(len(g.representative.text.split()) for g in selection.groups)
+            log.info("generating a summary from %d passages", len(passages))
+            return self.generator.generate([FusionRequest(passages, "cluster", words)])[0]
+        fusable = [g for g in selection.groups if self._fusable(g)]
+        requests = [FusionRequest(tuple(Passage(m.doc_id, m.text) for m in g.members), "group",
+                                  len(g.representative.text.split())) for g in fusable]
+        log.info("fusing %d groups of corroborating sentences", len(requests))
+        outputs = iter(self.generator.generate(requests)) if requests else iter(())
+        return [next(outputs) if self._fusable(g) else None for g in selection.groups]
+
+    # -- guard ----------------------------------------------------------------------------
+    @staticmethod
+    def _extracted(group: SelectedGroup, rejected: str | None = None,
+                   check: SupportCheck | None = None) -> SummarySentence:
+        return SummarySentence(
+            text=group.representative.text, origin=Origin.EXTRACTED, citations=_refs(group.members),
+            check=check or SupportCheck(True, 1.0, (), "source sentence"), rejected_text=rejected)
+
+    def _first_sentence(self, text: str) -> str:
+        from summarizer.segment import split_sentences
+
+        pieces = split_sentences(clean_draft(text).replace("\n", " "), self.config.segment.language)
+        return pieces[0][0] if pieces else ""
+
+    def _min_words(self, group: SelectedGroup) -> int:
+        shortest = min(len(m.text.split()) for m in group.members)
+        return max(6, int(self.config.guard.min_length_ratio * shortest))
+
+    def _accept(self, draft: str, verdict: Verdict, index: SourceIndex,
+                fallback: SelectedGroup | None) -> SummarySentence | None:
+        if verdict.check.supported:
+            return SummarySentence(draft, Origin.GENERATED, _refs(verdict.support), verdict.check)
+        repaired = self.guard.repair(draft, index, self._min_words(fallback) if fallback else 6)
+        if repaired is not None:
+            text, fixed = repaired
+            return SummarySentence(text, Origin.REPAIRED, _refs(fixed.support), fixed.check,
+                                   rejected_text=draft)
+        if fallback is None:
+            return None
+        return self._extracted(fallback, rejected=draft, check=SupportCheck(
+            True, 1.0, (), f"model sentence rejected ({verdict.check.reason}); source sentence used"))
+
+    def _guard(self, selection: Selection, drafts, index: SourceIndex) -> list[SummarySentence]:
+        groups = selection.groups
+        if drafts is None:
+            return [self._extracted(g) for g in groups]
+        if isinstance(drafts, str):
+            return self._guard_summary(groups, drafts, index)
+        candidates = [self._first_sentence(d) if d else "" for d in drafts]
+        to_check = [(c, self._min_words(g)) for c, g in zip(candidates, groups) if c]
+        verdicts = iter(self.guard.check([c for c, _ in to_check], index, [m for _, m in to_check]))
+        output = []
+        for group, draft, candidate in zip(groups, drafts, candidates):
+            if not candidate:
+                output.append(self._extracted(group, rejected=draft or None))
+                continue
+            output.append(self._accept(candidate, next(verdicts), index, group))
+        return output
+
+    def _guard_summary(self, groups: tuple[SelectedGroup, ...], draft: str,
+                       index: SourceIndex) -> list[SummarySentence]:
+        """Cluster unit: check each generated sentence; replace failures by unused facts."""
+        from summarizer.segment import split_sentences
+
+        candidates = [s for s, _ in split_sentences(clean_draft(draft).replace("\n", " "),
+                                                    self.config.segment.language)]
+        verdicts = self.guard.check(candidates, index)
+        unused = list(groups)
+        output: list[SummarySentence] = []
+        for candidate, verdict in zip(candidates, verdicts):
+            # Replace with the unused fact closest to what the model tried to say.
+            support = set(verdict.support)
+            fallback = next((g for g in unused if support & set(g.members)), unused[0] if unused else None)
+            sentence = self._accept(candidate, verdict, index, fallback)
+            if sentence is None:
+                continue
+            if sentence.origin is Origin.EXTRACTED and fallback in unused:
+                unused.remove(fallback)
+            output.append(sentence)
+        if not output:  # the model produced nothing usable: fall back to the extractive summary
+            output = [self._extracted(g, rejected=draft or None) for g in groups]
+        return output
+
+    # -- neutral wording ------------------------------------------------------------------
+    def _neutralize(self, sentences: list[SummarySentence], cluster: Cluster) -> list[SummarySentence]:
+        colour = colour_words((d.text for d in cluster.documents), self.config.neutral) \
+            if self.config.neutral.drop_loaded_words else frozenset()
+        kept: list[SummarySentence] = []
+        kept_vectors: list[np.ndarray] = []
+        vectors = self.encoder.encode([s.text for s in sentences]) if sentences else []
+        for sentence, vector in zip(sentences, vectors):
+            if any(float(vector @ other) >= _DUPLICATE_SIMILARITY for other in kept_vectors):
+                continue
+            edit = strip_colour(sentence.text, colour)
+            if edit.removed:
+                sentence = SummarySentence(edit.text, sentence.origin, sentence.citations, sentence.check,
+                                           edits=tuple(f"removed {w!r}" for w in edit.removed),
+                                           rejected_text=sentence.rejected_text)
+            kept.append(sentence)
+            kept_vectors.append(vector)
+        return kept

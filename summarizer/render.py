@@ -1,0 +1,101 @@
+"""Output formats: plain text, Markdown and JSON, all from the same Summary records."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from summarizer.config import RunConfig
+from summarizer.types import Cluster, Summary
+
+SCHEMA_VERSION = 1
+
+
+def _citation_marks(summary: Summary, sentence_index: int, doc_numbers: dict[str, int]) -> str:
+    docs = summary.sentences[sentence_index].cited_docs
+    return "[" + ",".join(str(doc_numbers[d]) for d in docs) + "]"
+
+
+def _doc_numbers(cluster: Cluster) -> dict[str, int]:
+    return {d.doc_id: i for i, d in enumerate(cluster.documents, start=1)}
+
+
+def render_text(summary: Summary, cluster: Cluster) -> str:
+    numbers = _doc_numbers(cluster)
+    body = " ".join(f"{s.text} {_citation_marks(summary, i, numbers)}"
+                    for i, s in enumerate(summary.sentences))
+    sources = "\n".join(f"  [{n}] {d.doc_id}" + (f" — {d.title}" if d.title else "")
+                        for d, n in zip(cluster.documents, numbers.values()))
+    return f"{body}\n\nSources:\n{sources}\n"
+
+
+def render_markdown(summary: Summary, cluster: Cluster) -> str:
+    numbers = _doc_numbers(cluster)
+    lines = [f"## Summary: {cluster.cluster_id}", ""]
+    for i, sentence in enumerate(summary.sentences):
+        marks = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in sentence.cited_docs)
+        note = "" if sentence.origin.value == "generated" else f" *({sentence.origin.value})*"
+        lines.append(f"- {sentence.text} {marks}{note}")
+    lines += ["", "### Sources", ""]
+    for doc in cluster.documents:
+        n = numbers[doc.doc_id]
+        title = f" — {doc.title}" if doc.title else ""
+        lines.append(f'<a id="source-{n}"></a>{n}. `{doc.doc_id}`{title}')
+    lines += ["", f"*{summary.word_count} words · model: {summary.model}*", ""]
+    for warning in summary.warnings:
+        lines.append(f"> warning: {warning}")
+    return "\n".join(lines) + "\n"
+
+
+def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dict[str, Any]:
+    """The JSON form of a summary (schema documented in README.md, "Output format")."""
+    texts = {d.doc_id: d.text for d in cluster.documents}
+
+    def ref(c) -> dict[str, Any]:
+        return {"doc_id": c.doc_id, "sentence_index": c.index, "span": list(c.span),
+                "text": texts[c.doc_id][c.span[0]:c.span[1]]}
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "cluster_id": summary.cluster_id,
+        "summary": summary.text,
+        "word_count": summary.word_count,
+        "sentences": [{
+            "text": s.text,
+            "origin": s.origin.value,
+            "citations": [ref(c) for c in s.citations],
+            "cited_documents": list(s.cited_docs),
+            "support": {"supported": s.check.supported, "similarity": s.check.similarity,
+                        "unsupported_terms": list(s.check.unsupported_terms), "reason": s.check.reason},
+            "edits": list(s.edits),
+            "rejected_model_text": s.rejected_text,
+        } for s in summary.sentences],
+        "selection": [{
+            "rank": rank,
+            "representative": ref(g.representative),
+            "members": [ref(m) for m in g.members],
+            "support_count": g.support_count,
+            "support_documents": list(g.support_docs),
+            "salience": g.salience,
+        } for rank, g in enumerate(summary.selection.groups, start=1)],
+        "budget": {"tokens": summary.selection.budget_tokens, "used_tokens": summary.selection.used_tokens},
+        "documents": [{"doc_id": d.doc_id, "title": d.title, "source": d.source,
+                       "characters": len(d.text), "removed_lines": list(d.removed_lines)}
+                      for d in cluster.documents],
+        "reference": cluster.reference,
+        "model": {"backend": summary.backend, "name": summary.model},
+        "config": config.to_dict(),
+        "timings_seconds": summary.timings,
+        "warnings": list(summary.warnings),
+    }
+
+
+def render_json(summary: Summary, cluster: Cluster, config: RunConfig) -> str:
+    return json.dumps(summary_record(summary, cluster, config), ensure_ascii=False, indent=2)
+
+
+def render(summary: Summary, cluster: Cluster, config: RunConfig, fmt: str) -> str:
+    if fmt == "json":
+        return render_json(summary, cluster, config) + "\n"
+    if fmt == "markdown":
+        return render_markdown(summary, cluster)
+    return render_text(summary, cluster)

@@ -1,0 +1,213 @@
+"""Salience retrieval across all versions of a story.
+
+Every sentence of every outlet is scored; near-duplicate sentences across outlets are
+grouped into facts; facts are chosen by MMR within a token budget and put in reading order.
+Cross-outlet corroboration is the main signal: a fact several outlets report is both more
+likely to matter and less likely to be one outlet's framing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from summarizer.config import NeutralConfig, RetrieveConfig
+from summarizer.neutral import colour_words, loaded_word_count
+from summarizer.registry import Registry
+from summarizer.retrieve.similarity import blended_similarity
+from summarizer.text import content_words
+from summarizer.types import SegmentedCluster, SelectedGroup, Selection, Sentence
+
+TokenCounter = Callable[[list[str]], list[int]]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Per-sentence salience signals, each in [0, 1], aligned with the cluster's sentences."""
+
+    corroboration: np.ndarray
+    centrality: np.ndarray
+    position: np.ndarray
+    title: np.ndarray
+    support: np.ndarray  # number of other documents carrying the sentence's fact
+
+
+SCORERS: Registry[np.ndarray] = Registry("salience scorer")
+
+
+@SCORERS.register("corroboration")
+def corroboration_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
+    """Weighted blend of corroboration, centrality, position and title overlap."""
+    weight_title = config.weight_title if signals.title.any() else 0.0
+    total = (config.weight_corroboration + config.weight_centrality + config.weight_position
+             + weight_title)
+    return (config.weight_corroboration * signals.corroboration
+            + config.weight_centrality * signals.centrality
+            + config.weight_position * signals.position
+            + weight_title * signals.title) / total
+
+
+@SCORERS.register("lead")
+def lead_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
+    """Position only: the lead-sentences baseline with the same grouping and budget."""
+    return signals.position.copy()
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    if values.size == 0:
+        return values
+    low, high = float(values.min()), float(values.max())
+    return np.zeros_like(values) if high - low < 1e-9 else (values - low) / (high - low)
+
+
+def compute_signals(segmented: SegmentedCluster, similarity: np.ndarray, vectors: np.ndarray,
+                    title_similarity: np.ndarray, group_threshold: float) -> Signals:
+    doc_of = np.array([s.doc_id for s in segmented.sentences])
+    doc_ids = [d.doc_id for d in segmented.cluster.documents]
+    n = len(segmented.sentences)
+    # Best match of each sentence in each document.
+    best_in_doc = np.stack([np.where(doc_of == d, similarity, -1.0).max(axis=1) for d in doc_ids],
+                           axis=1) if n else np.zeros((0, len(doc_ids)))
+    own = np.array([doc_ids.index(d) for d in doc_of], dtype=int)
+    if n:
+        best_in_doc[np.arange(n), own] = np.nan
+    others = max(1, len(doc_ids) - 1)
+    # Soft count of other outlets carrying the fact: a sigmoid around the grouping threshold.
+    soft = 1.0 / (1.0 + np.exp(-(best_in_doc - group_threshold) / 0.05))
+    corroboration = np.nan_to_num(soft, nan=0.0).sum(axis=1) / others
+    support = np.nan_to_num(best_in_doc >= group_threshold, nan=0).sum(axis=1)
+    centroid = vectors.mean(axis=0) if n else np.zeros(vectors.shape[1])
+    centrality = _minmax(vectors @ centroid) if n else np.zeros(0)
+    position = np.array([1.0 / np.sqrt(1.0 + s.index) for s in segmented.sentences])
+    return Signals(corroboration=corroboration, centrality=centrality, position=position,
+                   title=_minmax(title_similarity) if title_similarity.any() else title_similarity,
+                   support=support.astype(int))
+
+
+_ATTRIBUTION = ("said", "says", "told", "according", "stated", "added", "declared", "noted",
+                "announced", "hailed", "called", "described", "wrote", "warned", "claimed",
+                "insisted", "argued", "emphasized", "emphasised", "stressed", "urged")
+
+
+def unattributed_quote(text: str) -> bool:
+    """A quotation with no speaker: the reader cannot tell whose claim it is."""
+    if text.count('"') < 2:
+        return False
+    lowered = text.lower()
+    return not any(word in lowered for word in _ATTRIBUTION)
+
+
+def _group(segmented: SegmentedCluster, similarity: np.ndarray, salience: np.ndarray,
+           candidate: np.ndarray, threshold: float) -> list[list[int]]:
+    """Greedy grouping: each candidate, by salience, takes its best match from every other doc."""
+    doc_of = [s.doc_id for s in segmented.sentences]
+    assigned = np.zeros(len(doc_of), dtype=bool)
+    groups: list[list[int]] = []
+    for seed in sorted(np.flatnonzero(candidate), key=lambda i: (-salience[i], i)):
+        if assigned[seed]:
+            continue
+        members = [int(seed)]
+        assigned[seed] = True
+        for doc in dict.fromkeys(doc_of):
+            if doc == doc_of[seed]:
+                continue
+            pool = [j for j, d in enumerate(doc_of) if d == doc and not assigned[j]]
+            if not pool:
+                continue
+            best = max(pool, key=lambda j: similarity[seed, j])
+            if similarity[seed, best] >= threshold:
+                members.append(best)
+                assigned[best] = True
+        groups.append(members)
+    return groups
+
+
+def _representative(members: list[int], segmented: SegmentedCluster, similarity: np.ndarray,
+                    candidate: np.ndarray, colour: frozenset[str]) -> int:
+    """The member worded most like the others, without loaded words or unattributed quotes."""
+
+    def quality(i: int) -> float:
+        sentence = segmented.sentences[i]
+        others = [j for j in members if j != i]
+        shared = float(np.mean([similarity[i, j] for j in others])) if others else 0.0
+        return (shared - 0.15 * loaded_word_count(sentence.text, colour)
+                - 0.3 * unattributed_quote(sentence.text) - (0.0 if candidate[i] else 1.0))
+
+    return max(members, key=lambda i: (quality(i), -i))
+
+
+def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np.ndarray,
+             config: RetrieveConfig, neutral: NeutralConfig, count_tokens: TokenCounter) -> Selection:
+    """Score, group, select and order the cluster's facts within the budgets of ``config``.
+
+    ``vectors`` holds one unit-norm embedding per sentence; ``title_vectors`` one per document
+    title (may be empty). ``count_tokens`` is the fusion model's tokenizer.
+    """
+    sentences = segmented.sentences
+    texts = [s.text for s in sentences]
+    similarity = blended_similarity(vectors, vectors, texts, texts, config.lexical_weight)
+    title_similarity = (vectors @ title_vectors.T).max(axis=1) if len(title_vectors) and len(texts) \
+        else np.zeros(len(texts))
+    signals = compute_signals(segmented, similarity, vectors, title_similarity, config.group_threshold)
+    salience = SCORERS.get(config.scorer)(signals, config)
+    word_counts = np.array([len(t.split()) for t in texts])
+    candidate = ((word_counts >= config.min_sentence_words) & (word_counts <= config.max_sentence_words)
+                 & np.array([not t.rstrip('"\'').endswith("?") for t in texts], dtype=bool))
+    if not candidate.any():  # very short documents: let every sentence compete
+        candidate = np.ones(len(texts), dtype=bool)
+    colour = colour_words((d.text for d in segmented.cluster.documents), neutral)
+
+    groups = _group(segmented, similarity, salience, candidate, config.group_threshold)
+    representatives = [_representative(g, segmented, similarity, candidate, colour) for g in groups]
+    group_salience = np.array([salience[g[0]] for g in groups])
+    member_tokens = count_tokens(texts) if texts else []
+
+    chosen: list[int] = []
+    used_tokens = 0
+    used_words = 0
+    remaining = list(range(len(groups)))
+    while remaining:
+        def mmr(k: int) -> float:
+            redundancy = max((similarity[representatives[k], representatives[c]] for c in chosen),
+                             default=0.0)
+            return config.mmr_lambda * group_salience[k] - (1 - config.mmr_lambda) * redundancy
+
+        best = max(remaining, key=lambda k: (mmr(k), -k))
+        remaining.remove(best)
+        rep = representatives[best]
+        if any(similarity[rep, representatives[c]] >= config.redundancy_threshold for c in chosen):
+            continue
+        tokens = sum(member_tokens[i] for i in groups[best])
+        words_needed = word_counts[rep]
+        if used_tokens + tokens > config.budget_tokens or used_words + words_needed > config.summary_words:
+            continue  # a shorter fact further down may still fit
+        chosen.append(best)
+        used_tokens += tokens
+        used_words += int(words_needed)
+
+    sizes = {d.doc_id: max(1, len(segmented.of_document(d.doc_id))) for d in segmented.cluster.documents}
+
+    def reading_position(k: int) -> tuple[float, float]:
+        earliest = min(sentences[i].index / sizes[sentences[i].doc_id] for i in groups[k])
+        return (earliest, -group_salience[k])
+
+    if config.order == "position":
+        chosen.sort(key=reading_position)
+    doc_order = [d.doc_id for d in segmented.cluster.documents]
+    selected = []
+    for k in chosen:
+        rep = representatives[k]
+        members = [rep] + [i for i in groups[k] if i != rep]
+        selected.append(SelectedGroup(
+            representative=sentences[rep],
+            members=tuple(sentences[i] for i in members),
+            salience=round(float(group_salience[k]), 6),
+            support_docs=tuple(d for d in doc_order if d in {sentences[i].doc_id for i in members}),
+        ))
+    return Selection(segmented=segmented, groups=tuple(selected), budget_tokens=config.budget_tokens,
+                     used_tokens=int(used_tokens))
+
+
+def word_count(sentences: list[Sentence]) -> int:
+    return sum(len(content_words(s.text)) for s in sentences)

@@ -1,0 +1,136 @@
+"""Word-level helpers shared by retrieval, the guard and neutrality: Unicode-aware tokens,
+stems, content words, and the checkable terms (entities, numbers, dates, negations)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# \w is Unicode-aware, so "Zürich" and "Ho-jin" stay whole words.
+_WORD = re.compile(r"\w+(?:[-'.]\w+)*", re.UNICODE)
+_NUMBER = re.compile(r"^\d[\d,.]*$")
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been
+before being below between both but by can could did do does doing down during each either
+else even ever every few for from further had has have having he her here hers herself him
+himself his how however i if in into is it its itself just least less let like many may me
+might more most much must my myself neither no nor not now of off on once only or other our
+ours ourselves out over own per rather same several shall she should since so some such than
+that the their theirs them themselves then there these they this those though through thus
+to too under until up upon us very via was we were what when where whether which while who
+whom whose why will with within without would yet you your yours yourself
+said says say saying told according also mr mrs ms dr new one two
+""".split())
+
+NEGATIONS = frozenset({"not", "no", "never", "n't", "nor", "neither", "none", "nobody", "nothing",
+                       "without", "cannot", "denied", "denies", "deny", "refused", "refuses"})
+_MONTHS = ("january february march april may june july august september october november "
+           "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
+DATE_WORDS = frozenset(_MONTHS + "monday tuesday wednesday thursday friday saturday sunday "
+                       "yesterday today tomorrow".split())
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+_SCALES = {"hundred": "100", "thousand": "1000", "million": "million", "billion": "billion",
+           "trillion": "trillion", "dozen": "12", "first": "1st", "second": "2nd", "third": "3rd"}
+
+
+def words(text: str) -> list[str]:
+    """Word tokens in reading order, case kept."""
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.porter import PorterStemmer  # pure code, needs no NLTK data download
+
+    return PorterStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer().stem(word.lower())
+
+
+def _split_token(token: str) -> list[str]:
+    """'Jong-un' → ['jong', 'un']; "Putin's" → ['putin']; 'U.S.' → ['us']."""
+    token = token.lower()
+    if token.endswith("'s"):
+        token = token[:-2]
+    if re.fullmatch(r"(?:\w\.)+\w?", token):
+        return [token.replace(".", "")]
+    return [p for p in re.split(r"[-'.]", token) if p]
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased non-stopword tokens (hyphenated words split)."""
+    return [p for token in words(text) for p in _split_token(token) if p not in STOPWORDS]
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
+def normalize_number(token: str) -> str | None:
+    """A canonical form for numeric tokens so that 'twenty-four' matches '24'."""
+    lowered = token.lower()
+    if _NUMBER.match(lowered):
+        return lowered.rstrip(".").replace(",", "")
+    if lowered in _NUMBER_WORDS:
+        return str(_NUMBER_WORDS[lowered])
+    if lowered in _SCALES:
+        return _SCALES[lowered]
+    parts = lowered.split("-")
+    if len(parts) == 2 and parts[0] in _NUMBER_WORDS and parts[1] in _NUMBER_WORDS:
+        return str(_NUMBER_WORDS[parts[0]] + _NUMBER_WORDS[parts[1]])
+    return None
+
+
+def term_forms(text: str) -> set[str]:
+    """Every matchable form of the words in ``text``: lower-cased parts, stems and numbers."""
+    forms: set[str] = set()
+    for token in words(text):
+        number = normalize_number(token)
+        if number:
+            forms.add(number)
+        parts = _split_token(token)
+        forms.update(parts)
+        forms.update(stem(p) for p in parts)
+        for part in parts:
+            number = normalize_number(part)
+            if number:
+                forms.add(number)
+    if "n't" in text or "n’t" in text:
+        forms.add("n't")
+    return forms
+
+
+def checkable_terms(text: str) -> list[tuple[str, str]]:
+    """Terms that must be found in the supporting sources: (kind, surface form).
+
+    Kinds: ``number`` (digits and number words), ``date`` (months, weekdays), ``negation``,
+    and ``entity`` (capitalised words that are not sentence-initial stopwords).
+    """
+    terms: list[tuple[str, str]] = []
+    for token in words(text):
+        lowered = token.lower()
+        if normalize_number(token):
+            terms.append(("number", token))
+        elif lowered in DATE_WORDS and (lowered != "may" or token[0].isupper()):
+            terms.append(("date", token))
+        elif lowered in NEGATIONS or lowered.endswith("n't"):
+            terms.append(("negation", token))
+        elif token[0].isupper() and lowered not in STOPWORDS:
+            terms.append(("entity", token))
+    return terms
+
+
+def term_is_supported(kind: str, token: str, forms: set[str]) -> bool:
+    if kind == "number":
+        return normalize_number(token) in forms or token.lower() in forms
+    if kind == "negation":
+        return token.lower() in forms or ("n't" in forms and token.lower().endswith("n't")) or bool(
+            forms & NEGATIONS)
+    parts = _split_token(token)
+    return all(p in forms or stem(p) in forms for p in parts)

@@ -1,0 +1,89 @@
+import json
+
+import pytest
+
+from summarizer.config import IngestConfig
+from summarizer.ingest import InputError, PartialInputError, clean_text, read_clusters
+
+CONFIG = IngestConfig()
+
+
+def test_clean_text_normalises_and_strips_boilerplate():
+    raw = ("Headline Without A Full Stop\n"
+           "By Jane Doe, Political Correspondent\n"
+           "The council \u201cvoted\u201d on\u00a0Tuesday \u2014 late.   It\u2019s done.\n\n"
+           "Ten things to know about the river\n"
+           "The mayor said the bridge will open in 2029.\n"
+           "Additional reporting by Joel Smith and Kim Lee.\n"
+           "Source: Example News\n")
+    cleaned = clean_text(raw)
+    assert cleaned.title == "Headline Without A Full Stop"
+    assert cleaned.text == ('The council "voted" on Tuesday \u2014 late. It\'s done.\n'
+                            "The mayor said the bridge will open in 2029.")
+    assert cleaned.removed_lines == ("By Jane Doe, Political Correspondent",
+                                     "Ten things to know about the river",
+                                     "Additional reporting by Joel Smith and Kim Lee.",
+                                     "Source: Example News")
+
+
+def test_clean_text_keeps_body_first_line():
+    cleaned = clean_text("Vladimir Putin arrived on Wednesday.\nHe met Mr Kim.")
+    assert cleaned.title == ""
+    assert cleaned.text.startswith("Vladimir Putin arrived")
+
+
+def test_folder_with_bad_files_warns_and_keeps_the_good(tmp_path):
+    (tmp_path / "a.txt").write_text("The council approved the new bridge on Tuesday after a long debate.")
+    (tmp_path / "b.txt").write_text("")
+    (tmp_path / "c.bin").write_bytes(b"\x00\x01\x02binary\x00")
+    (tmp_path / "d.txt").write_bytes("Z\xfcrich officials approved the plan for the river bridge.".encode("latin-1"))
+    cluster = next(read_clusters(str(tmp_path), CONFIG))
+    assert [d.doc_id for d in cluster.documents] == ["a", "d"]
+    assert "Zürich" in cluster.documents[1].text
+    joined = "\n".join(cluster.warnings)
+    assert "b.txt: skipped" in joined and "c.bin: looks like a binary file" in joined
+    assert "d.txt: not valid UTF-8" in joined
+
+
+def test_folder_with_nothing_usable_is_a_clear_error(tmp_path):
+    (tmp_path / "empty.txt").write_text("   \n")
+    with pytest.raises(InputError, match=r"no usable documents .*empty.txt: skipped"):
+        next(read_clusters(str(tmp_path), CONFIG))
+
+
+def test_missing_path():
+    with pytest.raises(InputError, match="no such file or folder"):
+        next(read_clusters("./does/not/exist", CONFIG))
+
+
+def test_jsonl_reports_bad_lines_after_the_good_ones(tmp_path):
+    path = tmp_path / "clusters.jsonl"
+    good = {"id": "c1", "documents": [{"title": "T", "text": "The council approved the bridge on Tuesday."},
+                                      {"title": "", "text": "Councillors voted for the new bridge on Tuesday."}],
+            "reference": {"title": "Bridge approved.", "text": "The council approved it."}}
+    path.write_text("\n".join([json.dumps(good), "{not json", json.dumps({"id": "c3"}),
+                               json.dumps({"id": "c4", "documents": [{"text": 5}]})]) + "\n")
+    produced = []
+    with pytest.raises(PartialInputError) as info:
+        for cluster in read_clusters(str(path), CONFIG):
+            produced.append(cluster)
+    assert [c.cluster_id for c in produced] == ["c1"]
+    assert produced[0].reference == "Bridge approved.\nThe council approved it."
+    assert produced[0].documents[0].title == "T"
+    message = str(info.value)
+    assert "clusters.jsonl:2: not valid JSON" in message
+    assert "clusters.jsonl:3: missing field 'documents'" in message
+    assert "clusters.jsonl:4: documents[0]: 'text' and 'title' must be strings" in message
+
+
+def test_multi_news_string_and_parquet_through_datasets(tmp_path):
+    import datasets
+
+    records = [{"id": "m1", "documents": "First article says the bridge was approved on Tuesday. ||||| "
+                                         "Second article says councillors approved the bridge.",
+                "summary": "The bridge was approved."}]
+    path = tmp_path / "multi.parquet"
+    datasets.Dataset.from_list(records).to_parquet(str(path))
+    cluster = next(read_clusters(str(path), CONFIG))
+    assert len(cluster.documents) == 2
+    assert cluster.reference == "The bridge was approved."

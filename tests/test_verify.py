@@ -1,0 +1,57 @@
+import pytest
+from conftest import PACT
+
+from summarizer.config import GuardConfig
+from summarizer.segment import segment_cluster
+from summarizer.config import SegmentConfig
+from summarizer.verify import FaithfulnessGuard, clean_draft, looks_like_fragment, role_phrases
+
+
+@pytest.fixture(scope="module")
+def guard_and_index(encoder):
+    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
+    return guard, guard.index(segment_cluster(PACT, SegmentConfig()))
+
+
+def _verdict(guard_and_index, text):
+    guard, index = guard_and_index
+    return guard.check([text], index)[0]
+
+
+def test_faithful_paraphrase_is_supported(guard_and_index):
+    verdict = _verdict(guard_and_index, "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.")
+    assert verdict.check.supported, verdict.check.reason
+    assert {s.doc_id for s in verdict.support} >= {"d0", "d1"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The two failures seen from the embedded model (issue #2):
+    ("Norland and Sudland signed a mutual defence pact during his visit to the United States.", "United"),
+    ("The above three sources provide different perspectives on the pact.", "no source sentence says this"),
+    ("Norland and Sudland signed a mutual defence pact in Port Vale on Friday.", "Friday"),
+    ("Officials said the pact will take effect in 2031.", "2031"),
+    ("Officials said the pact will not take effect in March.", "not"),
+    ('The agreement commits both countries to "help each other forever" if either is attacked.', "quotation"),
+    ("The pact was signed by Sudland in Port Vale on Wednesday.", "by sudland"),
+    ("The leaders of Norland and Sudland, who signed a mutual defence pact on Wednesday.", "not a complete sentence"),
+])
+def test_unsupported_sentences_are_rejected(guard_and_index, text, expected):
+    verdict = _verdict(guard_and_index, text)
+    assert not verdict.check.supported
+    assert expected in verdict.check.reason or expected in verdict.check.unsupported_terms
+
+
+def test_repair_keeps_the_supported_clause(guard_and_index):
+    guard, index = guard_and_index
+    repaired = guard.repair("Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday, "
+                            "while thousands of Zorbian soldiers watched.", index)
+    assert repaired is not None
+    assert repaired[0] == "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday."
+
+
+def test_helpers():
+    assert clean_draft("1) The pact \u201cholds\u201d.") == 'The pact "holds".'
+    assert looks_like_fragment("The agreement between Norland and Sudland.")
+    assert not looks_like_fragment("The agreement was signed.")
+    assert role_phrases("Kim was accused by Russia's leaders of sending arms to the United States.") == [
+        "by russia", "to the united states"]
