@@ -26,8 +26,8 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="summarise a folder of articles or a file of clusters",
         description="Summarise PATH: a folder of text files (one article each = one cluster), a "
                     "single text file, a JSONL file of clusters ({\"id\", \"documents\": [{\"title\", "
-                    "\"text\"}], \"reference\"?}), a Parquet/CSV/JSON dataset, or a Hugging Face "
-                    "dataset name (needs network).",
+                    "\"text\"}], \"reference\"?}), a Parquet/CSV/JSON dataset, or hf:NAME for a "
+                    "Hugging Face hub dataset such as hf:multi_news (needs network).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
                "  python -m summarizer run examples/pact\n"
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                "  python -m summarizer run stories/ --set fuse.backend=seq2seq "
                "--set fuse.model=facebook/bart-large-cnn\n"
                "  python -m summarizer run clusters.jsonl --format json --output out.jsonl")
-    run.add_argument("path", metavar="PATH", help="folder, text file, JSONL/Parquet file or dataset name")
+    run.add_argument("path", metavar="PATH", help="folder, text file, JSONL/Parquet file or hf:DATASET")
     run.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml for every key)")
     run.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
                      help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")

@@ -174,7 +174,9 @@ class Pipeline:
                 unused.remove(fallback)
             output.append(sentence)
         if not output:  # the model produced nothing usable: fall back to the extractive summary
-            output = [self._extracted(g, rejected=draft or None) for g in groups]
+            reason = "model produced no text" if not draft.strip() else "no model sentence was usable"
+            output = [self._extracted(g, rejected=draft or None, check=SupportCheck(
+                True, 1.0, (), f"{reason}; source sentence used")) for g in groups]
         return output
 
     # -- neutral wording ------------------------------------------------------------------

@@ -69,7 +69,8 @@ def _tiny_tokenizer(directory: Path, chat: bool):
     backend = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
     backend.pre_tokenizer = pre_tokenizers.Whitespace()
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, bos_token="<s>", eos_token="</s>",
-                                        pad_token="<pad>", unk_token="<unk>", model_max_length=512)
+                                        pad_token="<pad>", unk_token="<unk>", model_max_length=512,
+                                        additional_special_tokens=["<doc-sep>"])
     if chat:
         tokenizer.chat_template = ("{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} "
                                    "{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}")

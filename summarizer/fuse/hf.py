@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import torch
+from transformers import StoppingCriteria, StoppingCriteriaList
 
 from summarizer.config import FuseConfig
 from summarizer.fuse.base import GENERATORS, FusionRequest, Generator
@@ -35,6 +37,27 @@ def load_error(model: str, error: Exception) -> RuntimeError:
             if not Path(model).exists() else "the folder does not hold a loadable checkpoint")
     return RuntimeError(f"fuse.model={model!r} could not be loaded: {hint} "
                         f"({type(error).__name__}: {error})")
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s|\n")
+
+
+class FirstSentenceStop(StoppingCriteria):
+    """Marks each sequence finished once it has written one full sentence.
+
+    In group unit only the first sentence of a draft is used, so decoding past it costs
+    time (about half of the fusion time on the seed cluster) for nothing.
+    """
+
+    def __init__(self, tokenizer, prompt_length: int) -> None:
+        self.tokenizer = tokenizer
+        self.prompt_length = prompt_length
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs) -> torch.BoolTensor:
+        texts = self.tokenizer.batch_decode(input_ids[:, self.prompt_length:], skip_special_tokens=True)
+        # A sentence end needs something after it ("U.S. officials" is not one) and some text before.
+        done = [bool(_SENTENCE_END.search(t.lstrip())) and len(t.split()) > 3 for t in texts]
+        return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
 
 class HFGenerator(Generator):
@@ -95,8 +118,12 @@ class HFGenerator(Generator):
             indices = order[start:start + self.config.batch_size]
             batch = [requests[i] for i in indices]
             inputs = self.model_inputs(batch)
+            kwargs = self.generation_kwargs(batch[0].unit)
+            if batch[0].unit == "group" and not self.model.config.is_encoder_decoder:
+                kwargs["stopping_criteria"] = StoppingCriteriaList(
+                    [FirstSentenceStop(self.tokenizer, inputs["input_ids"].shape[1])])
             with torch.inference_mode():
-                output = self.model.generate(**inputs, **self.generation_kwargs(batch[0].unit))
+                output = self.model.generate(**inputs, **kwargs)
             for i, text in zip(indices, self.decode(output, inputs)):
                 results[i] = text.strip()
         return results

@@ -189,6 +189,8 @@ class PartialInputError(InputError):
     """Raised after the good clusters of a file were produced, to report the bad ones."""
 
 
+# Hub datasets are named explicitly so that a mistyped folder never becomes a network request.
+HUB_PREFIX = "hf:"
 _DATASET_BUILDERS = {".parquet": "parquet", ".csv": "csv", ".arrow": "arrow", ".json": "json"}
 
 
@@ -203,11 +205,12 @@ def read_dataset(path: str | Path, config: IngestConfig, split: str = "train") -
             builder = _DATASET_BUILDERS.get(local.suffix.lower(), "json")
             data = datasets.load_dataset(builder, data_files=str(local), split=split, streaming=True)
         else:
-            data = datasets.load_dataset(str(path), split=split, streaming=True)
+            data = datasets.load_dataset(str(path).removeprefix(HUB_PREFIX), split=split, streaming=True)
     except Exception as error:  # datasets raises many unrelated types for an unreadable source
-        raise InputError(f"{path}: could not be read as a dataset ({type(error).__name__}: "
-                         f"{error}). Local files need a .jsonl/.json/.parquet/.csv suffix; hub "
-                         "names need network access") from None
+        what = "could not be read as a dataset" if local.exists() else (
+            "could not be loaded from the Hugging Face hub")
+        raise InputError(f"{path}: {what} ({type(error).__name__}: {error}). Local files need a "
+                         ".jsonl/.json/.parquet/.csv suffix; hub names need network access") from None
     for number, record in enumerate(data):
         yield cluster_from_record(record, f"{local.stem}-{number}", f"{path}[{number}]", config)
 
@@ -219,9 +222,10 @@ def detect_reader(path: str) -> str:
     if local.is_file():
         return "jsonl" if local.suffix.lower() in (".jsonl", ".ndjson") else (
             "datasets" if local.suffix.lower() in _DATASET_BUILDERS else "folder-file")
-    if "/" in path and not path.startswith((".", "/")) and not local.parent.exists():
-        return "datasets"  # looks like a hub name such as "multi_news" or "org/name"
-    raise InputError(f"{path}: no such file or folder")
+    if path.startswith(HUB_PREFIX):
+        return "datasets"
+    raise InputError(f"{path}: no such file or folder (for a Hugging Face hub dataset write "
+                     f"{HUB_PREFIX}NAME, e.g. {HUB_PREFIX}multi_news)")
 
 
 def read_clusters(path: str, config: IngestConfig) -> Iterator[Cluster]:

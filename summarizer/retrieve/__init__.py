@@ -161,6 +161,8 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
     groups = _group(segmented, similarity, salience, candidate, config.group_threshold)
     representatives = [_representative(g, segmented, similarity, candidate, colour) for g in groups]
     group_salience = np.array([salience[g[0]] for g in groups])
+    several_documents = len(segmented.cluster.documents) > 1
+    single_outlet = [several_documents and len({sentences[i].doc_id for i in g}) == 1 for g in groups]
     member_tokens = count_tokens(texts) if texts else []
 
     chosen: list[int] = []
@@ -178,6 +180,8 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
         rep = representatives[best]
         if any(similarity[rep, representatives[c]] >= config.redundancy_threshold for c in chosen):
             continue
+        if single_outlet[best] and loaded_word_count(texts[rep], colour):
+            continue  # one outlet's framing, carried by no other outlet: not a neutral fact
         tokens = sum(member_tokens[i] for i in groups[best])
         words_needed = word_counts[rep]
         if used_tokens + tokens > config.budget_tokens or used_words + words_needed > config.summary_words:

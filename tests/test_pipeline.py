@@ -1,0 +1,139 @@
+"""The pipeline end to end with scripted and tiny random generators: the guard always applies."""
+import pytest
+from conftest import PACT
+
+from summarizer.config import FuseConfig, RunConfig, with_overrides
+from summarizer.fuse import GENERATORS, FusionRequest, Generator
+from summarizer.pipeline import Pipeline
+from summarizer.types import Origin
+
+
+class ScriptedGenerator(Generator):
+    """Returns prepared outputs, so tests can feed the guard known good and bad drafts."""
+
+    name = "scripted"
+
+    def __init__(self, outputs: list[str], unit: str = "group") -> None:
+        super().__init__(FuseConfig(unit=unit))
+        self.outputs = outputs
+        self.requests: list[FusionRequest] = []
+
+    def count_tokens(self, texts):
+        return [len(t.split()) for t in texts]
+
+    def generate(self, requests):
+        self.requests.extend(requests)
+        return self.outputs[:len(requests)]
+
+
+def _assert_trustworthy(summary, cluster):
+    texts = {d.doc_id: d.text for d in cluster.documents}
+    assert summary.sentences
+    for sentence in summary.sentences:
+        assert sentence.citations, sentence
+        assert sentence.check.supported, sentence
+        for ref in sentence.citations:
+            assert texts[ref.doc_id][ref.span[0]:ref.span[1]]
+
+
+def test_guard_replaces_hallucinations_and_keeps_faithful_fusions(encoder):
+    generator = ScriptedGenerator([
+        "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.",
+        "Both countries must help each other if either one is attacked by the United States.",
+        "The above three sources provide different perspectives on the agreement.",
+    ])
+    summary = Pipeline(RunConfig(), generator=generator).summarize(PACT)
+    _assert_trustworthy(summary, PACT)
+    assert generator.requests and all(r.unit == "group" for r in generator.requests)
+    first, second = summary.sentences[0], summary.sentences[1]
+    assert first.origin is Origin.GENERATED and set(first.cited_docs) == {"d0", "d1", "d2"}
+    assert second.origin is Origin.EXTRACTED
+    assert second.rejected_text == "Both countries must help each other if either one is attacked by the United States."
+    assert "United" in second.check.reason
+    assert "United States" not in summary.text and "sources" not in summary.text
+
+
+def test_one_outlets_colour_is_removed(encoder):
+    from conftest import make_cluster
+
+    cluster = make_cluster(
+        ("The leaders signed the pact during a lavish visit to Port Vale on Wednesday.",),
+        ("The leaders signed the pact during a visit to Port Vale on Wednesday.",),
+        ("The two leaders signed a pact in Port Vale on Wednesday during a visit.",),
+    )
+    generator = ScriptedGenerator(["The leaders signed the pact during a lavish visit to Port Vale on Wednesday."])
+    summary = Pipeline(RunConfig(), generator=generator).summarize(cluster)
+    assert "lavish" not in summary.text
+    assert summary.sentences[0].edits == ("removed 'lavish'",)
+
+
+def test_cluster_unit_checks_every_sentence(encoder):
+    generator = ScriptedGenerator([
+        "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday. "
+        "Thousands of Zorbian troops crossed the border at dawn on Friday."], unit="cluster")
+    summary = Pipeline(RunConfig(), generator=generator).summarize(PACT)
+    _assert_trustworthy(summary, PACT)
+    assert generator.requests[0].unit == "cluster"
+    assert summary.sentences[0].origin is Origin.GENERATED
+    assert "Zorbian" not in summary.text
+
+
+def test_extractive_backend(encoder):
+    config = with_overrides(RunConfig(), fuse={"backend": "extractive"})
+    summary = Pipeline(config).summarize(PACT)
+    _assert_trustworthy(summary, PACT)
+    assert all(s.origin is Origin.EXTRACTED for s in summary.sentences)
+    assert "spectacle" not in summary.text  # one outlet's colour is not chosen
+
+
+def test_same_input_same_output(encoder):
+    config = with_overrides(RunConfig(), fuse={"backend": "extractive"})
+    first = Pipeline(config).summarize(PACT)
+    second = Pipeline(config).summarize(PACT)
+    assert first.sentences == second.sentences
+
+
+@pytest.mark.parametrize("fixture, backend", [("tiny_bart", "seq2seq"), ("tiny_led", "seq2seq"),
+                                              ("tiny_causal", "causal")])
+def test_random_hf_models_run_end_to_end_under_the_guard(request, encoder, fixture, backend):
+    path = request.getfixturevalue(fixture)
+    config = with_overrides(RunConfig(), fuse={"backend": backend, "model": str(path),
+                                               "max_new_tokens": 12, "summary_max_new_tokens": 24,
+                                               "min_new_tokens": 8})
+    pipeline = Pipeline(config)
+    summary = pipeline.summarize(PACT)
+    _assert_trustworthy(summary, PACT)
+    # Random weights write gibberish: the guard must have replaced it with source sentences.
+    assert any(s.rejected_text for s in summary.sentences)
+    assert summary.backend == backend and summary.model == str(path)
+
+
+def test_led_gets_global_attention_on_separators(tiny_led):
+    generator = GENERATORS.build("seq2seq", FuseConfig(backend="seq2seq", model=str(tiny_led)))
+    from summarizer.fuse import Passage
+
+    request = FusionRequest((Passage("a", "The pact was signed ."), Passage("b", "Both countries must help .")),
+                            "cluster", 10)
+    inputs = generator.model_inputs([request])
+    separator = generator.tokenizer.convert_tokens_to_ids("<doc-sep>")
+    mask = inputs["global_attention_mask"][0]
+    assert mask[0] == 1
+    assert (mask[inputs["input_ids"][0] == separator] == 1).all()
+    assert int(mask.sum()) == 2
+
+
+def test_seq2seq_truncates_explicitly(tiny_bart, caplog):
+    from summarizer.fuse import Passage
+
+    generator = GENERATORS.build("seq2seq", FuseConfig(backend="seq2seq", model=str(tiny_bart),
+                                                      max_input_tokens=16))
+    request = FusionRequest(tuple(Passage(f"d{i}", "The pact was signed in Port Vale on Wednesday .")
+                                  for i in range(4)), "cluster", 10)
+    inputs = generator.model_inputs([request])
+    assert inputs["input_ids"].shape[1] == 16
+    assert "truncated to 16" in caplog.text
+
+
+def test_unloadable_model_is_a_clear_error(tmp_path):
+    with pytest.raises(RuntimeError, match="could not be loaded: the folder does not hold a loadable checkpoint"):
+        GENERATORS.build("seq2seq", FuseConfig(backend="seq2seq", model=str(tmp_path)))
