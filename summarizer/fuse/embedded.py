@@ -15,7 +15,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from summarizer.config import FuseConfig
 from summarizer.fuse.base import GENERATORS
 from summarizer.fuse.hf import CausalGenerator
 
@@ -118,20 +117,11 @@ class EmbeddedGenerator(CausalGenerator):
     def model_id(self) -> str:
         return MODEL_ID
 
-    def __init__(self, config: FuseConfig, model=None, tokenizer=None) -> None:
-        super().__init__(config, model, tokenizer)
-
     def _load(self, name: str):
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
         checkpoint = cached_checkpoint(self.config.cache_dir)
         try:
-            tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-            model = AutoModelForCausalLM.from_pretrained(checkpoint)
-        except Exception as error:  # a damaged cache: rebuild it once
+            return super()._load(str(checkpoint))
+        except Exception as error:  # a damaged cache (truncated or corrupt file): rebuild it once
             log.warning("cached model at %s is unreadable (%s); rebuilding it", checkpoint, error)
             shutil.rmtree(checkpoint, ignore_errors=True)
-            checkpoint = cached_checkpoint(self.config.cache_dir)
-            tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-            model = AutoModelForCausalLM.from_pretrained(checkpoint)
-        return model, tokenizer
+            return super()._load(str(cached_checkpoint(self.config.cache_dir)))

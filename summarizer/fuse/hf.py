@@ -73,8 +73,19 @@ class HFGenerator(Generator):
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
 
+    #: name of the transformers Auto class that loads this family of checkpoints
+    auto_class = ""
+
     def _load(self, name: str):
-        raise NotImplementedError
+        import transformers
+
+        try:
+            tokenizer = transformers.AutoTokenizer.from_pretrained(name)
+            model = getattr(transformers, self.auto_class).from_pretrained(
+                name, dtype=resolve_dtype(self.config.dtype, self.device))
+        except (OSError, ValueError) as error:
+            raise load_error(name, error) from None
+        return model, tokenizer
 
     @property
     def max_input_tokens(self) -> int:
@@ -135,17 +146,8 @@ class Seq2SeqGenerator(HFGenerator):
 
     name = "seq2seq"
     preferred_unit = "cluster"
+    auto_class = "AutoModelForSeq2SeqLM"
 
-    def _load(self, name: str):
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(name)
-            model = AutoModelForSeq2SeqLM.from_pretrained(
-                name, dtype=resolve_dtype(self.config.dtype, self.device))
-        except (OSError, ValueError) as error:
-            raise load_error(name, error) from None
-        return model, tokenizer
 
     @property
     def separator(self) -> str:
@@ -184,21 +186,12 @@ class CausalGenerator(HFGenerator):
 
     name = "causal"
     preferred_unit = "group"
+    auto_class = "AutoModelForCausalLM"
 
     def __init__(self, config: FuseConfig, model=None, tokenizer=None) -> None:
         super().__init__(config, model, tokenizer)
         self.tokenizer.padding_side = "left"  # generation continues from the right edge
 
-    def _load(self, name: str):
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(name)
-            model = AutoModelForCausalLM.from_pretrained(
-                name, dtype=resolve_dtype(self.config.dtype, self.device))
-        except (OSError, ValueError) as error:
-            raise load_error(name, error) from None
-        return model, tokenizer
 
     def prompt(self, request: FusionRequest) -> str:
         if getattr(self.tokenizer, "chat_template", None):

@@ -16,8 +16,7 @@ from summarizer.config import NeutralConfig, RetrieveConfig
 from summarizer.neutral import colour_words, loaded_word_count
 from summarizer.registry import Registry
 from summarizer.retrieve.similarity import blended_similarity
-from summarizer.text import content_words
-from summarizer.types import SegmentedCluster, SelectedGroup, Selection, Sentence
+from summarizer.types import SegmentedCluster, SelectedGroup, Selection
 
 TokenCounter = Callable[[list[str]], list[int]]
 
@@ -211,7 +210,3 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
         ))
     return Selection(segmented=segmented, groups=tuple(selected), budget_tokens=config.budget_tokens,
                      used_tokens=int(used_tokens))
-
-
-def word_count(sentences: list[Sentence]) -> int:
-    return sum(len(content_words(s.text)) for s in sentences)
