@@ -46,7 +46,68 @@ def _parser() -> argparse.ArgumentParser:
                      help="write here instead of stdout; clusters are written as they finish")
     run.add_argument("--limit", type=int, metavar="N", help="summarise only the first N clusters")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress messages on stderr")
+    evaluate = commands.add_parser(
+        "eval", help="score systems on a dataset with ROUGE, consistency and neutrality",
+        description="Run systems over a dataset of clusters with references and score them: ROUGE-1/2/L/Lsum "
+                    "(stemmed, Unicode-aware), factual consistency against the sources, NeuS arousal "
+                    "(needs the NRC-VAD lexicon), single-outlet wording share, source coverage, length. "
+                    "Writes examples.jsonl, summary.json, report.md and PNG plots to "
+                    "<evaluation.results_dir>/<run-name>/.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  python -m summarizer eval --data ../shared/data/neus/val.jsonl --systems pipeline,lead,lexrank,oracle\n"
+               "  python -m summarizer eval --data val.jsonl --systems lead --predictions primera=primera.jsonl "
+               "--lexicon NRC-VAD-Lexicon.txt")
+    evaluate.add_argument("--data", required=True, metavar="PATH",
+                          help="JSONL/JSON/Parquet of clusters with references (NeuS format), or hf:NAME")
+    evaluate.add_argument("--systems", default="pipeline,lead,lexrank,oracle", metavar="NAMES",
+                          help="comma-separated systems: pipeline, lead, lexrank, oracle (default: all); "
+                               "empty to score only --predictions")
+    evaluate.add_argument("--predictions", action="append", default=[], metavar="NAME=PATH",
+                          help='score another system\'s summaries: JSONL of {"id", "summary"} (repeatable)')
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N clusters")
+    evaluate.add_argument("--run-name", metavar="NAME", help="results folder name (default: data name + time)")
+    evaluate.add_argument("--lexicon", metavar="FILE", help="NRC-VAD-Lexicon.txt (sets evaluation.lexicon_path)")
+    evaluate.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml)")
+    evaluate.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
+                          help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")
+    evaluate.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from summarizer.config import ConfigError, load_config
+    from summarizer.evaluation.harness import run_evaluation
+    from summarizer.evaluation.neutrality import LexiconError
+    from summarizer.ingest import InputError
+
+    overrides = list(args.overrides)
+    if args.lexicon:
+        overrides.append(f"evaluation.lexicon_path={args.lexicon}")
+    predictions = {}
+    for item in args.predictions:
+        name, _, path = item.partition("=")
+        if not name or not path:
+            print(f"error: --predictions {item!r}: expected NAME=PATH", file=sys.stderr)
+            return EXIT_USAGE
+        predictions[name] = path
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    # Per-cluster progress lines would break the progress bar; the bar reports progress here.
+    logging.getLogger("summarizer.pipeline").setLevel(logging.WARNING)
+    run_name = args.run_name or f"{Path(args.data).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    try:
+        config = load_config(args.config, overrides)
+        out_dir = run_evaluation(args.data, systems, predictions, config, run_name, args.limit,
+                                 progress=not args.quiet)
+    except (ConfigError, InputError, LexiconError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print((out_dir / "report.md").read_text(encoding="utf-8"))
+    print(f"results: {out_dir}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -150,10 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         hf_logging.disable_progress_bar()
     except ImportError:
         pass
-    if args.command == "run":
-        try:
-            return _run(args)
-        except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
-            return 130
-    return EXIT_USAGE
+    command = {"run": _run, "eval": _evaluate}[args.command]
+    try:
+        return command(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -126,6 +126,19 @@ class NeutralConfig:
 
 
 @dataclass(frozen=True)
+class EvaluationConfig:
+    # Path to NRC-VAD-Lexicon.txt (not redistributable: obtain it yourself). Empty: the NeuS
+    # arousal metric is reported as skipped, never as zero.
+    lexicon_path: str = ""
+    consistency: str = "offline"  # offline | nli
+    nli_model: str = ""  # hub name or local folder, for consistency=nli
+    bootstrap_resamples: int = 1000
+    # Word target of the LexRank baseline (NeuS reports LexRank at about 70 words).
+    lexrank_words: int = 60
+    results_dir: str = "eval/results"
+
+
+@dataclass(frozen=True)
 class OutputConfig:
     format: str = "text"
 
@@ -140,6 +153,7 @@ class RunConfig:
     fuse: FuseConfig = field(default_factory=FuseConfig)
     guard: GuardConfig = field(default_factory=GuardConfig)
     neutral: NeutralConfig = field(default_factory=NeutralConfig)
+    evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     def to_dict(self) -> dict[str, Any]:
@@ -177,12 +191,15 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "guard.support_top_k": (1, None),
     "guard.min_length_ratio": (0, 1),
     "neutral.max_outlets_for_colour": (0, None),
+    "evaluation.bootstrap_resamples": (100, None),
+    "evaluation.lexrank_words": (5, None),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "output.format": FORMATS,
     "fuse.unit": UNITS,
     "fuse.dtype": DTYPES,
     "retrieve.order": ORDERS,
+    "evaluation.consistency": ("offline", "nli"),
 }
 
 
@@ -268,6 +285,8 @@ def _validate(config: RunConfig) -> None:
 
     GENERATORS.get(config.fuse.backend)
     SCORERS.get(config.retrieve.scorer)
+    if config.evaluation.consistency == "nli" and not config.evaluation.nli_model:
+        raise ConfigError("evaluation.consistency=nli needs evaluation.nli_model (a hub name or local folder)")
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

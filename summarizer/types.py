@@ -96,6 +96,7 @@ class SupportCheck:
     similarity: float
     unsupported_terms: tuple[str, ...] = ()
     reason: str = ""
+    content_overlap: float = 1.0  # share of its content words found in the support
 
 
 @dataclass(frozen=True)

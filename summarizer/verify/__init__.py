@@ -133,14 +133,14 @@ class FaithfulnessGuard:
         support = tuple(index.sentences[i] for i in ranked if similarity[i] >= floor) \
             or (index.sentences[ranked[0]],)
         rounded = round(best, 4)
-        if best < config.min_similarity:
-            return Verdict(SupportCheck(False, rounded, (), f"no source sentence says this "
-                                        f"(best similarity {best:.2f} < {config.min_similarity})"),
-                           support)
         support_text = " ".join(s.text for s in support)
         forms = term_forms(support_text)
         missing_terms = tuple(dict.fromkeys(
             token for kind, token in checkable_terms(text) if not term_is_supported(kind, token, forms)))
+        if best < config.min_similarity:
+            return Verdict(SupportCheck(False, rounded, missing_terms, f"no source sentence says this "
+                                        f"(best similarity {best:.2f} < {config.min_similarity})", 0.0),
+                           support)
         quotes = tuple(f'"{q}"' for q in _QUOTE.findall(text) if _squash(q) not in index.normalized_text)
         support_squashed = _squash(support_text)
         roles = tuple(p for p in role_phrases(text) if p not in support_squashed)
@@ -164,7 +164,7 @@ class FaithfulnessGuard:
         if len(text.split()) < min_words:
             reasons.append(f"too short ({len(text.split())} words) to carry its sources' fact")
         return Verdict(SupportCheck(not reasons, rounded, missing_terms + quotes + roles,
-                                    "; ".join(reasons)),
+                                    "; ".join(reasons), round(overlap, 4)),
                        support)
 
     def repair(self, text: str, index: SourceIndex, min_words: int = 6) -> tuple[str, Verdict] | None:

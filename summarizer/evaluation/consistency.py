@@ -1,0 +1,143 @@
+"""Factual consistency of a summary against its sources (not against the reference).
+
+``offline``: the pipeline's faithfulness guard used as a metric (MiniLM support plus agreement
+of names, numbers, dates, negations, quotes and roles); needs no NLI weights.
+``nli``: SummaC-ZS-style scoring with any Hugging Face NLI classifier: each summary sentence
+against every source sentence, entailment minus contradiction, max per document, then max
+over documents (a fact carried by one outlet still counts).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from summarizer.config import GuardConfig, SegmentConfig
+from summarizer.registry import Registry
+from summarizer.segment import segment_cluster, split_sentences
+from summarizer.types import Cluster, SentenceRef
+from summarizer.verify import FaithfulnessGuard, SourceIndex, clean_draft
+
+
+@dataclass(frozen=True)
+class SentenceConsistency:
+    sentence: str
+    score: float
+    supported: bool
+    best_support: tuple[SentenceRef, ...]
+    unsupported_terms: tuple[str, ...] = ()
+    per_document: tuple[tuple[str, float], ...] = ()  # nli: best score in each document
+
+
+@dataclass(frozen=True)
+class ConsistencyResult:
+    sentences: tuple[SentenceConsistency, ...]
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean([s.score for s in self.sentences])) if self.sentences else float("nan")
+
+    @property
+    def minimum(self) -> float:
+        return float(min(s.score for s in self.sentences)) if self.sentences else float("nan")
+
+    @property
+    def supported_share(self) -> float:
+        return float(np.mean([s.supported for s in self.sentences])) if self.sentences else float("nan")
+
+
+CONSISTENCY: Registry["ConsistencyScorer"] = Registry("consistency scorer")
+
+
+def summary_sentences(summary: str) -> list[str]:
+    return [s for s, _ in split_sentences(clean_draft(summary).replace("\n", " "))]
+
+
+class ConsistencyScorer:
+    def score(self, summary: str, cluster: Cluster) -> ConsistencyResult:
+        raise NotImplementedError
+
+
+@CONSISTENCY.register("offline")
+class OfflineConsistency(ConsistencyScorer):
+    """Score = similarity × content overlap, halved for each unsupported name/number/role."""
+
+    def __init__(self, encoder, guard: GuardConfig = GuardConfig(), lexical_weight: float = 0.3,
+                 segment: SegmentConfig = SegmentConfig()) -> None:
+        self.guard = FaithfulnessGuard(encoder, guard, lexical_weight)
+        self.segment = segment
+
+    def score(self, summary: str, cluster: Cluster) -> ConsistencyResult:
+        sentences = summary_sentences(summary)
+        index: SourceIndex = self.guard.index(segment_cluster(cluster, self.segment))
+        results = []
+        for sentence, verdict in zip(sentences, self.guard.check(sentences, index)):
+            check = verdict.check
+            score = max(0.0, check.similarity) * check.content_overlap * 0.5 ** len(check.unsupported_terms)
+            results.append(SentenceConsistency(
+                sentence=sentence, score=round(float(score), 6), supported=check.supported,
+                best_support=tuple(SentenceRef(s.doc_id, s.index, s.span) for s in verdict.support),
+                unsupported_terms=check.unsupported_terms))
+        return ConsistencyResult(tuple(results))
+
+
+@CONSISTENCY.register("nli")
+class NLIConsistency(ConsistencyScorer):
+    """Entailment minus contradiction from any sequence-classification NLI model."""
+
+    def __init__(self, model: str, batch_size: int = 32, device: str = "cpu", threshold: float = 0.0,
+                 segment: SegmentConfig = SegmentConfig(), loaded=None) -> None:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        if loaded is None:
+            try:
+                loaded = (AutoModelForSequenceClassification.from_pretrained(model),
+                          AutoTokenizer.from_pretrained(model))
+            except (OSError, ValueError) as error:
+                raise RuntimeError(f"NLI model {model!r} could not be loaded: {error}") from None
+        self.model, self.tokenizer = loaded
+        self.model = self.model.to(device).eval()
+        self.device = torch.device(device)
+        self.batch_size = batch_size
+        self.threshold = threshold
+        self.segment = segment
+        labels = {str(v).lower(): int(k) for k, v in self.model.config.id2label.items()}
+        self.entailment = next((i for name, i in labels.items() if name.startswith("entail")), None)
+        self.contradiction = next((i for name, i in labels.items() if name.startswith("contra")), None)
+        if self.entailment is None or self.contradiction is None:
+            raise ValueError(f"NLI model {model!r} must label its classes 'entailment' and 'contradiction' "
+                             f"in config.id2label; it has {sorted(labels)}")
+
+    def _pair_scores(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        scores = []
+        for start in range(0, len(premises), self.batch_size):
+            encoded = self.tokenizer(premises[start:start + self.batch_size],
+                                     hypotheses[start:start + self.batch_size], padding=True,
+                                     truncation=True, max_length=512, return_tensors="pt").to(self.device)
+            with torch.inference_mode():
+                probs = self.model(**encoded).logits.float().softmax(-1)
+            scores.append((probs[:, self.entailment] - probs[:, self.contradiction]).cpu().numpy())
+        return np.concatenate(scores) if scores else np.zeros(0)
+
+    def score(self, summary: str, cluster: Cluster) -> ConsistencyResult:
+        sentences = summary_sentences(summary)
+        sources = segment_cluster(cluster, self.segment).sentences
+        if not sentences or not sources:
+            return ConsistencyResult(())
+        # Every (source sentence, summary sentence) pair in one batched pass.
+        premises = [s.text for _ in sentences for s in sources]
+        hypotheses = [h for h in sentences for _ in sources]
+        matrix = self._pair_scores(premises, hypotheses).reshape(len(sentences), len(sources))
+        doc_ids = list(dict.fromkeys(s.doc_id for s in sources))
+        results = []
+        for sentence, row in zip(sentences, matrix):
+            per_document = tuple(
+                (doc, float(max(row[i] for i, s in enumerate(sources) if s.doc_id == doc))) for doc in doc_ids)
+            best = int(np.argmax(row))
+            score = float(row[best])
+            results.append(SentenceConsistency(
+                sentence=sentence, score=round(score, 6), supported=score > self.threshold,
+                best_support=(SentenceRef(sources[best].doc_id, sources[best].index, sources[best].span),),
+                per_document=per_document))
+        return ConsistencyResult(tuple(results))

@@ -1,0 +1,263 @@
+"""The evaluation harness: systems × dataset → per-example scores, summary, report, plots."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from summarizer.config import RunConfig
+from summarizer.evaluation.consistency import CONSISTENCY, ConsistencyScorer, NLIConsistency, OfflineConsistency
+from summarizer.evaluation.coverage import source_coverage
+from summarizer.evaluation.neutrality import load_vad_lexicon, neus_arousal, single_outlet_share
+from summarizer.evaluation.rouge import ROUGE_TYPES, Rouge, bootstrap_interval
+from summarizer.evaluation.systems import SYSTEMS, PredictionsFile, System
+from summarizer.ingest import InputError, cluster_from_record
+from summarizer.ingest.readers import HUB_PREFIX
+from summarizer.types import Cluster
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A metric declared as data: its column, label, direction and display scale."""
+
+    key: str
+    label: str
+    higher_is_better: bool | None  # None: descriptive (length, say), neither better nor worse
+    scale: float = 1.0
+
+    @property
+    def arrow(self) -> str:
+        return {True: " ↑", False: " ↓", None: ""}[self.higher_is_better]
+
+
+METRICS = (
+    *(Metric(f"{r}_f", f"{r.replace('rouge', 'R-')} F1", True, 100) for r in ROUGE_TYPES),
+    Metric("consistency_mean", "consistency (mean)", True),
+    Metric("consistency_min", "consistency (min)", True),
+    Metric("supported_share", "supported sentences", True, 100),
+    Metric("arousal_positive", "Arousal+", False),
+    Metric("arousal_negative", "Arousal-", False),
+    Metric("arousal_total", "Arousal sum", False),
+    Metric("single_outlet_share", "single-outlet wording", False, 100),
+    Metric("documents_used", "documents used", True),
+    Metric("coverage_evenness", "coverage evenness", True),
+    Metric("words", "words", None),
+)
+
+
+def load_clusters(data: str, config: RunConfig, limit: int | None) -> list[Cluster]:
+    """Read clusters through ``datasets.load_dataset`` (local JSON/JSONL/Parquet or ``hf:NAME``)."""
+    import datasets
+
+    local = Path(data)
+    try:
+        if local.exists():
+            builder = {".parquet": "parquet", ".csv": "csv"}.get(local.suffix.lower(), "json")
+            dataset = datasets.load_dataset(builder, data_files=str(local), split="train")
+        elif data.startswith(HUB_PREFIX):
+            dataset = datasets.load_dataset(data.removeprefix(HUB_PREFIX), split="validation")
+        else:
+            raise InputError(f"{data}: no such file (hub datasets: {HUB_PREFIX}NAME)")
+    except InputError:
+        raise
+    except Exception as error:  # datasets raises many types for unreadable input
+        raise InputError(f"{data}: could not be read as a dataset ({type(error).__name__}: {error})") from None
+    if limit is not None:
+        dataset = dataset.select(range(min(limit, len(dataset))))
+    return [cluster_from_record(record, f"{local.stem}-{i}", f"{data}[{i}]", config.ingest)
+            for i, record in enumerate(dataset)]
+
+
+class Scorer:
+    """All metrics for one (summary, cluster); models loaded once."""
+
+    def __init__(self, config: RunConfig) -> None:
+        from summarizer.embeddings import get_encoder
+
+        self.config = config
+        self.rouge = Rouge()
+        evaluation = config.evaluation
+        if evaluation.consistency == "nli":
+            self.consistency: ConsistencyScorer = NLIConsistency(evaluation.nli_model)
+        else:
+            CONSISTENCY.get(evaluation.consistency)
+            self.consistency = OfflineConsistency(get_encoder(config.embedding), config.guard,
+                                                  config.retrieve.lexical_weight, config.segment)
+        self.lexicon = load_vad_lexicon(evaluation.lexicon_path) if evaluation.lexicon_path else None
+
+    def score(self, summary: str, cluster: Cluster, attributions) -> dict[str, Any]:
+        row: dict[str, Any] = {"words": len(summary.split())}
+        if cluster.reference:
+            for name, value in self.rouge.score(summary, cluster.reference).items():
+                row.update({f"{name}_p": value.precision, f"{name}_r": value.recall, f"{name}_f": value.fmeasure})
+        consistency = self.consistency.score(summary, cluster)
+        row.update(consistency_mean=consistency.mean, consistency_min=consistency.minimum,
+                   supported_share=consistency.supported_share,
+                   unsupported_terms=sorted({t for s in consistency.sentences for t in s.unsupported_terms}))
+        if self.lexicon is not None and cluster.reference:
+            arousal = neus_arousal(summary, cluster.reference, self.lexicon)
+            row.update(arousal_positive=arousal.positive, arousal_negative=arousal.negative,
+                       arousal_total=arousal.total)
+        row["single_outlet_share"] = single_outlet_share(summary, [d.text for d in cluster.documents])
+        if attributions is None:  # align each sentence to the documents that support it
+            attributions = [tuple(dict.fromkeys(r.doc_id for r in s.best_support)) for s in consistency.sentences]
+        coverage = source_coverage(list(attributions), [d.doc_id for d in cluster.documents])
+        row.update(documents_used=coverage.documents_used, coverage_evenness=coverage.evenness)
+        return row
+
+
+def build_systems(names: list[str], predictions: dict[str, str], config: RunConfig) -> list[System]:
+    systems: list[System] = [SYSTEMS.build(name, config) for name in names]
+    systems += [PredictionsFile(name, path) for name, path in predictions.items()]
+    if not systems:
+        raise ValueError("no systems to evaluate: give --systems and/or --predictions NAME=PATH")
+    return systems
+
+
+def run_evaluation(data: str, system_names: list[str], predictions: dict[str, str], config: RunConfig,
+                   run_name: str, limit: int | None = None, progress: bool = True) -> Path:
+    """Score every system on every cluster and write the run folder; returns its path."""
+    from tqdm import tqdm
+
+    clusters = load_clusters(data, config, limit)
+    if not clusters:
+        raise InputError(f"{data}: no clusters")
+    out_dir = Path(config.evaluation.results_dir) / run_name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    systems = build_systems(system_names, predictions, config)
+    scorer = Scorer(config)
+    skipped: dict[str, list[str]] = {s.name: list(getattr(s, "problems", [])) for s in systems}
+    rows: list[dict[str, Any]] = []
+    seen_ids = {c.cluster_id for c in clusters}
+    bar = tqdm(total=len(clusters) * len(systems), desc="evaluating", unit="summary", disable=not progress,
+               file=sys.stderr)
+    examples_path = out_dir / "examples.jsonl"
+    with examples_path.open("w", encoding="utf-8") as examples:
+        for system in systems:
+            for cluster in clusters:
+                bar.set_postfix_str(system.name)
+                started = time.perf_counter()
+                try:
+                    output = system.run(cluster)
+                except Exception as error:  # one failing example is reported, not fatal
+                    skipped[system.name].append(f"{cluster.cluster_id}: {type(error).__name__}: {error}")
+                    bar.update()
+                    continue
+                seconds = time.perf_counter() - started
+                if output is None:
+                    skipped[system.name].append(f"{cluster.cluster_id}: no prediction for this id")
+                elif not output.summary.strip():
+                    skipped[system.name].append(f"{cluster.cluster_id}: empty summary")
+                else:
+                    row = {"id": cluster.cluster_id, "system": system.name, "summary": output.summary,
+                           "seconds": round(seconds, 4),
+                           **scorer.score(output.summary, cluster, output.attributions)}
+                    rows.append(row)
+                    examples.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    examples.flush()
+                bar.update()
+            if isinstance(system, PredictionsFile):
+                extra = sorted(set(system.predictions) - seen_ids)
+                if extra:
+                    skipped[system.name].append(f"{len(extra)} prediction id(s) not in the data, ignored: "
+                                                + ", ".join(extra[:10]) + (" …" if len(extra) > 10 else ""))
+    bar.close()
+    summary = summarize_rows(rows, [s.name for s in systems], config, len(clusters), skipped)
+    summary.update(data=data, run_name=run_name, limit=limit, config=config.to_dict(),
+                   lexicon="used" if scorer.lexicon is not None else "not given: arousal skipped")
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    (out_dir / "report.md").write_text(render_report(summary), encoding="utf-8")
+    write_plots(rows, [s.name for s in systems], out_dir, scorer.lexicon is not None)
+    for name, problems in skipped.items():
+        if problems:
+            log.warning("%s: %d example(s) skipped or problems; see %s", name, len(problems), out_dir / "summary.json")
+    return out_dir
+
+
+def summarize_rows(rows: list[dict[str, Any]], systems: list[str], config: RunConfig, total: int,
+                   skipped: dict[str, list[str]]) -> dict[str, Any]:
+    result: dict[str, Any] = {"examples": total, "systems": {}}
+    for system in systems:
+        mine = [r for r in rows if r["system"] == system]
+        metrics = {}
+        for metric in METRICS:
+            values = [r[metric.key] for r in mine if r.get(metric.key) is not None]
+            interval = bootstrap_interval(values, seed=config.seed, resamples=config.evaluation.bootstrap_resamples)
+            metrics[metric.key] = asdict(interval) if interval.n else None
+        result["systems"][system] = {"scored": len(mine), "skipped": skipped.get(system, []),
+                                     "seconds_per_example": (sum(r["seconds"] for r in mine) / len(mine))
+                                     if mine else None, "metrics": metrics}
+    return result
+
+
+def render_report(summary: dict[str, Any]) -> str:
+    shown = [m for m in METRICS if any(s["metrics"].get(m.key) for s in summary["systems"].values())]
+    lines = [f"# Evaluation: {summary['run_name']}", "",
+             f"Data: `{summary['data']}` ({summary['examples']} clusters"
+             + (f", limit {summary['limit']}" if summary["limit"] else "") + f"). NRC-VAD lexicon: {summary['lexicon']}.",
+             "Mean and 95% bootstrap CI per metric (ROUGE, supported sentences and single-outlet wording in %). "
+             "↑ higher is better, ↓ lower is better.", "",
+             "| system | n | " + " | ".join(f"{m.label}{m.arrow}" for m in shown)
+             + " | s/example |",
+             "| --- | --- | " + " | ".join("---" for _ in shown) + " | --- |"]
+    for name, data in summary["systems"].items():
+        cells = []
+        for metric in shown:
+            value = data["metrics"].get(metric.key)
+            cells.append("–" if not value else
+                         f"{value['mean'] * metric.scale:.2f} [{value['low'] * metric.scale:.2f}, "
+                         f"{value['high'] * metric.scale:.2f}]")
+        per = data["seconds_per_example"]
+        lines.append(f"| {name} | {data['scored']} | " + " | ".join(cells) + f" | {per:.2f} |" if per is not None
+                     else f"| {name} | 0 | " + " | ".join(cells) + " | – |")
+    problems = {name: data["skipped"] for name, data in summary["systems"].items() if data["skipped"]}
+    if problems:
+        lines += ["", "## Skipped or problematic examples", ""]
+        for name, items in problems.items():
+            lines.append(f"- **{name}**: {len(items)}")
+            lines += [f"  - {item}" for item in items[:20]]
+            if len(items) > 20:
+                lines.append(f"  - … {len(items) - 20} more in summary.json")
+    lines += ["", "Plots: `metrics.png` (distributions), `length_vs_arousal.png`.", ""]
+    return "\n".join(lines)
+
+
+def write_plots(rows: list[dict[str, Any]], systems: list[str], out_dir: Path, has_arousal: bool) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    panels = [m for m in METRICS if m.key in ("rouge1_f", "rouge2_f", "rougeLsum_f", "consistency_mean",
+                                               "single_outlet_share", "words")]
+    figure, axes = plt.subplots(2, 3, figsize=(13, 7))
+    for axis, metric in zip(axes.flat, panels):
+        data = [[r[metric.key] * metric.scale for r in rows if r["system"] == s and r.get(metric.key) is not None]
+                for s in systems]
+        if any(data):
+            axis.boxplot([d or [float("nan")] for d in data], tick_labels=systems)
+        axis.set_title(metric.label)
+        axis.tick_params(axis="x", rotation=30)
+    figure.tight_layout()
+    figure.savefig(out_dir / "metrics.png", dpi=110)
+    plt.close(figure)
+
+    key, label = ("arousal_total", "NeuS arousal (sum)") if has_arousal else \
+        ("single_outlet_share", "single-outlet wording share (arousal skipped: no lexicon)")
+    figure, axis = plt.subplots(figsize=(7, 5))
+    for system in systems:
+        points = [(r["words"], r[key]) for r in rows if r["system"] == system and r.get(key) is not None]
+        if points:
+            axis.scatter(*zip(*points), label=system, s=12, alpha=0.6)
+    axis.set_xlabel("summary length (words)")
+    axis.set_ylabel(label)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(out_dir / "length_vs_arousal.png", dpi=110)
+    plt.close(figure)

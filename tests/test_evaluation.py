@@ -1,0 +1,202 @@
+"""Metrics against reference values, and the harness end to end on a tiny dataset."""
+import json
+import math
+
+import pytest
+from conftest import PACT, make_cluster
+from rouge_score import rouge_scorer
+
+from summarizer.config import RunConfig, load_config
+from summarizer.evaluation import module_path
+from summarizer.evaluation.coverage import source_coverage
+from summarizer.evaluation.neutrality import LexiconError, load_vad_lexicon, neus_arousal, single_outlet_share
+from summarizer.evaluation.rouge import ROUGE_TYPES, Rouge, bootstrap_interval
+
+ASCII_PAIRS = [
+    ("The council approved the new bridge on Tuesday. It will open in 2029.",
+     "On Tuesday the city council approved a bridge, which is expected to open in 2029."),
+    ("Leaders signed a defence pact. Both must help if attacked.",
+     "The two leaders signed a mutual defence pact on Wednesday. Each country must help the other."),
+    ("Running runners ran quickly.", "The runner runs quickly."),
+]
+
+
+@pytest.mark.parametrize("prediction, reference", ASCII_PAIRS)
+def test_rouge_equals_rouge_score_on_ascii(prediction, reference):
+    ours = Rouge().score(prediction, reference)
+    stock = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    # rougeLsum needs one sentence per line: give rouge_score the same split.
+    expected = stock.score(reference.replace(". ", ".\n"), prediction.replace(". ", ".\n"))
+    for name in ROUGE_TYPES:
+        assert ours[name].fmeasure == pytest.approx(expected[name].fmeasure, abs=1e-12), name
+        assert ours[name].precision == pytest.approx(expected[name].precision, abs=1e-12), name
+
+
+def test_rouge_on_non_ascii_hand_computed():
+    # Stock rouge_score drops every Cyrillic letter and scores 0; tokens here are ≤ 3 letters
+    # so stemming cannot touch them: prediction [ким, и, мун], reference [мун, и, ким].
+    scores = Rouge().score("Ким и Мун.", "Мун и Ким.")
+    assert scores["rouge1"].fmeasure == 1.0
+    assert scores["rouge2"].fmeasure == 0.0
+    assert scores["rougeL"].fmeasure == pytest.approx(1 / 3)
+    assert rouge_scorer.RougeScorer(["rouge1"]).score("Мун и Ким.", "Ким и Мун.")["rouge1"].fmeasure == 0.0
+    # "Chang Ho‑jin" (non-breaking hyphen) and "Zoë": P = 5/5, R = 5/6, F1 = 10/11.
+    mixed = Rouge().score("Chang Ho\u2011jin met Zoë.", "Zoë met Chang Ho-jin today.")
+    assert mixed["rouge1"].fmeasure == pytest.approx(10 / 11)
+
+
+def test_bootstrap_is_reproducible():
+    values = [0.1, 0.4, 0.35, 0.8, 0.5, 0.45, 0.2]
+    first = bootstrap_interval(values, seed=0)
+    assert first == bootstrap_interval(values, seed=0)
+    assert first.mean == pytest.approx(sum(values) / len(values))
+    assert first.low < first.mean < first.high and first.n == 7
+    assert bootstrap_interval(values, seed=1) != first
+    assert bootstrap_interval([], seed=0).n == 0
+
+
+@pytest.fixture
+def lexicon_file(tmp_path):
+    # Made-up words and scores, in the NRC-VAD file format (the real lexicon is not redistributable).
+    path = tmp_path / "vad.txt"
+    path.write_text("zorble\t0.900\t0.800\t0.500\ngrumf\t0.100\t0.700\t0.400\nplim\t0.500\t0.900\t0.500\n"
+                    "quax\t0.950\t0.600\t0.500")
+    return path
+
+
+def test_neus_arousal_with_fixture_lexicon(lexicon_file):
+    lexicon = load_vad_lexicon(lexicon_file)
+    score = neus_arousal("Zorble grumf, plim and quax!", "A quax report.", lexicon)
+    # New tokens: zorble (+0.8), grumf (-0.7), plim (mid valence: neither); quax is in the reference.
+    assert (score.positive, score.negative) == (0.8, 0.7)
+    assert score.total == pytest.approx(1.5)
+    assert score.tokens == ("grumf", "plim", "zorble")
+
+
+def test_lexicon_errors_are_clear(tmp_path):
+    with pytest.raises(LexiconError, match="nrc-vad.html"):
+        load_vad_lexicon(tmp_path / "missing.txt")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("word\t0.5\t0.5\t0.5\nbroken line\n")
+    with pytest.raises(LexiconError, match=r"bad.txt:2: expected word<TAB>valence"):
+        load_vad_lexicon(bad)
+
+
+def test_single_outlet_share_and_coverage():
+    docs = ["The council approved the bridge.", "The council approved a crossing.", "Bridge plans approved."]
+    # content stems of the summary: council (2 docs), approv (3), crossing (1) → 1/3
+    assert single_outlet_share("Council approved crossing.", docs) == pytest.approx(1 / 3)
+    assert single_outlet_share("Anything.", docs[:1]) is None
+    even = source_coverage([("a",), ("b",)], ["a", "b"])
+    assert (even.documents_used, even.evenness) == (2, 1.0)
+    assert source_coverage([("a",), ("a",)], ["a", "b"]).evenness == 0.0
+    shared = source_coverage([("a", "b"), ("a",)], ["a", "b", "c"])
+    assert shared.documents_used == 2
+    assert shared.evenness == pytest.approx(-(0.75 * math.log(0.75) + 0.25 * math.log(0.25)) / math.log(3))
+
+
+def test_offline_consistency_flags_unsupported_sentences(encoder):
+    from summarizer.evaluation.consistency import OfflineConsistency
+
+    result = OfflineConsistency(encoder).score(
+        "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday. "
+        "The pact was signed during a visit to the United States.", PACT)
+    first, second = result.sentences
+    assert first.supported and not second.supported
+    assert "United" in second.unsupported_terms
+    assert result.supported_share == 0.5 and result.minimum == second.score < first.score
+    assert {r.doc_id for r in first.best_support} >= {"d0", "d1"}
+
+
+def test_nli_consistency_with_tiny_random_classifier(tmp_path):
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
+
+    from conftest import _tiny_tokenizer
+    from summarizer.evaluation.consistency import NLIConsistency
+
+    tokenizer = _tiny_tokenizer(tmp_path, chat=False)
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(BertConfig(
+        vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+        intermediate_size=32, num_labels=3, id2label={0: "ENTAILMENT", 1: "NEUTRAL", 2: "CONTRADICTION"},
+        label2id={"ENTAILMENT": 0, "NEUTRAL": 1, "CONTRADICTION": 2}))
+    model.save_pretrained(tmp_path)
+    scorer = NLIConsistency(str(tmp_path), batch_size=4)
+    result = scorer.score("The pact was signed in Port Vale. Both countries must help.", PACT)
+    assert len(result.sentences) == 2
+    for sentence in result.sentences:
+        assert -1.0 <= sentence.score <= 1.0
+        assert [doc for doc, _ in sentence.per_document] == ["d0", "d1", "d2"]
+        assert sentence.score == pytest.approx(max(v for _, v in sentence.per_document), abs=1e-6)
+
+
+def test_evaluate_modules_load_offline(lexicon_file, monkeypatch):
+    import evaluate
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    rouge = evaluate.load(module_path("rouge"))
+    pair = ASCII_PAIRS[0]
+    result = rouge.compute(predictions=[pair[0]], references=[pair[1]])
+    assert result["rouge1"] == pytest.approx(Rouge().score(*pair)["rouge1"].fmeasure)
+    arousal = evaluate.load(module_path("arousal"))
+    result = arousal.compute(predictions=["Zorble grumf."], references=["A report."], lexicon_path=str(lexicon_file))
+    assert result["arousal_total"] == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="unknown evaluate module"):
+        module_path("bleu")
+
+
+def _write_dataset(path, clusters):
+    with path.open("w") as handle:
+        for cluster in clusters:
+            handle.write(json.dumps({"id": cluster.cluster_id,
+                                     "documents": [{"title": "", "text": d.text} for d in cluster.documents],
+                                     "reference": {"title": "Pact signed.",
+                                                   "text": "Norland and Sudland signed a defence pact."}}) + "\n")
+
+
+def test_harness_reports_skipped_predictions(tmp_path, encoder):
+    from summarizer.evaluation.harness import run_evaluation
+
+    data = tmp_path / "data.jsonl"
+    clusters = [make_cluster(*[d.text.split("\n") for d in PACT.documents], cluster_id=f"c{i}") for i in range(3)]
+    _write_dataset(data, clusters)
+    predictions = tmp_path / "other.jsonl"
+    predictions.write_text('{"id": "c0", "summary": "Norland and Sudland signed a defence pact."}\n'
+                           '{"id": "c1", "summary": ""}\n'
+                           '{"id": "zz", "summary": "An id the data does not have."}\n'
+                           'not json\n')
+    config = load_config(None, [f"evaluation.results_dir={tmp_path / 'results'}", "evaluation.bootstrap_resamples=200"])
+    out = run_evaluation(str(data), ["lead", "lexrank", "oracle"], {"other": str(predictions)}, config,
+                         "tiny", progress=False)
+    summary = json.loads((out / "summary.json").read_text())
+    other = summary["systems"]["other"]
+    assert other["scored"] == 1
+    joined = "\n".join(other["skipped"])
+    assert "c1: empty summary" in joined and "c2: no prediction for this id" in joined
+    assert "not in the data, ignored: zz" in joined and "other.jsonl:4: skipped" in joined
+    assert summary["systems"]["lead"]["scored"] == 3
+    assert summary["systems"]["lead"]["metrics"]["arousal_total"] is None  # no lexicon: skipped, not zero
+    assert summary["lexicon"].startswith("not given")
+    oracle = summary["systems"]["oracle"]["metrics"]["rouge1_f"]["mean"]
+    assert oracle >= summary["systems"]["lead"]["metrics"]["rouge1_f"]["mean"]
+    report = (out / "report.md").read_text()
+    assert "| oracle | 3 |" in report and "Skipped or problematic examples" in report
+    assert (out / "metrics.png").stat().st_size > 1000 and (out / "length_vs_arousal.png").exists()
+    rows = [json.loads(line) for line in (out / "examples.jsonl").read_text().splitlines()]
+    assert len(rows) == 3 * 3 + 1
+
+
+def test_eval_cli(tmp_path, lexicon_file, capsys):
+    from summarizer.cli import main
+
+    data = tmp_path / "data.jsonl"
+    _write_dataset(data, [PACT])
+    code = main(["eval", "--data", str(data), "--systems", "lead,extractive_typo", "-q"])
+    assert code == 2 and "unknown system 'extractive_typo'" in capsys.readouterr().err
+    code = main(["eval", "--data", str(data), "--systems", "lead", "--lexicon", str(lexicon_file), "-q",
+                 "--run-name", "cli", "--set", f"evaluation.results_dir={tmp_path}"])
+    assert code == 0
+    assert "| lead | 1 |" in capsys.readouterr().out
+    summary = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    assert summary["systems"]["lead"]["metrics"]["arousal_total"] is not None
