@@ -72,7 +72,58 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
                           help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")
     evaluate.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    batch = commands.add_parser(
+        "batch", help="summarise a large file of clusters; resumable, one JSON line per cluster",
+        description="Stream clusters from INPUT (JSONL, Parquet/CSV/JSON via datasets, or hf:NAME) and append one "
+                    "JSON line per cluster to --output: the JSON summary record with its id, or {\"id\", "
+                    "\"error\"} for a cluster that failed. Run the same command again after a crash: ids "
+                    "already written are skipped and a torn last line is removed.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  python -m summarizer batch clusters.jsonl --output summaries.jsonl\n"
+               "  python -m summarizer batch clusters.parquet --output part-0.jsonl --shard 0/4")
+    batch.add_argument("input", metavar="INPUT", help="JSONL/Parquet/CSV/JSON of clusters, or hf:NAME")
+    batch.add_argument("--output", "-o", required=True, metavar="FILE", help="JSON Lines output (appended)")
+    batch.add_argument("--batch-size", type=int, default=8, metavar="N",
+                       help="clusters summarised together: one embedding call and one generation pass (default 8)")
+    batch.add_argument("--shard", default="0/1", metavar="I/N",
+                       help="process only shard I of N (by a stable hash of the id), e.g. 0/4")
+    batch.add_argument("--limit", type=int, metavar="N", help="stop after N clusters in this run")
+    batch.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml)")
+    batch.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
+                       help="override one config key (repeatable)")
+    batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from summarizer.batch.runner import run_batch
+    from summarizer.config import ConfigError, load_config
+    from summarizer.ingest import InputError
+
+    try:
+        index, count = (int(part) for part in args.shard.split("/"))
+        if not 0 <= index < count:
+            raise ValueError
+    except ValueError:
+        print(f"error: --shard {args.shard!r}: expected I/N with 0 ≤ I < N, e.g. 0/4", file=sys.stderr)
+        return EXIT_USAGE
+    if args.batch_size < 1:
+        print("error: --batch-size must be ≥ 1", file=sys.stderr)
+        return EXIT_USAGE
+    logging.getLogger("summarizer.pipeline").setLevel(logging.WARNING)  # the bar reports progress
+    try:
+        config = load_config(args.config, args.overrides)
+        stats = run_batch(args.input, args.output, config, args.batch_size, (index, count), args.limit,
+                          progress=not args.quiet)
+    except (ConfigError, InputError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (RuntimeError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(stats.line(), file=sys.stderr)
+    return EXIT_OK
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -211,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         hf_logging.disable_progress_bar()
     except ImportError:
         pass
-    command = {"run": _run, "eval": _evaluate}[args.command]
+    command = {"run": _run, "eval": _evaluate, "batch": _batch}[args.command]
     try:
         return command(args)
     except KeyboardInterrupt:

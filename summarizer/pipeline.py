@@ -14,7 +14,7 @@ from summarizer.embeddings import get_encoder
 from summarizer.fuse import GENERATORS, FusionRequest, Generator, Passage
 from summarizer.neutral import colour_words, strip_colour
 from summarizer.retrieve import retrieve
-from summarizer.segment import segment_cluster
+from summarizer.segment import segment_cluster, split_sentences
 from summarizer.types import (Cluster, Origin, SelectedGroup, Selection, Sentence, SentenceRef,
                               Summary, SummarySentence, SupportCheck)
 from summarizer.verify import FaithfulnessGuard, SourceIndex, Verdict, clean_draft
@@ -53,6 +53,13 @@ class Pipeline:
         self.load_seconds = time.perf_counter() - started
 
     def summarize(self, cluster: Cluster) -> Summary:
+        return self.summarize_many([cluster])[0]
+
+    def summarize_many(self, clusters: list[Cluster]) -> list[Summary]:
+        """Summarise several clusters with one embedding pass and one batched generation.
+
+        Stage timings of a batch are shared equally among its clusters.
+        """
         seed_everything(self.config.seed)
         timings: dict[str, float] = {}
 
@@ -60,49 +67,71 @@ class Pipeline:
         def timed(stage: str):
             started = time.perf_counter()
             yield
-            timings[stage] = round(time.perf_counter() - started, 4)
+            timings[stage] = round((time.perf_counter() - started) / max(1, len(clusters)), 4)
 
         with timed("segment"):
-            segmented = segment_cluster(cluster, self.config.segment)
+            segmented = [segment_cluster(c, self.config.segment) for c in clusters]
         with timed("retrieve"):
-            vectors = self.encoder.encode([s.text for s in segmented.sentences])
-            titles = [d.title for d in cluster.documents if d.title]
-            title_vectors = self.encoder.encode(titles)
-            selection = retrieve(segmented, vectors, title_vectors, self.config.retrieve,
-                                 self.config.neutral, self.generator.count_tokens)
+            # One batched embedding call for every sentence and title of the batch; the
+            # per-cluster calls below are then served from the encoder's cache.
+            self.encoder.encode([s.text for seg in segmented for s in seg.sentences]
+                                + [d.title for c in clusters for d in c.documents if d.title])
+            vectors = [self.encoder.encode([s.text for s in seg.sentences]) for seg in segmented]
+            selections = [
+                retrieve(seg, v, self.encoder.encode([d.title for d in seg.cluster.documents if d.title]),
+                         self.config.retrieve, self.config.neutral, self.generator.count_tokens)
+                for seg, v in zip(segmented, vectors)]
         with timed("fuse"):
-            drafts = self._fuse(selection)
+            drafts = self._fuse(selections)
         with timed("guard"):
-            index = SourceIndex(segmented.sentences, vectors, self.guard.index_text(segmented))
-            sentences = self._guard(selection, drafts, index)
+            sentences = [self._guard(selection, draft, SourceIndex(seg.sentences, v, self.guard.index_text(seg)))
+                         for selection, draft, seg, v in zip(selections, drafts, segmented, vectors)]
         with timed("neutral"):
-            sentences = self._neutralize(sentences, cluster)
-        warnings = list(cluster.warnings)
-        if not sentences:
-            warnings.append("no sentence could be selected: the documents share no usable sentence")
-        return Summary(cluster_id=cluster.cluster_id, sentences=tuple(sentences), selection=selection,
-                       model=self.generator.model_id, backend=self.config.fuse.backend,
-                       timings=timings, warnings=tuple(warnings))
+            sentences = [self._neutralize(s, c) for s, c in zip(sentences, clusters)]
+        summaries = []
+        for cluster, selection, chosen in zip(clusters, selections, sentences):
+            warnings = list(cluster.warnings)
+            if not chosen:
+                warnings.append("no sentence could be selected: the documents share no usable sentence")
+            summaries.append(Summary(cluster_id=cluster.cluster_id, sentences=tuple(chosen), selection=selection,
+                                     model=self.generator.model_id, backend=self.config.fuse.backend,
+                                     timings=dict(timings), warnings=tuple(warnings)))
+        return summaries
 
     # -- fusion ---------------------------------------------------------------------------
     def _fusable(self, group: SelectedGroup) -> bool:
         return len(group.members) >= self.config.fuse.min_group_size_to_fuse
 
-    def _fuse(self, selection: Selection) -> list[str] | str | None:
-        """Group unit: one draft per fusable group (None for the rest); cluster unit: one text."""
-        if not self.generator.generates or not selection.groups:
-            return None
+    def _requests(self, selection: Selection) -> list[FusionRequest]:
+        """Cluster unit: one request for the whole selection; group unit: one per fusable group."""
+        if not selection.groups:
+            return []
         if self.generator.unit() == "cluster":
             passages = tuple(Passage(m.doc_id, m.text) for g in selection.groups for m in g.members)
             words = sum(len(g.representative.text.split()) for g in selection.groups)
-            log.info("generating a summary from %d passages", len(passages))
-            return self.generator.generate([FusionRequest(passages, "cluster", words)])[0]
-        fusable = [g for g in selection.groups if self._fusable(g)]
-        requests = [FusionRequest(tuple(Passage(m.doc_id, m.text) for m in g.members), "group",
-                                  len(g.representative.text.split())) for g in fusable]
-        log.info("fusing %d groups of corroborating sentences", len(requests))
-        outputs = iter(self.generator.generate(requests)) if requests else iter(())
-        return [next(outputs) if self._fusable(g) else None for g in selection.groups]
+            return [FusionRequest(passages, "cluster", words)]
+        return [FusionRequest(tuple(Passage(m.doc_id, m.text) for m in g.members), "group",
+                              len(g.representative.text.split()))
+                for g in selection.groups if self._fusable(g)]
+
+    def _fuse(self, selections: list[Selection]) -> list[list[str | None] | str | None]:
+        """Per cluster: None (no generation), one text (cluster unit) or one draft per group."""
+        if not self.generator.generates:
+            return [None] * len(selections)
+        per_cluster = [self._requests(s) for s in selections]
+        requests = [r for rs in per_cluster for r in rs]
+        if requests:
+            log.info("generating %d fusion request(s) for %d cluster(s)", len(requests), len(selections))
+        outputs = iter(self.generator.generate(requests) if requests else [])
+        drafts: list[list[str | None] | str | None] = []
+        for selection, cluster_requests in zip(selections, per_cluster):
+            if not selection.groups:
+                drafts.append(None)
+            elif self.generator.unit() == "cluster":
+                drafts.append(next(outputs))
+            else:
+                drafts.append([next(outputs) if self._fusable(g) else None for g in selection.groups])
+        return drafts
 
     # -- guard ----------------------------------------------------------------------------
     @staticmethod
@@ -113,8 +142,6 @@ class Pipeline:
             check=check or SupportCheck(True, 1.0, (), "source sentence"), rejected_text=rejected)
 
     def _first_sentence(self, text: str) -> str:
-        from summarizer.segment import split_sentences
-
         pieces = split_sentences(clean_draft(text).replace("\n", " "), self.config.segment.language)
         return pieces[0][0] if pieces else ""
 
@@ -136,7 +163,8 @@ class Pipeline:
         return self._extracted(fallback, rejected=draft, check=SupportCheck(
             True, 1.0, (), f"model sentence rejected ({verdict.check.reason}); source sentence used"))
 
-    def _guard(self, selection: Selection, drafts, index: SourceIndex) -> list[SummarySentence]:
+    def _guard(self, selection: Selection, drafts: list[str | None] | str | None,
+               index: SourceIndex) -> list[SummarySentence]:
         groups = selection.groups
         if drafts is None:
             return [self._extracted(g) for g in groups]
@@ -156,8 +184,6 @@ class Pipeline:
     def _guard_summary(self, groups: tuple[SelectedGroup, ...], draft: str,
                        index: SourceIndex) -> list[SummarySentence]:
         """Cluster unit: check each generated sentence; replace failures by unused facts."""
-        from summarizer.segment import split_sentences
-
         candidates = [s for s, _ in split_sentences(clean_draft(draft).replace("\n", " "),
                                                     self.config.segment.language)]
         verdicts = self.guard.check(candidates, index)

@@ -33,7 +33,7 @@ def test_default_backend_on_the_example_through_the_real_entry_point():
     text = run_cli("run", str(EXAMPLE))
     assert text.returncode == 0, text.stderr
     assert "[1" in text.stdout and "Sources:" in text.stdout
-    assert "fusing" in text.stderr  # progress is reported on stderr
+    assert "generating 5 fusion request(s)" in text.stderr  # progress is reported on stderr
 
     result = run_cli("run", str(EXAMPLE), "--format", "json", "--quiet")
     assert result.returncode == 0, result.stderr

@@ -142,6 +142,11 @@ def test_evaluate_modules_load_offline(lexicon_file, monkeypatch):
     arousal = evaluate.load(module_path("arousal"))
     result = arousal.compute(predictions=["Zorble grumf."], references=["A report."], lexicon_path=str(lexicon_file))
     assert result["arousal_total"] == pytest.approx(1.5)
+    consistency = evaluate.load(module_path("consistency"))
+    result = consistency.compute(predictions=["Norland and Sudland signed a mutual defence pact in Port Vale on "
+                                              "Wednesday. Zorbia invaded Mars in 1066."],
+                                 sources=[[d.text for d in PACT.documents]])
+    assert result["supported_share"] == 0.5
     with pytest.raises(ValueError, match="unknown evaluate module"):
         module_path("bleu")
 

@@ -53,5 +53,10 @@ def test_helpers():
     assert clean_draft("1) The pact \u201cholds\u201d.") == 'The pact "holds".'
     assert looks_like_fragment("The agreement between Norland and Sudland.")
     assert not looks_like_fragment("The agreement was signed.")
+    # A sentence may end in a relative clause; only a main clause without a verb is a fragment.
+    assert not looks_like_fragment("Connecticut voted to join the compact, which would pool its votes.")
+    assert not looks_like_fragment("Kyle Rittenhouse allegedly shot three people in Kenosha.")
+    assert not looks_like_fragment("The pact cements a partnership.")
+    assert looks_like_fragment("The pact, which was announced after a meeting in Port Vale.")
     assert role_phrases("Kim was accused by Russia's leaders of sending arms to the United States.") == [
         "by russia", "to the united states"]

@@ -34,6 +34,8 @@ class Generator(ABC):
 
     def __init__(self, config: FuseConfig) -> None:
         self.config = config
+        #: running count of tokens this backend generated (throughput reporting)
+        self.generated_tokens = 0
 
     @property
     def model_id(self) -> str:

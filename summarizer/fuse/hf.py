@@ -135,6 +135,8 @@ class HFGenerator(Generator):
                     [FirstSentenceStop(self.tokenizer, inputs["input_ids"].shape[1])])
             with torch.inference_mode():
                 output = self.model.generate(**inputs, **kwargs)
+            new_tokens = output if self.model.config.is_encoder_decoder else output[:, inputs["input_ids"].shape[1]:]
+            self.generated_tokens += int((new_tokens != self.tokenizer.pad_token_id).sum())
             for i, text in zip(indices, self.decode(output, inputs)):
                 results[i] = text.strip()
         return results

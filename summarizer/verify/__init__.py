@@ -23,12 +23,22 @@ from summarizer.types import SegmentedCluster, Sentence, SupportCheck
 
 _QUOTE = re.compile(r'"([^"]{3,})"')
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|[A-Za-z][.)])\s+")
-_RELATIVE_OPEN = re.compile(r",\s+(?:which|who|whose|whom|where|when)\b[^,]*$", re.IGNORECASE)
-# Finite-verb evidence without a tagger: auxiliaries, common reporting verbs, -ed forms.
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|whom|where|when)\b[^,]*(?:,|$)", re.IGNORECASE)
+# Finite-verb evidence without a tagger: auxiliaries, reporting and common irregular verbs,
+# -ed forms, and third-person -s forms in verb position.
 _VERB_HINT = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|must|shall|should|"
     r"do|does|did|says?|said|told|makes?|made|takes?|took|gives?|gave|comes?|came|goes|went|"
-    r"meets?|met|holds?|held|leads?|led|seeks?|sought|\w{3,}ed|\w{3,}s)\b", re.IGNORECASE)
+    r"meets?|met|holds?|held|leads?|led|seeks?|sought|shot|won|lost|fell|rose|hit|put|set|cut|ran|"
+    r"began|became|brought|bought|caught|fought|found|got|kept|left|paid|sent|spent|stood|struck|"
+    r"thought|wrote|spoke|broke|chose|drove|flew|grew|knew|saw|sat|sold|won|wore|beat|bit|built|"
+    r"dealt|drew|fled|forgave|froze|hid|hung|laid|lay|lit|meant|rode|rang|sank|shook|shut|slid|"
+    r"sought|sprang|stole|stuck|swore|swept|swung|taught|threw|understood|woke|withdrew|"
+    r"\w{3,}ed)\b"
+    # An -s word is a verb ("cements a", "plans to") rather than a plural noun ("leaders of")
+    # when what follows is what follows verbs.
+    r"|\b\w{3,}s\s+(?:a|an|the|to|that|his|her|its|their|it|him|them|this|these|those|no|not|more|up|"
+    r"out|in|on|for|with|into|about|over|against|back|\d+)\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
@@ -55,12 +65,9 @@ def clean_draft(text: str) -> str:
 
 
 def looks_like_fragment(text: str) -> bool:
-    """A clause cut inside a relative clause, or with no verb at all, is not a sentence."""
-    body = text.rstrip(" .!?\"'")
-    if _RELATIVE_OPEN.search(body):
-        return True
-    outside_relatives = re.sub(r",\s+(?:which|who|whose|whom)\b[^,]*,", ",", body, flags=re.IGNORECASE)
-    return not _VERB_HINT.search(outside_relatives)
+    """A sentence whose main clause has no verb ("The pact, which was signed on Monday.")."""
+    main_clause = _RELATIVE_CLAUSE.sub(",", text.rstrip(" .!?\"'"))
+    return not _VERB_HINT.search(main_clause)
 
 
 _ROLE_PHRASE = re.compile(r"\b(by|to|from|against)\s+((?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")

@@ -1,0 +1,214 @@
+"""Resumable local batch runner: stream clusters in, append one JSON line per cluster out.
+
+* Input is read lazily (JSONL line by line; Parquet/CSV/JSON through ``datasets`` streaming).
+* Each output line is written with a single ``write`` on an ``O_APPEND`` descriptor, so a
+  killed job leaves at most one torn final line; a restart removes that torn tail, reads the
+  ids already written, and skips them.
+* A cluster that fails becomes an error record (``{"id", "error"}``) and the job goes on.
+* ``shard=(i, n)`` keeps the clusters whose id hashes to ``i`` modulo ``n`` (stable CRC32), so
+  independent workers split one input without coordination.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarizer.config import RunConfig
+from summarizer.ingest import InputError, cluster_from_record
+from summarizer.ingest.readers import HUB_PREFIX, decode_bytes
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One input record: a cluster, or the reason it could not be read."""
+
+    cluster_id: str
+    cluster: object | None  # summarizer.types.Cluster
+    error: str | None = None
+
+
+def iter_items(path: str, config: RunConfig) -> Iterator[Item]:
+    """Lazily yield the input's clusters; unreadable records become error items with an id."""
+    local = Path(path)
+    if local.suffix.lower() in (".jsonl", ".ndjson") and local.is_file():
+        with local.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                where = f"{path}:{number}"
+                fallback_id = f"{local.stem}-{number}"
+                try:
+                    line, _ = decode_bytes(raw, where)
+                    if not line.strip():
+                        continue
+                    record = json.loads(line)
+                except (InputError, json.JSONDecodeError) as error:
+                    yield Item(fallback_id, None, f"{where}: unreadable line ({error})")
+                    continue
+                cluster_id = str(record.get(config.ingest.id_field) or fallback_id) \
+                    if isinstance(record, dict) else fallback_id
+                try:
+                    yield Item(cluster_id, cluster_from_record(record, fallback_id, where, config.ingest))
+                except InputError as error:
+                    yield Item(cluster_id, None, str(error))
+        return
+    import datasets
+
+    try:
+        if local.exists():
+            builder = {".parquet": "parquet", ".csv": "csv", ".arrow": "arrow"}.get(local.suffix.lower(), "json")
+            data = datasets.load_dataset(builder, data_files=str(local), split="train", streaming=True)
+        elif path.startswith(HUB_PREFIX):
+            data = datasets.load_dataset(path.removeprefix(HUB_PREFIX), split="train", streaming=True)
+        else:
+            raise InputError(f"{path}: no such file (hub datasets: {HUB_PREFIX}NAME)")
+    except InputError:
+        raise
+    except Exception as error:  # datasets raises many types for unreadable input
+        raise InputError(f"{path}: could not be read as a dataset ({type(error).__name__}: {error})") from None
+    for number, record in enumerate(data):
+        fallback_id = f"{local.stem}-{number}"
+        cluster_id = str(record.get(config.ingest.id_field) or fallback_id)
+        try:
+            yield Item(cluster_id, cluster_from_record(record, fallback_id, f"{path}[{number}]", config.ingest))
+        except InputError as error:
+            yield Item(cluster_id, None, str(error))
+
+
+def in_shard(cluster_id: str, shard: tuple[int, int]) -> bool:
+    index, count = shard
+    return count == 1 or zlib.crc32(cluster_id.encode("utf-8")) % count == index
+
+
+def recover_output(path: Path) -> set[str]:
+    """Drop a torn last line left by a killed run; return the ids already written."""
+    if not path.exists():
+        return set()
+    done: set[str] = set()
+    with path.open("rb+") as handle:
+        data = handle.read()
+        complete = data.rfind(b"\n") + 1
+        if complete < len(data):
+            log.warning("%s: removing a partial last line left by an interrupted run", path)
+            handle.truncate(complete)
+        for number, line in enumerate(data[:complete].splitlines(), start=1):
+            try:
+                done.add(str(json.loads(line)["id"]))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise InputError(f"{path}:{number}: not a line this runner wrote; choose another --output "
+                                 "or remove the file") from None
+    return done
+
+
+class AppendOnlyWriter:
+    """Writes whole lines with one ``write`` each on an O_APPEND descriptor, fsync'd per batch."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def write(self, record: dict) -> None:
+        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        written = os.write(self.fd, data)
+        if written != len(data):  # only on a full disk and the like; never leave half a line
+            raise OSError(f"short write ({written} of {len(data)} bytes)")
+
+    def sync(self) -> None:
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+@dataclass
+class BatchStats:
+    written: int = 0
+    errors: int = 0
+    skipped_done: int = 0
+    other_shards: int = 0
+    generated_tokens: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = self.written / self.seconds if self.seconds else 0.0
+        tokens = self.generated_tokens / self.seconds if self.seconds else 0.0
+        return (f"done: {self.written} summarised, {self.errors} errors, {self.skipped_done} already done, "
+                f"{self.other_shards} in other shards; {self.seconds:.1f} s, {rate:.2f} clusters/s, "
+                f"{tokens:.1f} generated tokens/s")
+
+
+def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: int = 8,
+              shard: tuple[int, int] = (0, 1), limit: int | None = None, progress: bool = True) -> BatchStats:
+    """Summarise every cluster of ``input_path`` not yet in ``output_path``; resumable."""
+    from tqdm import tqdm
+
+    from summarizer.pipeline import Pipeline
+    from summarizer.render import summary_record
+
+    output = Path(output_path)
+    done = recover_output(output)
+    pipeline = Pipeline(config)
+    writer = AppendOnlyWriter(output)
+    stats = BatchStats(skipped_done=0)
+    started = time.perf_counter()
+    bar = tqdm(desc="clusters", unit="cluster", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    pending: list[Item] = []
+
+    def flush() -> None:
+        clusters = [item.cluster for item in pending if item.cluster is not None]
+        tokens_before = pipeline.generator.generated_tokens
+        try:
+            summaries = {s.cluster_id: s for s in pipeline.summarize_many(clusters)} if clusters else {}
+            failures: dict[str, str] = {}
+        except Exception:  # find the culprit: one bad cluster must not cost the others
+            summaries, failures = {}, {}
+            for cluster in clusters:
+                try:
+                    summaries[cluster.cluster_id] = pipeline.summarize(cluster)
+                except Exception as error:
+                    failures[cluster.cluster_id] = f"{type(error).__name__}: {error}"
+        for item in pending:
+            if item.cluster is None or item.cluster_id in failures:
+                writer.write({"id": item.cluster_id, "error": item.error or failures[item.cluster_id]})
+                stats.errors += 1
+            else:
+                record = summary_record(summaries[item.cluster_id], item.cluster, config)
+                record.pop("config")  # the same for every line; kept once in the log instead
+                writer.write({"id": item.cluster_id, **record})
+                stats.written += 1
+            done.add(item.cluster_id)
+        writer.sync()
+        stats.generated_tokens += pipeline.generator.generated_tokens - tokens_before
+        stats.seconds = time.perf_counter() - started
+        bar.update(len(pending))
+        bar.set_postfix_str(f"{stats.written / stats.seconds:.2f} clusters/s, "
+                            f"{stats.generated_tokens / stats.seconds:.0f} tok/s, {stats.errors} errors")
+        pending.clear()
+
+    try:
+        for item in iter_items(input_path, config):
+            if limit is not None and stats.written + stats.errors + len(pending) >= limit:
+                break
+            if not in_shard(item.cluster_id, shard):
+                stats.other_shards += 1
+                continue
+            if item.cluster_id in done:
+                stats.skipped_done += 1
+                continue
+            pending.append(item)
+            if len(pending) >= batch_size:
+                flush()
+        if pending:
+            flush()
+    finally:
+        writer.close()
+        bar.close()
+    stats.seconds = time.perf_counter() - started
+    return stats

@@ -1,0 +1,111 @@
+"""The resumable batch runner: error records, resume, torn lines, shards, and SIGKILL."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import PACT, ROOT, SHARED_DATA
+
+from summarizer.batch.runner import run_batch
+from summarizer.config import load_config
+
+EXTRACTIVE = load_config(None, ["fuse.backend=extractive"])
+
+
+def _write_clusters(path, count, bad_lines=()):
+    with path.open("w") as handle:
+        for i in range(count):
+            docs = [{"title": "", "text": d.text} for d in PACT.documents]
+            handle.write(json.dumps({"id": f"c{i:03d}", "documents": docs}) + "\n")
+        for line in bad_lines:
+            handle.write(line + "\n")
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_errors_are_recorded_and_a_rerun_adds_nothing(tmp_path, encoder):
+    data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_clusters(data, 6, bad_lines=['{"id": "broken", "documents": 5}', "{not json"])
+    stats = run_batch(str(data), str(out), EXTRACTIVE, batch_size=4, progress=False)
+    assert (stats.written, stats.errors) == (6, 2)
+    records = {r["id"]: r for r in _lines(out)}
+    assert len(records) == 8
+    assert "must be a list" in records["broken"]["error"]
+    assert "unreadable line" in records["in-8"]["error"]
+    assert records["c000"]["sentences"] and records["c000"]["sentences"][0]["citations"]
+    again = run_batch(str(data), str(out), EXTRACTIVE, batch_size=4, progress=False)
+    assert (again.written, again.errors, again.skipped_done) == (0, 0, 8)
+    assert len(_lines(out)) == 8
+
+
+def test_torn_last_line_is_removed_and_redone(tmp_path, encoder):
+    data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_clusters(data, 3)
+    run_batch(str(data), str(out), EXTRACTIVE, limit=2, progress=False)
+    with out.open("a") as handle:
+        handle.write('{"id": "c002", "summary": "half a li')
+    stats = run_batch(str(data), str(out), EXTRACTIVE, progress=False)
+    assert stats.written == 1
+    assert [r["id"] for r in _lines(out)] == ["c000", "c001", "c002"]
+
+
+def test_shards_split_the_work(tmp_path, encoder):
+    data = tmp_path / "in.jsonl"
+    _write_clusters(data, 10)
+    ids = []
+    for index in range(3):
+        out = tmp_path / f"part-{index}.jsonl"
+        run_batch(str(data), str(out), EXTRACTIVE, shard=(index, 3), progress=False)
+        ids += [r["id"] for r in _lines(out)]
+    assert sorted(ids) == [f"c{i:03d}" for i in range(10)]
+
+
+def _kill_and_resume(data, out, extra_args, kill_after, timeout=600):
+    """Start the real CLI, SIGKILL it once ``kill_after[k]`` lines exist, restart; then finish."""
+    command = [sys.executable, "-m", "summarizer", "batch", str(data), "--output", str(out), "-q", *extra_args]
+    for threshold in kill_after:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            if out.exists() and out.read_bytes().count(b"\n") >= threshold:
+                break
+            time.sleep(0.02)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stderr.close()
+    final = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert final.returncode == 0, final.stderr
+    return final
+
+
+def _assert_each_once(out, expected_ids):
+    raw = out.read_bytes()
+    assert raw.endswith(b"\n")
+    ids = [json.loads(line)["id"] for line in raw.decode().splitlines()]  # every line parses
+    assert sorted(ids) == sorted(expected_ids)  # each id exactly once
+
+
+def test_sigkill_at_several_points_loses_and_repeats_nothing(tmp_path):
+    data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_clusters(data, 60)
+    _kill_and_resume(data, out, ["--set", "fuse.backend=extractive", "--batch-size", "1"], kill_after=[3, 17, 31])
+    _assert_each_once(out, [f"c{i:03d}" for i in range(60)])
+
+
+@pytest.mark.slow
+def test_sigkill_on_neus_val_with_the_embedded_default(tmp_path):
+    source = SHARED_DATA / "neus" / "val.jsonl"
+    if not source.is_file():
+        pytest.skip(f"NeuS data not found at {source} (only present in the development checkout)")
+    data, out = tmp_path / "val-24.jsonl", tmp_path / "out.jsonl"
+    lines = source.read_text().splitlines()[:24]
+    data.write_text("\n".join(lines) + "\n")
+    final = _kill_and_resume(data, out, ["--batch-size", "4"], kill_after=[4, 12])
+    assert "already done" in final.stderr and "clusters/s" in final.stderr
+    _assert_each_once(out, [json.loads(line)["id"] for line in lines])
