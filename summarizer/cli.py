@@ -15,6 +15,12 @@ log = logging.getLogger("summarizer")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _add_config_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml for every key)")
+    parser.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
+                        help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m summarizer",
@@ -36,9 +42,7 @@ def _parser() -> argparse.ArgumentParser:
                "--set fuse.model=facebook/bart-large-cnn\n"
                "  python -m summarizer run clusters.jsonl --format json --output out.jsonl")
     run.add_argument("path", metavar="PATH", help="folder, text file, JSONL/Parquet file or hf:DATASET")
-    run.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml for every key)")
-    run.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
-                     help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")
+    _add_config_options(run)
     run.add_argument("--format", choices=["text", "markdown", "json"], default=None,
                      help="output format (default: output.format from the config, i.e. text); "
                           "json gives one object per cluster, as JSON Lines when there are several")
@@ -68,9 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N clusters")
     evaluate.add_argument("--run-name", metavar="NAME", help="results folder name (default: data name + time)")
     evaluate.add_argument("--lexicon", metavar="FILE", help="NRC-VAD-Lexicon.txt (sets evaluation.lexicon_path)")
-    evaluate.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml)")
-    evaluate.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
-                          help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")
+    _add_config_options(evaluate)
     evaluate.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     batch = commands.add_parser(
         "batch", help="summarise a large file of clusters; resumable, one JSON line per cluster",
@@ -89,9 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--shard", default="0/1", metavar="I/N",
                        help="process only shard I of N (by a stable hash of the id), e.g. 0/4")
     batch.add_argument("--limit", type=int, metavar="N", help="stop after N clusters in this run")
-    batch.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml)")
-    batch.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
-                       help="override one config key (repeatable)")
+    _add_config_options(batch)
     batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import PACT, make_cluster
 from rouge_score import rouge_scorer
 
-from summarizer.config import RunConfig, load_config
+from summarizer.config import load_config
 from summarizer.evaluation import module_path
 from summarizer.evaluation.coverage import source_coverage
 from summarizer.evaluation.neutrality import LexiconError, load_vad_lexicon, neus_arousal, single_outlet_share

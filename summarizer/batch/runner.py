@@ -22,7 +22,7 @@ from pathlib import Path
 
 from summarizer.config import RunConfig
 from summarizer.ingest import InputError, cluster_from_record
-from summarizer.ingest.readers import HUB_PREFIX, decode_bytes
+from summarizer.ingest.readers import decode_bytes, open_dataset
 
 log = logging.getLogger(__name__)
 
@@ -59,20 +59,7 @@ def iter_items(path: str, config: RunConfig) -> Iterator[Item]:
                 except InputError as error:
                     yield Item(cluster_id, None, str(error))
         return
-    import datasets
-
-    try:
-        if local.exists():
-            builder = {".parquet": "parquet", ".csv": "csv", ".arrow": "arrow"}.get(local.suffix.lower(), "json")
-            data = datasets.load_dataset(builder, data_files=str(local), split="train", streaming=True)
-        elif path.startswith(HUB_PREFIX):
-            data = datasets.load_dataset(path.removeprefix(HUB_PREFIX), split="train", streaming=True)
-        else:
-            raise InputError(f"{path}: no such file (hub datasets: {HUB_PREFIX}NAME)")
-    except InputError:
-        raise
-    except Exception as error:  # datasets raises many types for unreadable input
-        raise InputError(f"{path}: could not be read as a dataset ({type(error).__name__}: {error})") from None
+    data = open_dataset(path)
     for number, record in enumerate(data):
         fallback_id = f"{local.stem}-{number}"
         cluster_id = str(record.get(config.ingest.id_field) or fallback_id)

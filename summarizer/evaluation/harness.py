@@ -16,7 +16,7 @@ from summarizer.evaluation.neutrality import load_vad_lexicon, neus_arousal, sin
 from summarizer.evaluation.rouge import ROUGE_TYPES, Rouge, bootstrap_interval
 from summarizer.evaluation.systems import SYSTEMS, PredictionsFile, System
 from summarizer.ingest import InputError, cluster_from_record
-from summarizer.ingest.readers import HUB_PREFIX
+from summarizer.ingest.readers import HUB_PREFIX, open_dataset
 from summarizer.types import Cluster
 
 log = logging.getLogger(__name__)
@@ -53,25 +53,13 @@ METRICS = (
 
 def load_clusters(data: str, config: RunConfig, limit: int | None) -> list[Cluster]:
     """Read clusters through ``datasets.load_dataset`` (local JSON/JSONL/Parquet or ``hf:NAME``)."""
-    import datasets
-
-    local = Path(data)
-    try:
-        if local.exists():
-            builder = {".parquet": "parquet", ".csv": "csv"}.get(local.suffix.lower(), "json")
-            dataset = datasets.load_dataset(builder, data_files=str(local), split="train")
-        elif data.startswith(HUB_PREFIX):
-            dataset = datasets.load_dataset(data.removeprefix(HUB_PREFIX), split="validation")
-        else:
-            raise InputError(f"{data}: no such file (hub datasets: {HUB_PREFIX}NAME)")
-    except InputError:
-        raise
-    except Exception as error:  # datasets raises many types for unreadable input
-        raise InputError(f"{data}: could not be read as a dataset ({type(error).__name__}: {error})") from None
+    records = open_dataset(data, split="validation" if data.startswith(HUB_PREFIX) else "train",
+                           streaming=False)
     if limit is not None:
-        dataset = dataset.select(range(min(limit, len(dataset))))
-    return [cluster_from_record(record, f"{local.stem}-{i}", f"{data}[{i}]", config.ingest)
-            for i, record in enumerate(dataset)]
+        records = records.select(range(min(limit, len(records))))
+    stem = Path(data).stem
+    return [cluster_from_record(record, f"{stem}-{i}", f"{data}[{i}]", config.ingest)
+            for i, record in enumerate(records)]
 
 
 class Scorer:

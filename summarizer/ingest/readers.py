@@ -191,28 +191,36 @@ class PartialInputError(InputError):
 
 # Hub datasets are named explicitly so that a mistyped folder never becomes a network request.
 HUB_PREFIX = "hf:"
-_DATASET_BUILDERS = {".parquet": "parquet", ".csv": "csv", ".arrow": "arrow", ".json": "json"}
+_DATASET_BUILDERS = {".parquet": "parquet", ".csv": "csv", ".arrow": "arrow", ".json": "json",
+                     ".jsonl": "json", ".ndjson": "json"}
+
+
+def open_dataset(path: str, split: str = "train", streaming: bool = True):
+    """Records of a local JSON/JSONL/Parquet/CSV/Arrow file or an ``hf:NAME`` hub dataset.
+
+    The one place datasets are opened, so every command reads the same inputs the same way.
+    """
+    import datasets
+
+    local = Path(path)
+    if not local.exists() and not path.startswith(HUB_PREFIX):
+        raise InputError(f"{path}: no such file (for a Hugging Face hub dataset write {HUB_PREFIX}NAME)")
+    try:
+        if local.exists():
+            builder = _DATASET_BUILDERS.get(local.suffix.lower(), "json")
+            return datasets.load_dataset(builder, data_files=str(local), split=split, streaming=streaming)
+        return datasets.load_dataset(path.removeprefix(HUB_PREFIX), split=split, streaming=streaming)
+    except Exception as error:  # datasets raises many unrelated types for an unreadable source
+        what = "could not be read as a dataset" if local.exists() else "could not be loaded from the hub"
+        raise InputError(f"{path}: {what} ({type(error).__name__}: {error}). Local files need a "
+                         ".jsonl/.json/.parquet/.csv suffix; hub names need network access") from None
 
 
 @READERS.register("datasets")
 def read_dataset(path: str | Path, config: IngestConfig, split: str = "train") -> Iterator[Cluster]:
-    """Anything ``datasets.load_dataset`` reads: local Parquet/CSV/JSON, or a hub name."""
-    import datasets
-
-    local = Path(path)
-    try:
-        if local.exists():
-            builder = _DATASET_BUILDERS.get(local.suffix.lower(), "json")
-            data = datasets.load_dataset(builder, data_files=str(local), split=split, streaming=True)
-        else:
-            data = datasets.load_dataset(str(path).removeprefix(HUB_PREFIX), split=split, streaming=True)
-    except Exception as error:  # datasets raises many unrelated types for an unreadable source
-        what = "could not be read as a dataset" if local.exists() else (
-            "could not be loaded from the Hugging Face hub")
-        raise InputError(f"{path}: {what} ({type(error).__name__}: {error}). Local files need a "
-                         ".jsonl/.json/.parquet/.csv suffix; hub names need network access") from None
-    for number, record in enumerate(data):
-        yield cluster_from_record(record, f"{local.stem}-{number}", f"{path}[{number}]", config)
+    """Anything ``datasets.load_dataset`` reads: local Parquet/CSV/JSON, or ``hf:NAME``."""
+    for number, record in enumerate(open_dataset(str(path), split)):
+        yield cluster_from_record(record, f"{Path(path).stem}-{number}", f"{path}[{number}]", config)
 
 
 def detect_reader(path: str) -> str:
