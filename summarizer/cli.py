@@ -90,7 +90,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="clusters summarised together: one embedding call and one generation pass (default 8)")
     batch.add_argument("--shard", default="0/1", metavar="I/N",
                        help="process only shard I of N (by a stable hash of the id), e.g. 0/4")
-    batch.add_argument("--limit", type=int, metavar="N", help="stop after N clusters in this run")
+    batch.add_argument("--limit", type=int, metavar="N", help="stop after N clusters in this run (local engine)")
+    batch.add_argument("--engine", choices=["local", "ray"], default="local",
+                       help="local: this process; ray: Ray Data over the cluster at RAY_ADDRESS (or a local one); "
+                            "ray reads JSONL input")
+    batch.add_argument("--actors", type=int, metavar="N",
+                       help="ray: model replicas (default: one per GPU, or 1 without GPUs)")
     _add_config_options(batch)
     batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
@@ -114,8 +119,14 @@ def _batch(args: argparse.Namespace) -> int:
     logging.getLogger("summarizer.pipeline").setLevel(logging.WARNING)  # the bar reports progress
     try:
         config = load_config(args.config, args.overrides)
-        stats = run_batch(args.input, args.output, config, args.batch_size, (index, count), args.limit,
-                          progress=not args.quiet)
+        if args.engine == "ray":
+            from summarizer.batch.ray_engine import run_ray
+
+            stats = run_ray(args.input, args.output, config, args.batch_size, (index, count), args.actors,
+                            progress=not args.quiet)
+        else:
+            stats = run_batch(args.input, args.output, config, args.batch_size, (index, count), args.limit,
+                              progress=not args.quiet)
     except (ConfigError, InputError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

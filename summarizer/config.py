@@ -96,9 +96,15 @@ class FuseConfig:
     repetition_penalty: float = 1.0
     length_penalty: float = 1.0
     batch_size: int = 8
+    # Padded tokens per generation batch (prompt length × batch size); length-sorted requests
+    # fill batches up to this, so short inputs batch wide and long ones narrow.
+    max_batch_tokens: int = 16384
     device: str = "cpu"
     # "auto" keeps the checkpoint's dtype on CPU and uses bfloat16 on CUDA.
     dtype: str = "auto"
+    # Attention kernel: auto lets transformers use SDPA (fused attention) wherever the
+    # architecture supports it (LED does not), sdpa forces it, eager disables it.
+    attention: str = "auto"
     # Where de-quantised weights of the embedded model are cached; empty = user cache dir.
     cache_dir: str = ""
     # Groups carried by fewer documents than this are copied, not fused: nothing to fuse.
@@ -185,6 +191,7 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "fuse.num_beams": (1, None),
     "fuse.no_repeat_ngram_size": (0, None),
     "fuse.batch_size": (1, None),
+    "fuse.max_batch_tokens": (16, None),
     "fuse.min_group_size_to_fuse": (1, None),
     "guard.min_similarity": (-1, 1),
     "guard.min_content_overlap": (0, 1),
@@ -198,6 +205,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "output.format": FORMATS,
     "fuse.unit": UNITS,
     "fuse.dtype": DTYPES,
+    "fuse.attention": ("sdpa", "eager", "auto"),
     "retrieve.order": ORDERS,
     "evaluation.consistency": ("offline", "nli"),
 }
@@ -351,6 +359,13 @@ def load_config(path: str | os.PathLike[str] | None = None, overrides: list[str]
         config = _build(RunConfig, data, "")
     except TypeError as error:  # a mapping given where a scalar belongs, and the like
         raise ConfigError(str(error)) from None
+    _validate(config)
+    return config
+
+
+def config_from_dict(data: dict[str, Any]) -> RunConfig:
+    """Rebuild a validated RunConfig from ``RunConfig.to_dict()`` output (e.g. on a Ray worker)."""
+    config = _build(RunConfig, data, "")
     _validate(config)
     return config
 

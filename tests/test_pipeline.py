@@ -137,3 +137,41 @@ def test_seq2seq_truncates_explicitly(tiny_bart, caplog):
 def test_unloadable_model_is_a_clear_error(tmp_path):
     with pytest.raises(RuntimeError, match="could not be loaded: the folder does not hold a loadable checkpoint"):
         GENERATORS.build("seq2seq", FuseConfig(backend="seq2seq", model=str(tmp_path)))
+
+
+def test_batches_respect_size_and_token_budget(tiny_causal):
+    from summarizer.fuse import Passage
+
+    generator = GENERATORS.build("causal", FuseConfig(backend="causal", model=str(tiny_causal), batch_size=3,
+                                                      max_batch_tokens=400))
+    requests = [FusionRequest((Passage("a", " ".join(["pact"] * n)),), "group", 5) for n in (5, 80, 10, 60, 7, 6)]
+    batches = generator._batches(requests)
+    lengths = generator.count_tokens([generator.request_text(r) for r in requests])
+    assert sorted(i for b in batches for i in b) == list(range(6))
+    for batch in batches:
+        assert len(batch) <= 3
+        assert max(lengths[i] for i in batch) * len(batch) <= 400 or len(batch) == 1
+        assert [lengths[i] for i in batch] == sorted((lengths[i] for i in batch), reverse=True)
+
+
+def test_out_of_memory_splits_the_batch(tiny_causal, monkeypatch):
+    import torch
+
+    from summarizer.fuse import Passage
+
+    generator = GENERATORS.build("causal", FuseConfig(backend="causal", model=str(tiny_causal), max_new_tokens=4,
+                                                      min_new_tokens=2))
+    real_generate = generator.model.generate
+    sizes = []
+
+    def generate_or_oom(**kwargs):
+        sizes.append(kwargs["input_ids"].shape[0])
+        if kwargs["input_ids"].shape[0] > 1:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+        return real_generate(**kwargs)
+
+    monkeypatch.setattr(generator.model, "generate", generate_or_oom)
+    requests = [FusionRequest((Passage("a", "The pact was signed ."),), "group", 5) for _ in range(4)]
+    outputs = generator.generate(requests)
+    assert len(outputs) == 4 and all(isinstance(o, str) for o in outputs)
+    assert sizes == [4, 2, 1, 1, 2, 1, 1]

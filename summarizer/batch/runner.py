@@ -36,28 +36,31 @@ class Item:
     error: str | None = None
 
 
+def item_from_line(raw: bytes | str, fallback_id: str, where: str, config: RunConfig) -> Item | None:
+    """Parse one JSONL line into an Item (None for a blank line); never raises on bad input."""
+    try:
+        line = decode_bytes(raw, where)[0] if isinstance(raw, bytes) else raw
+        if not line.strip():
+            return None
+        record = json.loads(line)
+    except (InputError, json.JSONDecodeError) as error:
+        return Item(fallback_id, None, f"{where}: unreadable line ({error})")
+    cluster_id = str(record.get(config.ingest.id_field) or fallback_id) if isinstance(record, dict) else fallback_id
+    try:
+        return Item(cluster_id, cluster_from_record(record, fallback_id, where, config.ingest))
+    except InputError as error:
+        return Item(cluster_id, None, str(error))
+
+
 def iter_items(path: str, config: RunConfig) -> Iterator[Item]:
     """Lazily yield the input's clusters; unreadable records become error items with an id."""
     local = Path(path)
     if local.suffix.lower() in (".jsonl", ".ndjson") and local.is_file():
         with local.open("rb") as handle:
             for number, raw in enumerate(handle, start=1):
-                where = f"{path}:{number}"
-                fallback_id = f"{local.stem}-{number}"
-                try:
-                    line, _ = decode_bytes(raw, where)
-                    if not line.strip():
-                        continue
-                    record = json.loads(line)
-                except (InputError, json.JSONDecodeError) as error:
-                    yield Item(fallback_id, None, f"{where}: unreadable line ({error})")
-                    continue
-                cluster_id = str(record.get(config.ingest.id_field) or fallback_id) \
-                    if isinstance(record, dict) else fallback_id
-                try:
-                    yield Item(cluster_id, cluster_from_record(record, fallback_id, where, config.ingest))
-                except InputError as error:
-                    yield Item(cluster_id, None, str(error))
+                item = item_from_line(raw, f"{local.stem}-{number}", f"{path}:{number}", config)
+                if item is not None:
+                    yield item
         return
     data = open_dataset(path)
     for number, record in enumerate(data):
@@ -101,8 +104,10 @@ class AppendOnlyWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 
-    def write(self, record: dict) -> None:
-        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    def write(self, record: dict | str) -> None:
+        """Append one record (a dict, or an already serialised JSON line)."""
+        line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+        data = (line + "\n").encode("utf-8")
         written = os.write(self.fd, data)
         if written != len(data):  # only on a full disk and the like; never leave half a line
             raise OSError(f"short write ({written} of {len(data)} bytes)")
@@ -131,13 +136,54 @@ class BatchStats:
                 f"{tokens:.1f} generated tokens/s")
 
 
+def summarize_items(pipeline, items: list[Item], config: RunConfig) -> list[dict]:
+    """Output records for ``items`` in order: summaries, or ``{"id", "error"}`` records.
+
+    The batch is summarised in one pass; if that fails, each cluster is retried alone so that
+    one bad cluster costs only its own record.
+    """
+    from summarizer.render import summary_record
+
+    clusters = [item.cluster for item in items if item.cluster is not None]
+    failures: dict[str, str] = {}
+    try:
+        summaries = {s.cluster_id: s for s in pipeline.summarize_many(clusters)} if clusters else {}
+    except Exception:
+        summaries = {}
+        for cluster in clusters:
+            try:
+                summaries[cluster.cluster_id] = pipeline.summarize(cluster)
+            except Exception as error:
+                failures[cluster.cluster_id] = f"{type(error).__name__}: {error}"
+    records = []
+    for item in items:
+        if item.cluster is None or item.cluster_id in failures:
+            records.append({"id": item.cluster_id, "error": item.error or failures[item.cluster_id]})
+            continue
+        record = summary_record(summaries[item.cluster_id], item.cluster, config)
+        record.pop("config")  # the same for every line of a job
+        records.append({"id": item.cluster_id, **record})
+    return records
+
+
+def count_lines(path: str) -> int | None:
+    """Lines of a JSONL file (a fast byte scan), for the progress bar's ETA; None otherwise."""
+    local = Path(path)
+    if local.suffix.lower() not in (".jsonl", ".ndjson") or not local.is_file():
+        return None
+    count = 0
+    with local.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            count += chunk.count(b"\n")
+    return count
+
+
 def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: int = 8,
               shard: tuple[int, int] = (0, 1), limit: int | None = None, progress: bool = True) -> BatchStats:
     """Summarise every cluster of ``input_path`` not yet in ``output_path``; resumable."""
     from tqdm import tqdm
 
     from summarizer.pipeline import Pipeline
-    from summarizer.render import summary_record
 
     output = Path(output_path)
     done = recover_output(output)
@@ -145,32 +191,24 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
     writer = AppendOnlyWriter(output)
     stats = BatchStats(skipped_done=0)
     started = time.perf_counter()
-    bar = tqdm(desc="clusters", unit="cluster", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    lines = count_lines(input_path) if progress else None
+    # Shards are hash-balanced, so this shard's share of the input is about 1/n of it.
+    total = -(-lines // shard[1]) if lines is not None else None
+    if total is not None and limit is not None:
+        total = min(total, len(done) + limit)
+    bar = tqdm(desc="clusters", unit="cluster", disable=not progress, file=sys.stderr, dynamic_ncols=True,
+               total=total, initial=min(len(done), total) if total is not None else 0)
     pending: list[Item] = []
 
     def flush() -> None:
-        clusters = [item.cluster for item in pending if item.cluster is not None]
         tokens_before = pipeline.generator.generated_tokens
-        try:
-            summaries = {s.cluster_id: s for s in pipeline.summarize_many(clusters)} if clusters else {}
-            failures: dict[str, str] = {}
-        except Exception:  # find the culprit: one bad cluster must not cost the others
-            summaries, failures = {}, {}
-            for cluster in clusters:
-                try:
-                    summaries[cluster.cluster_id] = pipeline.summarize(cluster)
-                except Exception as error:
-                    failures[cluster.cluster_id] = f"{type(error).__name__}: {error}"
-        for item in pending:
-            if item.cluster is None or item.cluster_id in failures:
-                writer.write({"id": item.cluster_id, "error": item.error or failures[item.cluster_id]})
+        for record in summarize_items(pipeline, pending, config):
+            writer.write(record)
+            if "error" in record:
                 stats.errors += 1
             else:
-                record = summary_record(summaries[item.cluster_id], item.cluster, config)
-                record.pop("config")  # the same for every line; kept once in the log instead
-                writer.write({"id": item.cluster_id, **record})
                 stats.written += 1
-            done.add(item.cluster_id)
+            done.add(record["id"])
         writer.sync()
         stats.generated_tokens += pipeline.generator.generated_tokens - tokens_before
         stats.seconds = time.perf_counter() - started

@@ -81,8 +81,10 @@ class HFGenerator(Generator):
 
         try:
             tokenizer = transformers.AutoTokenizer.from_pretrained(name)
-            model = getattr(transformers, self.auto_class).from_pretrained(
-                name, dtype=resolve_dtype(self.config.dtype, self.device))
+            options = {"dtype": resolve_dtype(self.config.dtype, self.device)}
+            if self.config.attention != "auto":
+                options["attn_implementation"] = self.config.attention
+            model = getattr(transformers, self.auto_class).from_pretrained(name, **options)
         except (OSError, ValueError) as error:
             raise load_error(name, error) from None
         return model, tokenizer
@@ -120,14 +122,29 @@ class HFGenerator(Generator):
     def decode(self, output: torch.Tensor, inputs: dict[str, torch.Tensor]) -> list[str]:
         raise NotImplementedError
 
-    def generate(self, requests: list[FusionRequest]) -> list[str]:
-        """Generate in length-sorted batches (less padding), returned in request order."""
-        results: list[str] = [""] * len(requests)
-        order = sorted(range(len(requests)),
-                       key=lambda i: -sum(len(p.text) for p in requests[i].passages))
-        for start in range(0, len(order), self.config.batch_size):
-            indices = order[start:start + self.config.batch_size]
-            batch = [requests[i] for i in indices]
+    def _batches(self, requests: list[FusionRequest]) -> list[list[int]]:
+        """Length-sorted buckets within ``batch_size`` and ``max_batch_tokens`` (padded)."""
+        lengths = self.count_tokens([self.request_text(r) for r in requests])
+        order = sorted(range(len(requests)), key=lambda i: -lengths[i])
+        batches: list[list[int]] = []
+        for i in order:
+            if batches:
+                batch = batches[-1]
+                # Sorted longest first, so the batch's first member sets its padded width.
+                padded = lengths[batch[0]] * (len(batch) + 1)
+                if len(batch) < self.config.batch_size and padded <= self.config.max_batch_tokens:
+                    batch.append(i)
+                    continue
+            batches.append([i])
+        return batches
+
+    def request_text(self, request: FusionRequest) -> str:
+        """The model input text of one request (used for length bucketing)."""
+        return " ".join(p.text for p in request.passages)
+
+    def _generate_batch(self, batch: list[FusionRequest]) -> list[str]:
+        """Generate one batch; on CUDA out-of-memory, split it in half and retry each half."""
+        try:
             inputs = self.model_inputs(batch)
             kwargs = self.generation_kwargs(batch[0].unit)
             if batch[0].unit == "group" and not self.model.config.is_encoder_decoder:
@@ -135,9 +152,23 @@ class HFGenerator(Generator):
                     [FirstSentenceStop(self.tokenizer, inputs["input_ids"].shape[1])])
             with torch.inference_mode():
                 output = self.model.generate(**inputs, **kwargs)
-            new_tokens = output if self.model.config.is_encoder_decoder else output[:, inputs["input_ids"].shape[1]:]
-            self.generated_tokens += int((new_tokens != self.tokenizer.pad_token_id).sum())
-            for i, text in zip(indices, self.decode(output, inputs)):
+        except torch.OutOfMemoryError:
+            if len(batch) == 1:
+                raise
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+            half = len(batch) // 2
+            log.warning("out of memory on a batch of %d; retrying as %d + %d", len(batch), half, len(batch) - half)
+            return self._generate_batch(batch[:half]) + self._generate_batch(batch[half:])
+        new_tokens = output if self.model.config.is_encoder_decoder else output[:, inputs["input_ids"].shape[1]:]
+        self.generated_tokens += int((new_tokens != self.tokenizer.pad_token_id).sum())
+        return self.decode(output, inputs)
+
+    def generate(self, requests: list[FusionRequest]) -> list[str]:
+        """Generate in length-sorted, token-budgeted batches; results in request order."""
+        results: list[str] = [""] * len(requests)
+        for indices in self._batches(requests):
+            for i, text in zip(indices, self._generate_batch([requests[i] for i in indices])):
                 results[i] = text.strip()
         return results
 
@@ -156,8 +187,11 @@ class Seq2SeqGenerator(HFGenerator):
         # PRIMERA was pre-trained with <doc-sep> between documents; others get a newline.
         return " <doc-sep> " if "<doc-sep>" in self.tokenizer.get_vocab() else "\n"
 
+    def request_text(self, request: FusionRequest) -> str:
+        return pack_documents(request, self.separator)
+
     def model_inputs(self, requests: list[FusionRequest]) -> dict[str, torch.Tensor]:
-        texts = [pack_documents(r, self.separator) for r in requests]
+        texts = [self.request_text(r) for r in requests]
         limit = self.max_input_tokens
         lengths = self.count_tokens(texts)
         for text_length in lengths:
@@ -165,8 +199,9 @@ class Seq2SeqGenerator(HFGenerator):
                 log.warning("fusion input of %d tokens truncated to %d (fuse.max_input_tokens / "
                             "the model's limit); lower retrieve.budget_tokens to avoid it",
                             text_length, limit)
-        inputs = self.tokenizer(texts, padding=True, truncation=True, max_length=limit,
-                                return_tensors="pt").to(self.device)
+        # BERT-style tokenizers add token_type_ids, which generation models reject.
+        inputs = self.tokenizer(texts, padding=True, truncation=True, max_length=limit, return_tensors="pt",
+                                return_token_type_ids=False).to(self.device)
         if self.model.config.model_type == "led":
             # LED/PRIMERA attend globally from the first token and every document separator.
             global_mask = torch.zeros_like(inputs["input_ids"])
@@ -203,11 +238,15 @@ class CausalGenerator(HFGenerator):
                                                       add_generation_prompt=True)
         return f"{SYSTEM}\n\n{instruction(request)}\n\nAnswer:"
 
+    def request_text(self, request: FusionRequest) -> str:
+        return self.prompt(request)
+
     def model_inputs(self, requests: list[FusionRequest]) -> dict[str, torch.Tensor]:
-        prompts = [self.prompt(r) for r in requests]
+        prompts = [self.request_text(r) for r in requests]
         # The chat template already holds the special tokens.
         return dict(self.tokenizer(prompts, padding=True, truncation=True, add_special_tokens=False,
-                                   max_length=self.max_input_tokens, return_tensors="pt").to(self.device))
+                                   max_length=self.max_input_tokens, return_tensors="pt",
+                                   return_token_type_ids=False).to(self.device))
 
     def decode(self, output: torch.Tensor, inputs: dict[str, torch.Tensor]) -> list[str]:
         new_tokens = output[:, inputs["input_ids"].shape[1]:]
