@@ -36,18 +36,22 @@ def _parser() -> argparse.ArgumentParser:
                     "Hugging Face hub dataset such as hf:multi_news (needs network).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
-               "  python -m summarizer run examples/pact\n"
+               "  python -m summarizer run examples/bridge\n"
+               "  python -m summarizer run stories/ --format html --output story.html\n"
                "  python -m summarizer run stories/ --format json --output summary.json\n"
                "  python -m summarizer run stories/ --set fuse.backend=seq2seq "
                "--set fuse.model=facebook/bart-large-cnn\n"
                "  python -m summarizer run clusters.jsonl --format json --output out.jsonl")
     run.add_argument("path", metavar="PATH", help="folder, text file, JSONL/Parquet file or hf:DATASET")
     _add_config_options(run)
-    run.add_argument("--format", choices=["text", "markdown", "json"], default=None,
+    run.add_argument("--format", choices=["text", "markdown", "json", "html"], default=None,
                      help="output format (default: output.format from the config, i.e. text); "
-                          "json gives one object per cluster, as JSON Lines when there are several")
+                          "json gives one object per cluster, as JSON Lines when there are several; "
+                          "html gives one self-contained page, or for several clusters one page each "
+                          "plus index.html in the --output folder")
     run.add_argument("--output", "-o", metavar="FILE",
-                     help="write here instead of stdout; clusters are written as they finish")
+                     help="write here instead of stdout; clusters are written as they finish "
+                          "(a folder for --format html with several clusters)")
     run.add_argument("--limit", type=int, metavar="N", help="summarise only the first N clusters")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress messages on stderr")
     evaluate = commands.add_parser(
@@ -94,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--engine", choices=["local", "ray"], default="local",
                        help="local: this process; ray: Ray Data over the cluster at RAY_ADDRESS (or a local one); "
                             "ray reads JSONL input")
+    batch.add_argument("--html", metavar="FOLDER", dest="html_dir",
+                       help="also write one HTML page per cluster (summary, cross-outlet comparison, sources) "
+                            "into FOLDER, and FOLDER/index.html when the run ends (local engine)")
     batch.add_argument("--actors", type=int, metavar="N",
                        help="ray: model replicas (default: one per GPU, or 1 without GPUs)")
     _add_config_options(batch)
@@ -116,6 +123,10 @@ def _batch(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         print("error: --batch-size must be ≥ 1", file=sys.stderr)
         return EXIT_USAGE
+    if args.html_dir and args.engine == "ray":
+        print("error: --html works with --engine local only (Ray's driver receives JSON records, not the "
+              "source documents a page shows)", file=sys.stderr)
+        return EXIT_USAGE
     logging.getLogger("summarizer.pipeline").setLevel(logging.WARNING)  # the bar reports progress
     try:
         config = load_config(args.config, args.overrides)
@@ -126,7 +137,7 @@ def _batch(args: argparse.Namespace) -> int:
                             progress=not args.quiet)
         else:
             stats = run_batch(args.input, args.output, config, args.batch_size, (index, count), args.limit,
-                              progress=not args.quiet)
+                              progress=not args.quiet, html_dir=args.html_dir)
     except (ConfigError, InputError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -174,9 +185,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from summarizer.config import ConfigError, load_config
-    from summarizer.ingest import InputError, PartialInputError, read_clusters
+    from summarizer.ingest import InputError, read_clusters
+    from summarizer.output import OutputError, open_sink
     from summarizer.pipeline import Pipeline
-    from summarizer.render import render, summary_record
 
     overrides = list(args.overrides)
     if args.format:
@@ -186,14 +197,38 @@ def _run(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    fmt = config.output.format
-    try:
+    failures = 0
+
+    def read():
+        """The input's clusters; a bad record ends the input with a message, never a traceback."""
+        nonlocal failures
         clusters = read_clusters(args.path, config.ingest)
-        first = next(clusters)
-    except StopIteration:
-        print(f"error: {args.path}: no clusters found", file=sys.stderr)
-        return EXIT_USAGE
+        while True:
+            try:
+                cluster = next(clusters)
+            except StopIteration:
+                return
+            except InputError as error:
+                failures += 1
+                print(f"error: {error}", file=sys.stderr)
+                return
+            yield cluster
+
+    try:
+        clusters = read()
+        # Two clusters are read ahead: whether there are several decides the output's shape.
+        head = [c for c in (next(clusters, None), next(clusters, None)) if c is not None]
     except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not head:
+        if not failures:
+            print(f"error: {args.path}: no clusters found", file=sys.stderr)
+        return EXIT_USAGE
+    several = len(head) > 1
+    try:
+        sink = open_sink(args.output, config.output.format, several, config, title=Path(args.path).name)
+    except (OutputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -201,63 +236,42 @@ def _run(args: argparse.Namespace) -> int:
     try:
         pipeline = Pipeline(config)
     except (RuntimeError, OSError, ValueError) as error:
+        sink.close()
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     log.info("models ready in %.1f s", time.perf_counter() - started)
 
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    failures = 0
     written = 0
-    several = False
     try:
-        pending = [first]
-        while pending:
-            cluster = pending.pop()
+        for cluster in _chain(head, clusters):
             if args.limit is not None and written >= args.limit:
                 break
-            try:
-                following = next(clusters, None)
-            except PartialInputError as error:
-                print(f"warning: {error}", file=sys.stderr)
-                failures += 1
-                following = None
-            except InputError as error:
-                print(f"error: {error}", file=sys.stderr)
-                failures += 1
-                following = None
-            several = several or following is not None
             for warning in cluster.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
             try:
                 summary = pipeline.summarize(cluster)
             except Exception as error:  # one bad cluster must not lose the others' output
                 failures += 1
-                print(f"error: cluster {cluster.cluster_id!r}: {type(error).__name__}: {error}",
-                      file=sys.stderr)
-                if several and fmt == "json":
-                    out.write(json.dumps({"cluster_id": cluster.cluster_id,
-                                          "error": f"{type(error).__name__}: {error}"}) + "\n")
-            else:
-                if several and fmt == "json":
-                    out.write(json.dumps(summary_record(summary, cluster, config), ensure_ascii=False) + "\n")
-                else:
-                    if several and fmt == "text":
-                        out.write(f"=== {cluster.cluster_id}\n")
-                    out.write(render(summary, cluster, config, fmt))
-                written += 1
-                log.info("%s: %d words, %d sentences in %.1f s", cluster.cluster_id, summary.word_count,
-                         len(summary.sentences), sum(summary.timings.values()))
-            out.flush()
-            if following is not None:
-                pending.append(following)
+                message = f"{type(error).__name__}: {error}"
+                print(f"error: cluster {cluster.cluster_id!r}: {message}", file=sys.stderr)
+                sink.error(cluster.cluster_id, message)
+                continue
+            sink.write(summary, cluster)
+            written += 1
+            log.info("%s: %d words, %d sentences in %.1f s", cluster.cluster_id, summary.word_count,
+                     len(summary.sentences), sum(summary.timings.values()))
     finally:
-        if out is not sys.stdout:
-            out.close()
+        sink.close()
     if failures:
         print(f"error: {failures} cluster(s) or input line(s) failed; {written} summarised",
               file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _chain(head: list, rest):
+    yield from head
+    yield from rest
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,6 +132,20 @@ class NeutralConfig:
 
 
 @dataclass(frozen=True)
+class CompareConfig:
+    # The cross-outlet comparison beside each summary (JSON, Markdown and HTML output).
+    enabled: bool = True
+    # Most facts in each list (reported by all / some / one outlet, omissions per outlet).
+    max_facts: int = 6
+    # Most distinctive words or phrases shown per outlet.
+    max_terms: int = 6
+    # How many of retrieval's fact groups, most salient first, are compared.
+    facts_considered: int = 40
+    # An outlet "leaves out" a fact only if none of its sentences is even this similar to it.
+    omission_similarity: float = 0.45
+
+
+@dataclass(frozen=True)
 class EvaluationConfig:
     # Path to NRC-VAD-Lexicon.txt (not redistributable: obtain it yourself). Empty: the NeuS
     # arousal metric is reported as skipped, never as zero.
@@ -159,6 +173,7 @@ class RunConfig:
     fuse: FuseConfig = field(default_factory=FuseConfig)
     guard: GuardConfig = field(default_factory=GuardConfig)
     neutral: NeutralConfig = field(default_factory=NeutralConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
     evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
@@ -166,7 +181,7 @@ class RunConfig:
         return asdict(self)
 
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "html")
 UNITS = ("auto", "group", "cluster")
 ORDERS = ("position", "importance")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
@@ -198,6 +213,10 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "guard.support_top_k": (1, None),
     "guard.min_length_ratio": (0, 1),
     "neutral.max_outlets_for_colour": (0, None),
+    "compare.max_facts": (1, None),
+    "compare.max_terms": (0, None),
+    "compare.facts_considered": (1, None),
+    "compare.omission_similarity": (0, 1),
     "evaluation.bootstrap_resamples": (100, None),
     "evaluation.lexrank_words": (5, None),
 }

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
+from summarizer.compare import compare
 from summarizer.config import RunConfig
 from summarizer.embeddings import get_encoder
 from summarizer.fuse import GENERATORS, FusionRequest, Generator, Passage
@@ -88,14 +89,18 @@ class Pipeline:
                          for selection, draft, seg, v in zip(selections, drafts, segmented, vectors)]
         with timed("neutral"):
             sentences = [self._neutralize(s, c) for s, c in zip(sentences, clusters)]
+        with timed("compare"):
+            comparisons = [compare(selection, v, self.config.compare, self.config.retrieve, self.config.neutral)
+                           if self.config.compare.enabled else None
+                           for selection, v in zip(selections, vectors)]
         summaries = []
-        for cluster, selection, chosen in zip(clusters, selections, sentences):
+        for cluster, selection, chosen, comparison in zip(clusters, selections, sentences, comparisons):
             warnings = list(cluster.warnings)
             if not chosen:
                 warnings.append("no sentence could be selected: the documents share no usable sentence")
             summaries.append(Summary(cluster_id=cluster.cluster_id, sentences=tuple(chosen), selection=selection,
                                      model=self.generator.model_id, backend=self.config.fuse.backend,
-                                     timings=dict(timings), warnings=tuple(warnings)))
+                                     timings=dict(timings), warnings=tuple(warnings), comparison=comparison))
         return summaries
 
     # -- fusion ---------------------------------------------------------------------------

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from summarizer.compare import ComparedFact, Comparison
 from summarizer.config import RunConfig
-from summarizer.types import Cluster, Summary
+from summarizer.types import Cluster, SentenceRef, Summary
 
 SCHEMA_VERSION = 1
 
@@ -40,10 +41,76 @@ def render_markdown(summary: Summary, cluster: Cluster) -> str:
         n = numbers[doc.doc_id]
         title = f" — {doc.title}" if doc.title else ""
         lines.append(f'<a id="source-{n}"></a>{n}. `{doc.doc_id}`{title}')
+    if summary.comparison is not None:
+        lines += [""] + _markdown_comparison(summary.comparison, cluster)
     lines += ["", f"*{summary.word_count} words · model: {summary.model}*", ""]
     for warning in summary.warnings:
         lines.append(f"> warning: {warning}")
     return "\n".join(lines) + "\n"
+
+
+def _markdown_fact(fact: ComparedFact, numbers: dict[str, int]) -> str:
+    outlets = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in fact.documents)
+    return f"- {fact.text} — {outlets}"
+
+
+def _markdown_comparison(comparison: Comparison, cluster: Cluster) -> list[str]:
+    numbers = _doc_numbers(cluster)
+    lines = ["### Where the outlets agree and differ", ""]
+    if comparison.note:
+        return lines + [f"*{comparison.note}*", ""]
+    for heading, facts in (("What all outlets report", comparison.reported_by_all),
+                           ("Reported by only some", comparison.reported_by_some + comparison.reported_by_one)):
+        lines += [f"**{heading}**", ""]
+        lines += [_markdown_fact(f, numbers) for f in facts] or ["- (none)"]
+        lines.append("")
+    for outlet in comparison.outlets:
+        n = numbers[outlet.doc_id]
+        lines += [f"**[{n}] {outlet.title or outlet.doc_id}**", ""]
+        if outlet.distinctive_terms:
+            terms = "; ".join(f"“{t.term}”" + (" (loaded)" if t.loaded else "") for t in outlet.distinctive_terms)
+            lines.append(f"- Wording only this outlet uses: {terms}")
+        for fact in outlet.omissions:
+            lines.append(f"- Leaves out: {fact.text}")
+        for fact in outlet.only_here:
+            lines.append(f"- Only here: {fact.text}")
+        lines.append("")
+    return lines
+
+
+def sentence_ref_record(ref: SentenceRef, texts: dict[str, str]) -> dict[str, Any]:
+    """A citation as JSON: document, sentence index, character span and the sentence itself."""
+    text = texts[ref.doc_id]
+    return {"doc_id": ref.doc_id, "sentence_index": ref.index, "span": list(ref.span),
+            "text": text[ref.span[0]:ref.span[1]]}
+
+
+def comparison_record(comparison: Comparison, cluster: Cluster) -> dict[str, Any]:
+    """The JSON ``comparison`` section (documented in README.md, "Output format")."""
+    texts = {d.doc_id: d.text for d in cluster.documents}
+
+    def fact(f: ComparedFact | None) -> dict[str, Any] | None:
+        if f is None:
+            return None
+        return {"text": f.text, "documents": list(f.documents),
+                "sentences": [sentence_ref_record(r, texts) for r in f.sentences],
+                "salience": f.salience, "in_summary": f.in_summary}
+
+    return {
+        "documents": list(comparison.documents),
+        "reported_by_all": [fact(f) for f in comparison.reported_by_all],
+        "reported_by_some": [fact(f) for f in comparison.reported_by_some],
+        "reported_by_one": [fact(f) for f in comparison.reported_by_one],
+        "outlets": [{
+            "doc_id": o.doc_id, "title": o.title, "leads_with": fact(o.leads_with),
+            "distinctive_terms": [{"term": t.term, "count": t.count, "loaded": t.loaded, "context": t.context,
+                                   "sentence": sentence_ref_record(t.sentence, texts)}
+                                  for t in o.distinctive_terms],
+            "omissions": [fact(f) for f in o.omissions],
+            "only_here": [fact(f) for f in o.only_here],
+        } for o in comparison.outlets],
+        "note": comparison.note,
+    }
 
 
 def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dict[str, Any]:
@@ -51,8 +118,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
     texts = {d.doc_id: d.text for d in cluster.documents}
 
     def ref(c) -> dict[str, Any]:
-        return {"doc_id": c.doc_id, "sentence_index": c.index, "span": list(c.span),
-                "text": texts[c.doc_id][c.span[0]:c.span[1]]}
+        return sentence_ref_record(c, texts)
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -86,6 +152,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
         "config": config.to_dict(),
         "timings_seconds": summary.timings,
         "warnings": list(summary.warnings),
+        "comparison": comparison_record(summary.comparison, cluster) if summary.comparison else None,
     }
 
 
@@ -98,4 +165,8 @@ def render(summary: Summary, cluster: Cluster, config: RunConfig, fmt: str) -> s
         return render_json(summary, cluster, config) + "\n"
     if fmt == "markdown":
         return render_markdown(summary, cluster)
+    if fmt == "html":
+        from summarizer.render_html import render_html
+
+        return render_html(summary, cluster)
     return render_text(summary, cluster)

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from summarizer.compare import Comparison
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ class Selection:
     groups: tuple[SelectedGroup, ...]
     budget_tokens: int
     used_tokens: int
+    # Every fact group retrieval formed, selected or not, most salient first: what the
+    # cross-outlet comparison reads.
+    facts: tuple[SelectedGroup, ...] = ()
 
 
 class Origin(str, Enum):
@@ -122,6 +129,7 @@ class Summary:
     backend: str
     timings: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     warnings: tuple[str, ...] = ()
+    comparison: Comparison | None = None  # where the outlets agree and differ (compare stage)
 
     @property
     def text(self) -> str:

@@ -36,7 +36,7 @@ def test_unknown_backend_lists_available():
 @pytest.mark.parametrize("override, message", [
     ("fuse.num_beams=0", "fuse.num_beams = 0 is out of range"),
     ("fuse.num_beams=two", "fuse.num_beams: expected int"),
-    ("output.format=html", "output.format = 'html'; choose one of text, markdown, json"),
+    ("output.format=pdf", "output.format = 'pdf'; choose one of text, markdown, json, html"),
     ("fuse.backend=seq2seq", "needs fuse.model"),
     ("fuse", "expected KEY=VALUE"),
 ])

@@ -136,11 +136,12 @@ class BatchStats:
                 f"{tokens:.1f} generated tokens/s")
 
 
-def summarize_items(pipeline, items: list[Item], config: RunConfig) -> list[dict]:
+def summarize_items(pipeline, items: list[Item], config: RunConfig, html_dir: Path | None = None) -> list[dict]:
     """Output records for ``items`` in order: summaries, or ``{"id", "error"}`` records.
 
     The batch is summarised in one pass; if that fails, each cluster is retried alone so that
-    one bad cluster costs only its own record.
+    one bad cluster costs only its own record. With ``html_dir``, each summary's HTML page is
+    written there too.
     """
     from summarizer.render import summary_record
 
@@ -162,6 +163,10 @@ def summarize_items(pipeline, items: list[Item], config: RunConfig) -> list[dict
             continue
         record = summary_record(summaries[item.cluster_id], item.cluster, config)
         record.pop("config")  # the same for every line of a job
+        if html_dir is not None:
+            from summarizer.render_html import page_name, render_html, write_page
+
+            write_page(html_dir, page_name(item.cluster_id), render_html(summaries[item.cluster_id], item.cluster))
         records.append({"id": item.cluster_id, **record})
     return records
 
@@ -178,9 +183,33 @@ def count_lines(path: str) -> int | None:
     return count
 
 
+def write_html_index(output: Path, html_dir: Path) -> None:
+    """``index.html`` for a batch's pages, from every record of its output (earlier runs too)."""
+    from summarizer.render_html import page_name, render_index, write_page
+
+    entries = []
+    with output.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            name = page_name(str(record["id"]))
+            if "error" in record:
+                entries.append((str(record["id"]), None, f"error: {record['error']}", 0))
+            else:
+                page = name if (html_dir / name).exists() else None
+                words = record.get("summary", "").split()
+                entries.append((str(record["id"]), page, " ".join(words[:40]) + (" …" if len(words) > 40 else ""),
+                                len(record.get("documents", []))))
+    write_page(html_dir, "index.html", render_index(entries, title=output.stem))
+
+
 def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: int = 8,
-              shard: tuple[int, int] = (0, 1), limit: int | None = None, progress: bool = True) -> BatchStats:
-    """Summarise every cluster of ``input_path`` not yet in ``output_path``; resumable."""
+              shard: tuple[int, int] = (0, 1), limit: int | None = None, progress: bool = True,
+              html_dir: str | None = None) -> BatchStats:
+    """Summarise every cluster of ``input_path`` not yet in ``output_path``; resumable.
+
+    With ``html_dir``, one HTML page per summarised cluster is written there, and an
+    ``index.html`` of the whole output when the run ends.
+    """
     from tqdm import tqdm
 
     from summarizer.pipeline import Pipeline
@@ -202,7 +231,7 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
 
     def flush() -> None:
         tokens_before = pipeline.generator.generated_tokens
-        for record in summarize_items(pipeline, pending, config):
+        for record in summarize_items(pipeline, pending, config, Path(html_dir) if html_dir else None):
             writer.write(record)
             if "error" in record:
                 stats.errors += 1
@@ -235,5 +264,7 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
     finally:
         writer.close()
         bar.close()
+    if html_dir:
+        write_html_index(output, Path(html_dir))
     stats.seconds = time.perf_counter() - started
     return stats

@@ -198,15 +198,18 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
     if config.order == "position":
         chosen.sort(key=reading_position)
     doc_order = [d.doc_id for d in segmented.cluster.documents]
-    selected = []
-    for k in chosen:
+
+    def as_group(k: int) -> SelectedGroup:
         rep = representatives[k]
         members = [rep] + [i for i in groups[k] if i != rep]
-        selected.append(SelectedGroup(
+        return SelectedGroup(
             representative=sentences[rep],
             members=tuple(sentences[i] for i in members),
             salience=round(float(group_salience[k]), 6),
             support_docs=tuple(d for d in doc_order if d in {sentences[i].doc_id for i in members}),
-        ))
-    return Selection(segmented=segmented, groups=tuple(selected), budget_tokens=config.budget_tokens,
-                     used_tokens=int(used_tokens))
+        )
+
+    facts = {k: as_group(k) for k in sorted(range(len(groups)), key=lambda k: (-group_salience[k], k))}
+    return Selection(segmented=segmented, groups=tuple(facts[k] for k in chosen),
+                     budget_tokens=config.budget_tokens, used_tokens=int(used_tokens),
+                     facts=tuple(facts.values()))

@@ -1,0 +1,264 @@
+"""Where the outlets agree and where they differ.
+
+Built from retrieval's fact groups (near-duplicate sentences across outlets) and the sentence
+embeddings the pipeline already has, so it costs no model call: which facts every outlet
+reports, which only some do, and per outlet what it leaves out that most others report and
+the wording that it alone uses.
+
+A group records one sentence per outlet, and an outlet can state two facts in one sentence,
+so who carries a fact is decided by similarity to the group's sentences, not by membership
+alone; an omission needs the outlet to have no sentence even loosely like the fact.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from summarizer.config import CompareConfig, NeutralConfig, RetrieveConfig
+from summarizer.neutral import LOADED_MODIFIERS, LOADED_TERMS
+from summarizer.retrieve.similarity import blended_similarity
+from summarizer.text import STOPWORDS, content_stems, normalize_number, stem
+from summarizer.types import SegmentedCluster, SelectedGroup, Selection, Sentence, SentenceRef
+
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+# Words that may sit inside a distinctive phrase without being distinctive themselves
+# ("spectacle of enthusiastic devotion").
+_PHRASE_GLUE = frozenset({"of", "and", "to", "a", "an", "the", "in", "for"})
+
+
+@dataclass(frozen=True)
+class ComparedFact:
+    """A fact and the outlets that report it."""
+
+    text: str  # the best-worded sentence stating it
+    documents: tuple[str, ...]  # outlets that carry it, in document order
+    sentences: tuple[SentenceRef, ...]  # where each outlet says it (one per outlet at most)
+    salience: float
+    in_summary: bool
+
+
+@dataclass(frozen=True)
+class DistinctiveTerm:
+    """A word or phrase that one outlet uses and no other outlet does."""
+
+    term: str
+    count: int
+    loaded: bool  # on the project's list of loaded (editorialising) words
+    context: str  # a few words around its first use
+    sentence: SentenceRef  # the sentence of its first use
+
+
+@dataclass(frozen=True)
+class OutletProfile:
+    doc_id: str
+    title: str
+    leads_with: ComparedFact | None  # the fact of its first sentence: what it puts first
+    distinctive_terms: tuple[DistinctiveTerm, ...]
+    omissions: tuple[ComparedFact, ...]  # facts most other outlets report that it lacks
+    only_here: tuple[ComparedFact, ...]  # facts no other outlet reports
+
+
+@dataclass(frozen=True)
+class Comparison:
+    documents: tuple[str, ...]
+    reported_by_all: tuple[ComparedFact, ...]
+    reported_by_some: tuple[ComparedFact, ...]  # by more than one outlet but not all
+    reported_by_one: tuple[ComparedFact, ...]
+    outlets: tuple[OutletProfile, ...]
+    note: str = ""  # why the comparison is empty or limited
+
+
+def _ref(sentence: Sentence) -> SentenceRef:
+    return SentenceRef(sentence.doc_id, sentence.index, sentence.span)
+
+
+class _Carriers:
+    """Similarity of fact groups to every source sentence, computed once per compared fact."""
+
+    def __init__(self, segmented: SegmentedCluster, vectors: np.ndarray, lexical_weight: float) -> None:
+        self.sentences = segmented.sentences
+        self.vectors = vectors
+        self.texts = [s.text for s in self.sentences]
+        self.lexical_weight = lexical_weight
+        self.doc_of = np.array([s.doc_id for s in self.sentences])
+        self.position = {(s.doc_id, s.index): i for i, s in enumerate(self.sentences)}
+
+    def best_per_document(self, members: tuple[Sentence, ...], doc_ids: list[str]) -> dict[str, tuple[float, int]]:
+        """For each document: the best similarity of any of its sentences to any member."""
+        rows = [self.position[(m.doc_id, m.index)] for m in members]
+        similarity = blended_similarity(self.vectors[rows], self.vectors, [self.texts[r] for r in rows],
+                                        self.texts, self.lexical_weight).max(axis=0)
+        best: dict[str, tuple[float, int]] = {}
+        for doc in doc_ids:
+            in_doc = np.flatnonzero(self.doc_of == doc)
+            if in_doc.size:
+                top = int(in_doc[np.argmax(similarity[in_doc])])
+                best[doc] = (float(similarity[top]), top)
+        return best
+
+
+def _fact(group: SelectedGroup, carriers: _Carriers, doc_ids: list[str], threshold: float,
+          in_summary: bool) -> tuple[ComparedFact, dict[str, float]]:
+    best = carriers.best_per_document(group.members, doc_ids)
+    member_docs = {m.doc_id: m for m in group.members}
+    documents, refs = [], []
+    for doc in doc_ids:
+        if doc in member_docs:
+            documents.append(doc)
+            refs.append(_ref(member_docs[doc]))
+        elif doc in best and best[doc][0] >= threshold:
+            documents.append(doc)
+            refs.append(_ref(carriers.sentences[best[doc][1]]))
+    fact = ComparedFact(text=group.representative.text, documents=tuple(documents), sentences=tuple(refs),
+                        salience=group.salience, in_summary=in_summary)
+    return fact, {doc: score for doc, (score, _) in best.items()}
+
+
+def _distinct(facts: list[ComparedFact], limit: int) -> tuple[ComparedFact, ...]:
+    """At most ``limit`` facts, skipping one whose sentence another listed fact already used."""
+    kept: list[ComparedFact] = []
+    used: set[SentenceRef] = set()
+    for fact in facts:
+        if len(kept) >= limit:
+            break
+        if used & set(fact.sentences):
+            continue
+        kept.append(fact)
+        used.update(fact.sentences)
+    return tuple(kept)
+
+
+def _context(text: str, start: int, end: int, words_each_side: int = 4) -> str:
+    """The words around ``text[start:end]``, as written, with ellipses where text was cut."""
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    before = [s for s in spans if s[1] <= start]
+    after = [s for s in spans if s[0] >= end]
+    left = before[-words_each_side][0] if len(before) >= words_each_side else 0
+    right = after[words_each_side - 1][1] if len(after) >= words_each_side else len(text)
+    return (("… " if left > 0 else "") + text[left:right].strip()
+            + (" …" if right < len(text) else ""))
+
+
+def distinctive_terms(segmented: SegmentedCluster, doc_id: str, neutral: NeutralConfig,
+                      limit: int) -> tuple[DistinctiveTerm, ...]:
+    """Words and phrases of one outlet whose stems no other outlet uses, loaded words first.
+
+    Proper names are left out (a name only one outlet mentions is a fact it adds, shown in
+    its facts, not its wording); adjacent distinctive words join into one phrase.
+    """
+    others: set[str] = set()
+    for document in segmented.cluster.documents:
+        if document.doc_id != doc_id:
+            others |= content_stems(document.text)
+    loaded_words = LOADED_MODIFIERS | LOADED_TERMS | {w.lower() for w in neutral.extra_loaded_words}
+    document_text = next(d.text for d in segmented.cluster.documents if d.doc_id == doc_id)
+    lowercase_uses = {m.group(0).lower() for m in _TOKEN.finditer(document_text) if m.group(0)[0].islower()}
+
+    def distinctive(token: str) -> bool:
+        lowered = token.lower()
+        if lowered in STOPWORDS or len(lowered) < 3 or normalize_number(token) or any(c.isdigit() for c in token):
+            return False
+        if token[0].isupper() and lowered not in lowercase_uses:
+            return False  # a proper name
+        parts = [p for p in re.split(r"[-'’]", lowered) if p and p not in STOPWORDS]
+        return bool(parts) and all(stem(p) not in others for p in parts)
+
+    found: dict[str, list] = {}
+    counts: Counter[str] = Counter()
+    for sentence in segmented.of_document(doc_id):
+        tokens = list(_TOKEN.finditer(sentence.text))
+        i = 0
+        while i < len(tokens):
+            if not distinctive(tokens[i].group(0)):
+                i += 1
+                continue
+            j = i
+            # Extend over distinctive words, bridging one glue word between two of them.
+            while j + 1 < len(tokens):
+                if distinctive(tokens[j + 1].group(0)):
+                    j += 1
+                elif (j + 2 < len(tokens) and tokens[j + 1].group(0).lower() in _PHRASE_GLUE
+                      and distinctive(tokens[j + 2].group(0))
+                      and sentence.text[tokens[j].end():tokens[j + 2].start()].count(" ") == 2):
+                    j += 2
+                else:
+                    break
+            run = tokens[i:j + 1]
+            loaded_run = any(t.group(0).lower() in loaded_words for t in run)
+            # A run is kept whole only around a loaded word ("spectacle of enthusiastic
+            # devotion"); otherwise adjacent words are often from different phrases ("site worry").
+            pieces = [(run[0].start(), run[-1].end())] if loaded_run and not re.search(
+                r"[.,;:!?\"()]", sentence.text[run[0].start():run[-1].end()]) else \
+                [t.span() for t in run if distinctive(t.group(0))]
+            for start, end in pieces:
+                key = sentence.text[start:end].lower()
+                counts[key] += 1
+                if key not in found:
+                    found[key] = [sentence.text[start:end], sentence, start, end]
+            i = j + 1
+    terms = []
+    for key, (phrase, sentence, start, end) in found.items():
+        loaded = any(t.lower() in loaded_words for t in _TOKEN.findall(phrase))
+        terms.append(DistinctiveTerm(term=phrase if phrase[0].isupper() and phrase.lower() not in
+                                     lowercase_uses else phrase.lower(),
+                                     count=counts[key], loaded=loaded,
+                                     context=_context(sentence.text, start, end), sentence=_ref(sentence)))
+    terms.sort(key=lambda t: (-t.loaded, -t.count, -len(t.term.split()), -len(t.term), t.term))
+    return tuple(terms[:limit])
+
+
+def compare(selection: Selection, vectors: np.ndarray, config: CompareConfig, retrieve: RetrieveConfig,
+            neutral: NeutralConfig) -> Comparison:
+    """Compare the outlets of one cluster; ``vectors`` are the unit-norm sentence embeddings."""
+    segmented = selection.segmented
+    doc_ids = [d.doc_id for d in segmented.cluster.documents]
+    if len(doc_ids) < 2:
+        return Comparison(tuple(doc_ids), (), (), (), (), note="one document: nothing to compare")
+    if not segmented.sentences:
+        return Comparison(tuple(doc_ids), (), (), (), (), note="no sentences to compare")
+    carriers = _Carriers(segmented, vectors, retrieve.lexical_weight)
+    chosen = {g.representative for g in selection.groups}
+    facts: list[ComparedFact] = []
+    closeness: list[dict[str, float]] = []
+    for group in selection.facts[:config.facts_considered]:
+        fact, best = _fact(group, carriers, doc_ids, retrieve.group_threshold, group.representative in chosen)
+        facts.append(fact)
+        closeness.append(best)
+    total = len(doc_ids)
+    # Most supported first, then most salient: the order editors read a comparison in.
+    by_support = sorted(range(len(facts)), key=lambda k: (-len(facts[k].documents), -facts[k].salience, k))
+    ranked = [facts[k] for k in by_support]
+    everyone = _distinct([f for f in ranked if len(f.documents) == total], config.max_facts)
+    some = _distinct([f for f in ranked if 1 < len(f.documents) < total], config.max_facts)
+    one = _distinct([f for f in ranked if len(f.documents) == 1], config.max_facts)
+
+    outlets = []
+    first_sentence = {}
+    for sentence in segmented.sentences:
+        first_sentence.setdefault(sentence.doc_id, sentence)
+    for doc in segmented.cluster.documents:
+        missing = []
+        for k in by_support:
+            fact = facts[k]
+            others_carrying = len(fact.documents)
+            # "Most others": more than half of the other outlets report it, and this outlet
+            # has nothing even loosely like it.
+            if (doc.doc_id not in fact.documents and 2 * others_carrying > total - 1
+                    and closeness[k].get(doc.doc_id, 0.0) < config.omission_similarity):
+                missing.append(fact)
+        lead = first_sentence.get(doc.doc_id)
+        leads_with = None
+        if lead is not None:
+            group = next((g for g in selection.facts if lead in g.members), None)
+            group = group or SelectedGroup(lead, (lead,), 0.0, (doc.doc_id,))
+            leads_with = _fact(group, carriers, doc_ids, retrieve.group_threshold, group.representative in chosen)[0]
+        only_here = [f for f in ranked if f.documents == (doc.doc_id,)]
+        outlets.append(OutletProfile(
+            doc_id=doc.doc_id, title=doc.title, leads_with=leads_with,
+            distinctive_terms=distinctive_terms(segmented, doc.doc_id, neutral, config.max_terms),
+            omissions=_distinct(missing, config.max_facts), only_here=_distinct(only_here, config.max_facts)))
+    return Comparison(documents=tuple(doc_ids), reported_by_all=everyone, reported_by_some=some,
+                      reported_by_one=one, outlets=tuple(outlets))

@@ -1,0 +1,92 @@
+"""Where summaries go: a stream (stdout or a file) or, for HTML of several clusters, a folder.
+
+Each summary is written and flushed as soon as it is ready, so a failure later in the run
+never loses what was already produced.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from summarizer.config import RunConfig
+from summarizer.render import render, summary_record
+from summarizer.render_html import page_name, render_html, render_index, write_page
+from summarizer.types import Cluster, Summary
+
+
+class OutputError(ValueError):
+    """An output destination that cannot hold what the run produces."""
+
+
+class StreamSink:
+    """Text, Markdown, JSON (JSON Lines for several clusters) or one HTML page, to a stream."""
+
+    def __init__(self, output: str | None, fmt: str, several: bool, config: RunConfig) -> None:
+        self.stream: TextIO = open(output, "w", encoding="utf-8") if output else sys.stdout
+        self.fmt = fmt
+        self.several = several
+        self.config = config
+
+    def write(self, summary: Summary, cluster: Cluster) -> None:
+        if self.several and self.fmt == "json":
+            self.stream.write(json.dumps(summary_record(summary, cluster, self.config), ensure_ascii=False) + "\n")
+        else:
+            if self.several and self.fmt == "text":
+                self.stream.write(f"=== {cluster.cluster_id}\n")
+            self.stream.write(render(summary, cluster, self.config, self.fmt))
+        self.stream.flush()
+
+    def error(self, cluster_id: str, message: str) -> None:
+        if self.several and self.fmt == "json":
+            self.stream.write(json.dumps({"cluster_id": cluster_id, "error": message}) + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not sys.stdout:
+            self.stream.close()
+
+
+class HtmlFolderSink:
+    """One page per cluster plus ``index.html``, each written atomically."""
+
+    def __init__(self, directory: str, title: str) -> None:
+        self.directory = Path(directory)
+        if self.directory.exists() and not self.directory.is_dir():
+            raise OutputError(f"--output {directory!r} is a file; HTML for several clusters needs a folder")
+        self.title = title
+        self.entries: list[tuple[str, str | None, str, int]] = []
+
+    def write(self, summary: Summary, cluster: Cluster) -> None:
+        name = page_name(cluster.cluster_id)
+        write_page(self.directory, name, render_html(summary, cluster))
+        self.entries.append((cluster.cluster_id, name, _opening(summary.text), len(cluster.documents)))
+        self._write_index()  # kept current, so an interrupted run still has a usable index
+
+    def error(self, cluster_id: str, message: str) -> None:
+        self.entries.append((cluster_id, None, f"error: {message}", 0))
+        self._write_index()
+
+    def _write_index(self) -> None:
+        write_page(self.directory, "index.html", render_index(self.entries, self.title))
+
+    def close(self) -> None:
+        self._write_index()
+
+
+def _opening(text: str, words: int = 40) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def open_sink(output: str | None, fmt: str, several: bool, config: RunConfig, title: str):
+    """The sink for a run: HTML of several clusters (or into a folder) goes to a folder of pages."""
+    if fmt == "html":
+        folder = output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
+        if several and (output is None or output.lower().endswith((".html", ".htm"))):
+            raise OutputError("the input holds several clusters: give --output FOLDER for one HTML page per "
+                              "cluster plus index.html")
+        if several or folder:
+            return HtmlFolderSink(output, title)
+    return StreamSink(output, fmt, several, config)

@@ -1,0 +1,360 @@
+"""One self-contained HTML page per summary: the summary with clickable citations, where the
+outlets agree and differ, and the sources side by side.
+
+Everything is inline (CSS, a few lines of JS) and a Content-Security-Policy forbids any fetch,
+so the page opens offline and leaks nothing. Every piece of source text goes through
+``html.escape``: a source holding ``<script>`` shows as text.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from html import escape
+from pathlib import Path
+
+from summarizer.compare import ComparedFact, Comparison, DistinctiveTerm
+from summarizer.types import Cluster, Origin, SentenceRef, Summary
+
+_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'")
+
+_STYLE = """
+:root { --ink:#1b1b1b; --muted:#4a4a4a; --line:#d0d4da; --paper:#ffffff; --tint:#f4f6f8;
+  --link:#0a4fb8; --used:#e8f0fe; --hl:#ffe27a; --hl-ring:#8a5a00; --warn:#8b2c00; }
+* { box-sizing: border-box; }
+body { margin:0; font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink);
+  background:var(--paper); }
+a { color:var(--link); }
+a:focus-visible, .sent:focus-visible { outline:3px solid var(--hl-ring); outline-offset:2px; }
+.skip { position:absolute; left:-999px; top:0; background:var(--paper); padding:.5rem; }
+.skip:focus { left:.5rem; }
+header, main, footer { max-width:78rem; margin:0 auto; padding:0 1rem; }
+header { padding-top:1.5rem; border-bottom:1px solid var(--line); }
+.kicker { margin:0; color:var(--muted); font-size:.9rem; text-transform:uppercase; letter-spacing:.04em; }
+h1 { font-size:1.6rem; line-height:1.25; margin:.3rem 0 .6rem; }
+h2 { font-size:1.3rem; margin:2rem 0 .8rem; }
+h3 { font-size:1.05rem; margin:1rem 0 .5rem; }
+h4 { font-size:.95rem; margin:.9rem 0 .3rem; color:var(--muted); }
+.meta { color:var(--muted); font-size:.9rem; margin:0 0 1rem; }
+.summary { font-size:1.1rem; max-width:48rem; }
+.summary p { margin:0 0 .7rem; }
+.origin { font-size:.75rem; color:var(--muted); border:1px solid var(--line); border-radius:.6rem;
+  padding:0 .35rem; margin-left:.2rem; white-space:nowrap; }
+.cites { margin-left:.25rem; white-space:nowrap; }
+a.cite { display:inline-block; min-width:1.5rem; padding:0 .3rem; margin:0 .1rem; text-align:center; font-size:.8rem;
+  line-height:1.5; vertical-align:.15em; border:1px solid var(--link); border-radius:.3rem; text-decoration:none;
+  font-weight:600; }
+a.cite:hover, a.cite[aria-current="true"] { background:var(--link); color:#fff; }
+.grid { display:grid; gap:1rem 2rem; grid-template-columns:repeat(auto-fit, minmax(18rem, 1fr)); }
+ul.facts { padding-left:1.1rem; margin:0; }
+ul.facts li { margin:0 0 .6rem; }
+.outlets-of { white-space:nowrap; }
+.chip { display:inline-block; min-width:1.4rem; text-align:center; font-size:.8rem; font-weight:600;
+  border-radius:.3rem; padding:0 .25rem; margin-left:.15rem; background:var(--tint); border:1px solid var(--line);
+  color:var(--ink); text-decoration:none; }
+.card { border:1px solid var(--line); border-radius:.5rem; padding:.2rem 1rem .8rem; background:var(--paper); }
+.card ul { padding-left:1.1rem; margin:.2rem 0; }
+.term { font-weight:600; }
+h4.outlet-name { color:inherit; font-size:1rem; }
+.loaded { color:var(--warn); font-size:.8rem; font-weight:600; }
+.context { color:var(--muted); }
+.none { color:var(--muted); font-style:italic; }
+.sources { display:grid; gap:1rem; grid-template-columns:repeat(auto-fit, minmax(20rem, 1fr)); align-items:start; }
+.source { border:1px solid var(--line); border-radius:.5rem; padding:.2rem 1rem 1rem; background:var(--tint);
+  max-height:80vh; overflow:auto; }
+.source .doc-id { color:var(--muted); font-size:.8rem; margin:-.3rem 0 .5rem; word-break:break-all; }
+.source p { margin:0 0 .6rem; font-size:.95rem; }
+.used { background:var(--used); border-bottom:2px solid #9db7e6; }
+.hl { background:var(--hl); outline:2px solid var(--hl-ring); border-radius:2px; }
+.legend { font-size:.85rem; color:var(--muted); }
+.legend span { padding:0 .2rem; }
+.warnings { color:var(--warn); }
+footer { color:var(--muted); font-size:.85rem; border-top:1px solid var(--line); margin-top:2rem; padding-bottom:2rem; }
+@media (max-width: 40rem) { h1 { font-size:1.3rem; } .summary { font-size:1rem; } .source { max-height:none; } }
+@media print { .source { max-height:none; overflow:visible; } }
+"""
+
+# Clicking a citation (or a fact) highlights every source sentence it names and moves focus to
+# the first, so keyboard and screen-reader users land where sighted users look.
+_SCRIPT = """
+(function () {
+  function show(link) {
+    document.querySelectorAll('.sent.hl').forEach(function (el) { el.classList.remove('hl'); });
+    document.querySelectorAll('[aria-current="true"]').forEach(function (el) { el.removeAttribute('aria-current'); });
+    var ids = (link.getAttribute('data-targets') || '').split(' ').filter(Boolean);
+    var first = null;
+    ids.forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) { el.classList.add('hl'); if (!first) { first = el; } }
+    });
+    link.setAttribute('aria-current', 'true');
+    if (first) {
+      first.focus({preventScroll: true});
+      first.scrollIntoView({block: 'center', behavior: 'auto'});
+      if (history.replaceState) { history.replaceState(null, '', '#' + first.id); }
+    }
+    return first !== null;
+  }
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest('a[data-targets]');
+    if (link && show(link)) { event.preventDefault(); }
+  });
+  if (location.hash.length > 1) {
+    var target = document.getElementById(location.hash.slice(1));
+    if (target && target.classList.contains('sent')) { target.classList.add('hl'); }
+  }
+})();
+"""
+
+
+def sentence_anchor(number: int, index: int) -> str:
+    """The element id of sentence ``index`` of source number ``number`` (1-based)."""
+    return f"s{number}-{index}"
+
+
+class _Page:
+    """Numbers the sources once and renders the page's pieces with them."""
+
+    def __init__(self, summary: Summary, cluster: Cluster) -> None:
+        self.summary = summary
+        self.cluster = cluster
+        self.numbers = {d.doc_id: i for i, d in enumerate(cluster.documents, start=1)}
+        self.names = {d.doc_id: d.title or d.doc_id for d in cluster.documents}
+
+    def anchor(self, ref: SentenceRef) -> str:
+        return sentence_anchor(self.numbers[ref.doc_id], ref.index)
+
+    def chip(self, doc_id: str, refs: tuple[SentenceRef, ...]) -> str:
+        """A numbered link to one outlet, highlighting its sentences among ``refs``."""
+        own = [self.anchor(r) for r in refs if r.doc_id == doc_id]
+        n = self.numbers[doc_id]
+        href = f"#{own[0]}" if own else f"#source-{n}"
+        return (f'<a class="chip" href="{href}" data-targets="{" ".join(own)}" '
+                f'aria-label="source {n}: {escape(self.names[doc_id])}" title="{escape(self.names[doc_id])}">{n}</a>')
+
+    # -- summary ------------------------------------------------------------------------
+    def summary_html(self) -> str:
+        if not self.summary.sentences:
+            return '<p class="none">No summary: the documents share no usable sentence.</p>'
+        parts = []
+        for sentence in self.summary.sentences:
+            cites = []
+            for doc_id in sentence.cited_docs:
+                own = [self.anchor(c) for c in sentence.citations if c.doc_id == doc_id]
+                n = self.numbers[doc_id]
+                cites.append(f'<a class="cite" href="#{own[0]}" data-targets="{" ".join(own)}" '
+                             f'aria-label="source {n}, {escape(self.names[doc_id])}: show the supporting '
+                             f'sentence">{n}</a>')
+            origin = ""
+            if sentence.origin is Origin.EXTRACTED:
+                origin = ' <span class="origin" title="a source sentence, as written">quoted from a source</span>'
+            elif sentence.origin is Origin.REPAIRED:
+                origin = (' <span class="origin" title="model text cut back to the part the sources '
+                          'support">shortened</span>')
+            parts.append(f'<p>{escape(sentence.text)}<span class="cites">{"".join(cites)}</span>{origin}</p>')
+        return "\n".join(parts)
+
+    # -- comparison ---------------------------------------------------------------------
+    def fact_item(self, fact: ComparedFact, outlet: str | None = None) -> str:
+        """A fact; outlet numbers link to (and highlight) where each outlet says it.
+
+        With ``outlet``, only that outlet's number is shown (its own sentence).
+        """
+        if outlet is None:
+            chips = "".join(self.chip(d, fact.sentences) for d in fact.documents)
+            outlets = f' <span class="outlets-of">{len(fact.documents)} of {len(self.numbers)}: {chips}</span>'
+        else:
+            outlets = f' <span class="outlets-of">{self.chip(outlet, fact.sentences)}</span>'
+        return f"<li>{escape(fact.text)}{outlets}</li>"
+
+    def fact_list(self, facts: tuple[ComparedFact, ...], empty: str, outlet: str | None = None) -> str:
+        if not facts:
+            return f'<p class="none">{escape(empty)}</p>'
+        return '<ul class="facts">' + "".join(self.fact_item(f, outlet) for f in facts) + "</ul>"
+
+    def term_item(self, term: DistinctiveTerm) -> str:
+        loaded = ' <span class="loaded">loaded word</span>' if term.loaded else ""
+        times = f" ×{term.count}" if term.count > 1 else ""
+        anchor = self.anchor(term.sentence)
+        return (f'<li><a class="term" href="#{anchor}" data-targets="{anchor}">{escape(term.term)}</a>{times}{loaded} '
+                f'<span class="context">“{escape(term.context)}”</span></li>')
+
+    def comparison_html(self, comparison: Comparison) -> str:
+        if comparison.note:
+            return f'<p class="none">{escape(comparison.note)}</p>'
+        some = comparison.reported_by_some + comparison.reported_by_one
+        blocks = [
+            '<div class="grid">',
+            '<div><h3 id="h-all">What all outlets report</h3>'
+            + self.fact_list(comparison.reported_by_all, "No fact is reported by every outlet.") + "</div>",
+            '<div><h3 id="h-some">Reported by only some</h3>'
+            + self.fact_list(some, "Every fact found is reported by all outlets.") + "</div>",
+            "</div>",
+            '<h3 id="h-each">Outlet by outlet</h3>',
+            '<div class="grid">',
+        ]
+        for outlet in comparison.outlets:
+            n = self.numbers[outlet.doc_id]
+            lead = ""
+            if outlet.leads_with is not None:
+                shared = len(outlet.leads_with.documents)
+                note = "as every outlet reports" if shared == len(self.numbers) else \
+                    f"reported by {shared} of {len(self.numbers)}"
+                lead = (f"<h4>Leads with ({note})</h4>"
+                        f'<ul class="facts">{self.fact_item(outlet.leads_with, outlet.doc_id)}</ul>')
+            terms = ("<ul>" + "".join(self.term_item(t) for t in outlet.distinctive_terms) + "</ul>") \
+                if outlet.distinctive_terms else '<p class="none">None found.</p>'
+            blocks.append(
+                f'<section class="card" aria-labelledby="o-{n}"><h4 id="o-{n}" class="outlet-name">'
+                f'<a class="chip" href="#source-{n}">{n}</a> {escape(self.names[outlet.doc_id])}</h4>'
+                f"{lead}<h4>Wording only this outlet uses</h4>{terms}"
+                f"<h4>Leaves out what most others report</h4>"
+                + self.fact_list(outlet.omissions, "Nothing that most others report.")
+                + "<h4>Only this outlet reports</h4>"
+                + self.fact_list(outlet.only_here, "Nothing found.", outlet.doc_id)
+                + "</section>")
+        blocks.append("</div>")
+        return "\n".join(blocks)
+
+    # -- sources ------------------------------------------------------------------------
+    def source_html(self, number: int) -> str:
+        document = self.cluster.documents[number - 1]
+        used = {(m.doc_id, m.index) for g in self.summary.selection.groups for m in g.members}
+        used |= {(c.doc_id, c.index) for s in self.summary.sentences for c in s.citations}
+        sentences = sorted((s for s in self.summary.selection.segmented.sentences if s.doc_id == document.doc_id),
+                           key=lambda s: s.span[0])
+        text = document.text
+        paragraphs: list[list[str]] = [[]]
+        cursor = 0
+
+        def gap(piece: str) -> None:
+            chunks = re.split(r"\n\s*", piece)
+            for k, chunk in enumerate(chunks):
+                if k:
+                    paragraphs.append([])
+                if chunk:
+                    paragraphs[-1].append(escape(chunk))
+
+        for sentence in sentences:
+            start, end = sentence.span
+            if start < cursor:
+                continue
+            gap(text[cursor:start])
+            classes = "sent used" if (sentence.doc_id, sentence.index) in used else "sent"
+            paragraphs[-1].append(f'<span class="{classes}" id="{sentence_anchor(number, sentence.index)}" '
+                                  f'tabindex="-1">{escape(text[start:end]).replace(chr(10), " ")}</span>')
+            cursor = end
+        gap(text[cursor:])
+        body = "\n".join(f"<p>{''.join(p)}</p>" for p in paragraphs if p)
+        title = escape(document.title) if document.title else escape(document.doc_id)
+        return (f'<article class="source" id="source-{number}" aria-labelledby="src-{number}">'
+                f'<h3 id="src-{number}"><span class="chip">{number}</span> {title}</h3>'
+                f'<p class="doc-id">{escape(document.doc_id)}</p>{body}</article>')
+
+    def page(self) -> str:
+        summary, cluster = self.summary, self.cluster
+        count = len(cluster.documents)
+        warnings = "".join(f"<li>{escape(w)}</li>" for w in summary.warnings)
+        comparison = self.comparison_html(summary.comparison) if summary.comparison is not None else \
+            '<p class="none">The comparison is turned off (compare.enabled: false).</p>'
+        generated = sum(s.origin is Origin.GENERATED for s in summary.sentences)
+        return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<meta name="referrer" content="no-referrer">
+<title>{escape(cluster.cluster_id)}: neutral summary of {count} sources</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<a class="skip" href="#summary">Skip to the summary</a>
+<header>
+<p class="kicker">Neutral summary of {count} source{"s" if count != 1 else ""}</p>
+<h1>{escape(cluster.cluster_id)}</h1>
+<p class="meta">{summary.word_count} words · {len(summary.sentences)} sentences, {generated} written by the model
+({escape(summary.model)}) and checked against the sources, the others quoted or shortened from them ·
+each number links to the source sentences a sentence rests on</p>
+</header>
+<main>
+<section id="summary" aria-labelledby="h-summary">
+<h2 id="h-summary">Summary</h2>
+<div class="summary">{self.summary_html()}</div>
+{f'<ul class="warnings" aria-label="warnings">{warnings}</ul>' if warnings else ""}
+</section>
+<section id="comparison" aria-labelledby="h-comparison">
+<h2 id="h-comparison">Where the outlets agree and where they differ</h2>
+{comparison}
+</section>
+<section id="sources" aria-labelledby="h-sources">
+<h2 id="h-sources">Sources</h2>
+<p class="legend"><span class="used">Shaded sentences</span> were selected for the summary;
+<span class="hl">highlighted</span> ones are those the last clicked citation or outlet number points to.</p>
+<div class="sources">
+{"".join(self.source_html(n) for n in range(1, count + 1))}
+</div>
+</section>
+</main>
+<footer><p>Made by summarizer. Every summary sentence cites the source sentences it rests on and was checked
+against them; facts are grouped across outlets by meaning, so a list may miss a fact an outlet words very
+differently.</p></footer>
+<script>{_SCRIPT}</script>
+</body>
+</html>
+"""
+
+
+def render_html(summary: Summary, cluster: Cluster) -> str:
+    """The whole page for one summary, as a string."""
+    return _Page(summary, cluster).page()
+
+
+def page_name(cluster_id: str) -> str:
+    """A safe, unique file name for a cluster's page (ids may hold any characters)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", cluster_id).strip("._")[:80] or "cluster"
+    if safe != cluster_id:
+        safe += f"-{zlib.crc32(cluster_id.encode('utf-8')):08x}"
+    return f"{safe}.html"
+
+
+def render_index(entries: list[tuple[str, str | None, str, int]], title: str = "Summaries") -> str:
+    """An index page: (cluster id, page file name or None for a failed cluster, first words, documents)."""
+    rows = []
+    for cluster_id, page, text, documents in entries:
+        name = f'<a href="{escape(page)}">{escape(cluster_id)}</a>' if page else escape(cluster_id)
+        rows.append(f"<tr><th scope=\"row\">{name}</th><td>{documents}</td><td>{escape(text)}</td></tr>")
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<title>{escape(title)}</title>
+<style>{_STYLE}
+table {{ border-collapse:collapse; width:100%; }} th, td {{ text-align:left; vertical-align:top; padding:.4rem .5rem;
+  border-bottom:1px solid var(--line); }} td:nth-child(2) {{ text-align:right; }}</style>
+</head>
+<body>
+<header><p class="kicker">{len(entries)} clusters</p><h1>{escape(title)}</h1></header>
+<main>
+<table>
+<thead><tr><th scope="col">cluster</th><th scope="col">sources</th><th scope="col">summary</th></tr></thead>
+<tbody>
+{"".join(rows)}
+</tbody>
+</table>
+</main>
+</body>
+</html>
+"""
+
+
+def write_page(directory: Path, name: str, html: str) -> Path:
+    """Write a page atomically (temporary file, then rename), so a crash leaves no half page."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / name
+    temporary = directory / f".{name}.tmp"
+    temporary.write_text(html, encoding="utf-8")
+    temporary.replace(target)
+    return target

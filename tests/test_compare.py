@@ -1,0 +1,83 @@
+"""The cross-outlet comparison on hand-built clusters whose answer is known."""
+import pytest
+from conftest import make_cluster
+
+from summarizer.config import load_config
+from summarizer.pipeline import Pipeline
+
+# Fact A and B: all three outlets. Fact C: outlets 0 and 1 only (so outlet 2 leaves it out).
+# Outlet 0 alone calls the talks "lavish"; outlet 2 alone reports the weather.
+HARBOUR = make_cluster(
+    ("Ministers from Eastland and Westland agreed a fishing treaty in Lowport on Friday after three days of talks.",
+     "The treaty sets a shared catch limit of 40,000 tonnes for the northern bay.",
+     "The lavish talks were held in the old customs house overlooking the harbour.",
+     "Inspectors from both countries will board trawlers to check the catches."),
+    ("Eastland and Westland signed a fishing treaty in Lowport on Friday, ending three days of negotiations.",
+     "Under the treaty the two countries share a catch limit of 40,000 tonnes in the northern bay.",
+     "Inspectors from both sides will be allowed to board trawlers and check their catches."),
+    ("A fishing treaty was agreed by Eastland and Westland on Friday in the port of Lowport after three days of talks.",
+     "The deal fixes a joint catch limit of 40,000 tonnes for the northern bay.",
+     "Heavy rain and strong winds battered the coast throughout the meeting."),
+    cluster_id="harbour",
+)
+
+
+@pytest.fixture(scope="module")
+def comparison(encoder):
+    pipeline = Pipeline(load_config(None, ["fuse.backend=extractive"]))
+    return pipeline.summarize(HARBOUR).comparison
+
+
+def _has(facts, words):
+    return any(all(w in f.text.lower() for w in words) for f in facts)
+
+
+def test_facts_every_outlet_reports(comparison):
+    assert comparison.documents == ("d0", "d1", "d2")
+    assert _has(comparison.reported_by_all, ["treaty", "friday"])
+    assert _has(comparison.reported_by_all, ["catch limit", "40,000"])
+    for fact in comparison.reported_by_all:
+        assert fact.documents == ("d0", "d1", "d2")
+        assert {r.doc_id for r in fact.sentences} == {"d0", "d1", "d2"}
+
+
+def test_facts_only_some_report_and_who_leaves_them_out(comparison):
+    inspectors = [f for f in comparison.reported_by_some if "inspectors" in f.text.lower()]
+    assert len(inspectors) == 1 and inspectors[0].documents == ("d0", "d1")
+    outlets = {o.doc_id: o for o in comparison.outlets}
+    assert _has(outlets["d2"].omissions, ["inspectors"])
+    assert not outlets["d0"].omissions and not outlets["d1"].omissions
+    assert _has(outlets["d2"].only_here, ["rain"])
+    assert _has(comparison.reported_by_one, ["rain"])
+    assert all(f.documents == ("d2",) for f in outlets["d2"].only_here)
+
+
+def test_distinctive_wording_puts_loaded_words_first(comparison):
+    outlets = {o.doc_id: o for o in comparison.outlets}
+    first = outlets["d0"].distinctive_terms[0]
+    assert first.term == "lavish" and first.loaded
+    assert "lavish talks" in first.context and first.sentence.doc_id == "d0"
+    # Names are facts, not wording; words other outlets share are not distinctive.
+    for outlet in comparison.outlets:
+        terms = {t.term for t in outlet.distinctive_terms}
+        assert not terms & {"lowport", "Lowport", "treaty", "friday", "Friday"}
+    d2_terms = {t.term for t in outlets["d2"].distinctive_terms}
+    assert d2_terms & {"rain", "winds", "battered", "heavy", "coast"}
+
+
+def test_leads_with_the_first_sentences_fact(comparison):
+    for outlet in comparison.outlets:
+        assert outlet.leads_with is not None
+        assert outlet.leads_with.documents == ("d0", "d1", "d2")
+
+
+def test_one_document_has_nothing_to_compare(encoder):
+    single = make_cluster(HARBOUR.documents[0].text.split("\n"), cluster_id="single")
+    summary = Pipeline(load_config(None, ["fuse.backend=extractive"])).summarize(single)
+    assert summary.comparison.note == "one document: nothing to compare"
+    assert summary.comparison.outlets == ()
+
+
+def test_comparison_can_be_turned_off(encoder):
+    summary = Pipeline(load_config(None, ["fuse.backend=extractive", "compare.enabled=false"])).summarize(HARBOUR)
+    assert summary.comparison is None
