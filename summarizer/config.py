@@ -44,6 +44,8 @@ class IngestConfig:
 @dataclass(frozen=True)
 class SegmentConfig:
     language: str = "en"
+    # Longer "sentences" (lists, text without punctuation) are cut into pieces of this many words.
+    max_sentence_words: int = 120
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ class RetrieveConfig:
     mmr_lambda: float = 0.75
     # Fusion-input budget, counted with the fusion model's own tokenizer.
     budget_tokens: int = 1024
+    # At most this many sentences of a fact (its best-worded one and those closest to it) go
+    # to the fusion model and count against budget_tokens; all outlets stay cited.
+    fusion_members: int = 5
     # Upper bound on the words of the selected representatives (≈ summary length).
     summary_words: int = 150
     min_sentence_words: int = 6
@@ -161,6 +166,9 @@ class EvaluationConfig:
 @dataclass(frozen=True)
 class OutputConfig:
     format: str = "text"
+    # Stage timings are the only part of the JSON output that differs between two runs of the
+    # same input and config; false writes null there, for byte-identical files.
+    include_timings: bool = True
 
 
 @dataclass(frozen=True)
@@ -191,11 +199,13 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "ingest.max_chars_per_document": (1, None),
     "ingest.min_words": (0, None),
     "embedding.batch_size": (1, None),
+    "segment.max_sentence_words": (10, None),
     "retrieve.lexical_weight": (0, 1),
     "retrieve.group_threshold": (0, 1),
     "retrieve.redundancy_threshold": (0, 1),
     "retrieve.mmr_lambda": (0, 1),
     "retrieve.budget_tokens": (16, None),
+    "retrieve.fusion_members": (1, None),
     "retrieve.summary_words": (10, None),
     "retrieve.min_sentence_words": (1, None),
     "retrieve.max_sentence_words": (2, None),
@@ -314,6 +324,29 @@ def _validate(config: RunConfig) -> None:
     SCORERS.get(config.retrieve.scorer)
     if config.evaluation.consistency == "nli" and not config.evaluation.nli_model:
         raise ConfigError("evaluation.consistency=nli needs evaluation.nli_model (a hub name or local folder)")
+    _validate_paths(config)
+
+
+def _looks_like_path(value: str) -> bool:
+    """A local path rather than a hub name ("org/model" is a hub name; "./model" is a path)."""
+    return value.startswith(("/", "./", "../", "~", ".\\", "..\\")) or (len(value) > 1 and value[1] == ":")
+
+
+def _validate_paths(config: RunConfig) -> None:
+    """Paths named in the config must exist before any model loads (hub names are left alone)."""
+    for key in ("fuse.model", "embedding.model", "evaluation.nli_model"):
+        section, name = key.split(".")
+        value = getattr(getattr(config, section), name)
+        if value and _looks_like_path(value) and not Path(value).expanduser().exists():
+            raise ConfigError(f"{key} = {value!r}: no such folder; give an existing local model folder "
+                              "or a Hugging Face hub name such as facebook/bart-large-cnn")
+    lexicon = config.evaluation.lexicon_path
+    if lexicon and not Path(lexicon).expanduser().is_file():
+        raise ConfigError(f"evaluation.lexicon_path = {lexicon!r}: no such file; download NRC-VAD-Lexicon.txt "
+                          "from http://saifmohammad.com/WebPages/nrc-vad.html and give its path")
+    cache = config.fuse.cache_dir
+    if cache and Path(cache).expanduser().exists() and not Path(cache).expanduser().is_dir():
+        raise ConfigError(f"fuse.cache_dir = {cache!r} is a file; give a folder for the model cache")
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -112,10 +112,12 @@ class Pipeline:
         if not selection.groups:
             return []
         if self.generator.unit() == "cluster":
-            passages = tuple(Passage(m.doc_id, m.text) for g in selection.groups for m in g.members)
+            passages = tuple(Passage(m.doc_id, m.text) for g in selection.groups
+                             for m in g.members[:self.config.retrieve.fusion_members])
             words = sum(len(g.representative.text.split()) for g in selection.groups)
             return [FusionRequest(passages, "cluster", words)]
-        return [FusionRequest(tuple(Passage(m.doc_id, m.text) for m in g.members), "group",
+        return [FusionRequest(tuple(Passage(m.doc_id, m.text) for m in g.members[:self.config.retrieve.fusion_members]),
+                              "group",
                               len(g.representative.text.split()))
                 for g in selection.groups if self._fusable(g)]
 

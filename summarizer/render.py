@@ -150,7 +150,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
         "reference": cluster.reference,
         "model": {"backend": summary.backend, "name": summary.model},
         "config": config.to_dict(),
-        "timings_seconds": summary.timings,
+        "timings_seconds": summary.timings if config.output.include_timings else None,
         "warnings": list(summary.warnings),
         "comparison": comparison_record(summary.comparison, cluster) if summary.comparison else None,
     }

@@ -36,6 +36,20 @@ _SCALES = {"hundred": "100", "thousand": "1000", "million": "million", "billion"
            "trillion": "trillion", "dozen": "12", "first": "1st", "second": "2nd", "third": "3rd"}
 
 
+# Scripts written without spaces between words: Han, kana, Hangul syllables.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: space-separated tokens, and for Chinese, Japanese or Korean runs
+    without spaces about one word per two characters (their average word length)."""
+    unspaced = _UNSPACED.findall(text)
+    if not unspaced:
+        return len(text.split())
+    rest = _UNSPACED.sub(" ", text)
+    return len(rest.split()) + sum((len(run) + 1) // 2 for run in unspaced)
+
+
 def words(text: str) -> list[str]:
     """Word tokens in reading order, case kept."""
     return _WORD.findall(text)

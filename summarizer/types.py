@@ -67,7 +67,7 @@ class SelectedGroup:
     """A fact selected for the summary: near-duplicate sentences across outlets."""
 
     representative: Sentence  # the best-worded member, used by extractive output
-    members: tuple[Sentence, ...]  # representative first, at most one per document
+    members: tuple[Sentence, ...]  # representative first, then closest first; at most one per document
     salience: float
     support_docs: tuple[str, ...]  # documents that carry this fact
 

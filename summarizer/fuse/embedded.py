@@ -87,24 +87,45 @@ def cached_checkpoint(configured_cache: str) -> Path:
     folder = gguf_folder()
     root = cache_root(configured_cache)
     final = root / f"smollm2-135m-instruct-{_fingerprint(folder / GGUF_NAME)}"
-    if (final / _COMPLETE).is_file():
+    if cache_is_complete(final):
         return final
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=".convert-", dir=root))
+    except OSError as error:
+        raise RuntimeError(f"cannot write the model cache at {root} ({error.strerror}); set fuse.cache_dir "
+                           "or SUMMARIZER_CACHE_DIR to a writable folder") from None
     log.warning("first run: converting the embedded model to %s (about 15 s, once)", final)
-    temporary = Path(tempfile.mkdtemp(prefix=".convert-", dir=root))
     try:
         _convert(folder, temporary)
-        (temporary / _COMPLETE).write_text(json.dumps({"gguf": GGUF_NAME}), encoding="utf-8")
-        if final.exists():  # a stale or partial folder from an older crash: replace it
+        sizes = {p.name: p.stat().st_size for p in temporary.iterdir() if p.is_file()}
+        (temporary / _COMPLETE).write_text(json.dumps({"gguf": GGUF_NAME, "sizes": sizes}), encoding="utf-8")
+        if cache_is_complete(final):
+            return final  # another process finished first: keep its cache, which it may be reading
+        if final.exists():  # a stale or damaged folder from an older crash: replace it
             shutil.rmtree(final, ignore_errors=True)
         try:
             os.rename(temporary, final)
         except OSError:
-            if not (final / _COMPLETE).is_file():  # another process won the race otherwise
+            if not cache_is_complete(final):  # another process won the race otherwise
                 raise
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     return final
+
+
+def cache_is_complete(folder: Path) -> bool:
+    """The conversion finished and every file still has the size it was written with.
+
+    Sizes catch a truncated file before loading (a torn copy, a full disk); a file damaged
+    in place fails to load instead, and the generator then rebuilds the cache.
+    """
+    marker = folder / _COMPLETE
+    try:
+        sizes = json.loads(marker.read_text(encoding="utf-8")).get("sizes", {})
+        return bool(sizes) and all((folder / name).stat().st_size == size for name, size in sizes.items())
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 @GENERATORS.register("default")

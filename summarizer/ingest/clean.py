@@ -5,6 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from summarizer.text import word_count
+
 _CHAR_MAP = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
@@ -33,7 +35,9 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
     r"(?:sign up|subscribe) .{0,120}",
     r"(?:published|updated|posted|last updated):? .{0,60}\d{4}.{0,20}",
 )]
-_END_PUNCT = re.compile(r"[.!?:;][\"')\]]*$")
+# Sentence-final punctuation of Latin, CJK (full stop, full-width marks), Arabic and Urdu,
+# Devanagari and Armenian text.
+_END_PUNCT = re.compile(r"[.!?:;\u3002\uff01\uff1f\uff0e\uff61\u061f\u06d4\u0964\u0589][\"')\]\u300d\u300f]*$")
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,7 @@ def _is_boilerplate(line: str) -> bool:
 
 
 def _looks_like_headline(line: str, max_words: int) -> bool:
-    words = line.split()
-    return 0 < len(words) <= max_words and not _END_PUNCT.search(line)
+    return 0 < word_count(line) <= max_words and not _END_PUNCT.search(line)
 
 
 def clean_text(raw: str, *, strip_boilerplate: bool = True, title_from_first_line: bool = True) -> CleanedText:

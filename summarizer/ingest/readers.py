@@ -8,7 +8,9 @@ from typing import Any
 
 from summarizer.config import IngestConfig
 from summarizer.ingest.clean import clean_text
+from summarizer.ingest.html_text import html_to_text, looks_like_html
 from summarizer.registry import Registry
+from summarizer.text import word_count
 from summarizer.types import Cluster, Document
 
 
@@ -46,6 +48,9 @@ def make_document(doc_id: str, raw_text: str, title: str, source: str,
             f"{config.max_chars_per_document:,}; raise it with "
             f"--set ingest.max_chars_per_document=N if this file really is one article"
         )
+    if looks_like_html(raw_text):
+        raw_text, page_title = html_to_text(raw_text)
+        title = title or page_title
     cleaned = clean_text(raw_text, strip_boilerplate=config.strip_boilerplate,
                          title_from_first_line=config.title_from_first_line and not title)
     return Document(doc_id=doc_id, text=cleaned.text, title=title.strip() or cleaned.title,
@@ -57,7 +62,7 @@ def finish_cluster(cluster_id: str, documents: list[Document], reference: str | 
     """Drop documents too short to use, enforce limits, and build the Cluster."""
     usable = []
     for doc in documents:
-        if len(doc.text.split()) < config.min_words:
+        if word_count(doc.text) < config.min_words:
             warnings.append(f"{doc.source}: skipped, fewer than {config.min_words} words of "
                             "story text after cleaning")
         else:

@@ -16,6 +16,7 @@ from summarizer.config import NeutralConfig, RetrieveConfig
 from summarizer.neutral import colour_words, loaded_word_count
 from summarizer.registry import Registry
 from summarizer.retrieve.similarity import blended_similarity
+from summarizer.text import word_count
 from summarizer.types import SegmentedCluster, SelectedGroup, Selection
 
 TokenCounter = Callable[[list[str]], list[int]]
@@ -150,7 +151,7 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
         else np.zeros(len(texts))
     signals = compute_signals(segmented, similarity, vectors, title_similarity, config.group_threshold)
     salience = SCORERS.get(config.scorer)(signals, config)
-    word_counts = np.array([len(t.split()) for t in texts])
+    word_counts = np.array([word_count(t) for t in texts], dtype=int)
     candidate = ((word_counts >= config.min_sentence_words) & (word_counts <= config.max_sentence_words)
                  & np.array([not t.rstrip('"\'').endswith("?") for t in texts], dtype=bool))
     if not candidate.any():  # very short documents: let every sentence compete
@@ -163,6 +164,14 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
     several_documents = len(segmented.cluster.documents) > 1
     single_outlet = [several_documents and len({sentences[i].doc_id for i in g}) == 1 for g in groups]
     member_tokens = count_tokens(texts) if texts else []
+
+    def ordered_members(k: int) -> list[int]:
+        """The representative first, then the other outlets' sentences, closest first."""
+        rep = representatives[k]
+        return [rep] + sorted((i for i in groups[k] if i != rep), key=lambda i: (-similarity[rep, i], i))
+
+    def fusion_members(k: int) -> list[int]:
+        return ordered_members(k)[:config.fusion_members]
 
     chosen: list[int] = []
     used_tokens = 0
@@ -181,7 +190,7 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
             continue
         if single_outlet[best] and loaded_word_count(texts[rep], colour):
             continue  # one outlet's framing, carried by no other outlet: not a neutral fact
-        tokens = sum(member_tokens[i] for i in groups[best])
+        tokens = sum(member_tokens[i] for i in fusion_members(best))
         words_needed = word_counts[rep]
         if used_tokens + tokens > config.budget_tokens or used_words + words_needed > config.summary_words:
             continue  # a shorter fact further down may still fit
@@ -200,10 +209,9 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
     doc_order = [d.doc_id for d in segmented.cluster.documents]
 
     def as_group(k: int) -> SelectedGroup:
-        rep = representatives[k]
-        members = [rep] + [i for i in groups[k] if i != rep]
+        members = ordered_members(k)
         return SelectedGroup(
-            representative=sentences[rep],
+            representative=sentences[members[0]],
             members=tuple(sentences[i] for i in members),
             salience=round(float(group_salience[k]), 6),
             support_docs=tuple(d for d in doc_order if d in {sentences[i].doc_id for i in members}),
