@@ -4,7 +4,9 @@ Runs the real CLI in fresh processes (what a user waits for, Python start-up inc
   * default backend, cold: an empty model cache, so the GGUF conversion is paid;
   * default backend, warm: the cache filled by the cold run, ``--runs`` times;
   * extractive backend, warm: same pipeline without generation, the baseline in the same run
-    (these machines are noisy; compare the ratio, not absolute seconds across days).
+    (these machines are noisy; compare the ratio, not absolute seconds across days);
+  * default backend, warm, float32: what fuse.dtype=auto's bfloat16 (on CPUs with native
+    bfloat16) is measured against.
 
 Writes a JSON result file and prints a Markdown table.
 
@@ -50,7 +52,8 @@ def main() -> None:
         cold, record = timed_run(args.input, cache, [])
         rows.append({"system": "default (cold)", "seconds": [round(cold, 2)], "stages": record["timings_seconds"],
                      "words": record["word_count"]})
-        for name, extra in (("default (warm)", []), ("extractive (warm, baseline)", ["--set", "fuse.backend=extractive"])):
+        for name, extra in (("default (warm)", []), ("extractive (warm, baseline)", ["--set", "fuse.backend=extractive"]),
+                            ("default (warm, float32)", ["--set", "fuse.dtype=float32"])):
             runs = [timed_run(args.input, cache, extra) for _ in range(args.runs)]
             rows.append({"system": name, "seconds": [round(s, 2) for s, _ in runs],
                          "stages": runs[-1][1]["timings_seconds"], "words": runs[-1][1]["word_count"]})

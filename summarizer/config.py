@@ -105,7 +105,8 @@ class FuseConfig:
     # fill batches up to this, so short inputs batch wide and long ones narrow.
     max_batch_tokens: int = 16384
     device: str = "cpu"
-    # "auto" keeps the checkpoint's dtype on CPU and uses bfloat16 on CUDA.
+    # "auto": bfloat16 on CUDA; on CPU the checkpoint's dtype, except the embedded model, which
+    # runs in bfloat16 where the CPU computes it natively (AVX512-BF16/AMX).
     dtype: str = "auto"
     # Attention kernel: auto lets transformers use SDPA (fused attention) wherever the
     # architecture supports it (LED does not), sdpa forces it, eager disables it.

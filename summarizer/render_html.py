@@ -107,6 +107,20 @@ _SCRIPT = """
 """
 
 
+def _head(title: str, extra_style: str = "") -> str:
+    """The document start: language, viewport, the no-fetch policy, title and inline CSS."""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<meta name="referrer" content="no-referrer">
+<title>{escape(title)}</title>
+<style>{_STYLE}{extra_style}</style>
+</head>"""
+
+
 def sentence_anchor(number: int, index: int) -> str:
     """The element id of sentence ``index`` of source number ``number`` (1-based)."""
     return f"s{number}-{index}"
@@ -258,16 +272,7 @@ class _Page:
         comparison = self.comparison_html(summary.comparison) if summary.comparison is not None else \
             '<p class="none">The comparison is turned off (compare.enabled: false).</p>'
         generated = sum(s.origin is Origin.GENERATED for s in summary.sentences)
-        return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<meta name="referrer" content="no-referrer">
-<title>{escape(cluster.cluster_id)}: neutral summary of {count} sources</title>
-<style>{_STYLE}</style>
-</head>
+        return f"""{_head(f"{cluster.cluster_id}: neutral summary of {count} sources")}
 <body>
 <a class="skip" href="#summary">Skip to the summary</a>
 <header>
@@ -324,17 +329,9 @@ def render_index(entries: list[tuple[str, str | None, str, int]], title: str = "
     for cluster_id, page, text, documents in entries:
         name = f'<a href="{escape(page)}">{escape(cluster_id)}</a>' if page else escape(cluster_id)
         rows.append(f"<tr><th scope=\"row\">{name}</th><td>{documents}</td><td>{escape(text)}</td></tr>")
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<title>{escape(title)}</title>
-<style>{_STYLE}
-table {{ border-collapse:collapse; width:100%; }} th, td {{ text-align:left; vertical-align:top; padding:.4rem .5rem;
-  border-bottom:1px solid var(--line); }} td:nth-child(2) {{ text-align:right; }}</style>
-</head>
+    table_style = ("table { border-collapse:collapse; width:100%; } th, td { text-align:left; vertical-align:top; "
+                   "padding:.4rem .5rem; border-bottom:1px solid var(--line); } td:nth-child(2) { text-align:right; }")
+    return f"""{_head(title, table_style)}
 <body>
 <header><p class="kicker">{len(entries)} clusters</p><h1>{escape(title)}</h1></header>
 <main>

@@ -82,8 +82,11 @@ def content_words(text: str) -> list[str]:
     return [p for token in words(text) for p in _split_token(token) if p not in STOPWORDS]
 
 
-def content_stems(text: str) -> set[str]:
-    return {stem(w) for w in content_words(text)}
+@lru_cache(maxsize=20_000)
+def content_stems(text: str) -> frozenset[str]:
+    """Stems of the content words; cached, as retrieval, the guard and the comparison each
+    ask for the same sentences' stems."""
+    return frozenset(stem(w) for w in content_words(text))
 
 
 def normalize_number(token: str) -> str | None:

@@ -66,15 +66,19 @@ def test_shards_split_the_work(tmp_path, encoder):
 
 
 def _kill_and_resume(data, out, extra_args, kill_after, timeout=600):
-    """Start the real CLI, SIGKILL it once ``kill_after[k]`` lines exist, restart; then finish."""
+    """Start the real CLI and SIGKILL it at each point of ``kill_after``, restarting after each;
+    then let it finish. A point is an int (once that many output lines exist) or a float
+    (after that many seconds, which can land during start-up or model loading)."""
     command = [sys.executable, "-m", "summarizer", "batch", str(data), "--output", str(out), "-q", *extra_args]
-    for threshold in kill_after:
+    for point in kill_after:
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if isinstance(point, float):
+            time.sleep(point)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and process.poll() is None:
-            if out.exists() and out.read_bytes().count(b"\n") >= threshold:
+        while isinstance(point, int) and time.monotonic() < deadline and process.poll() is None:
+            if out.exists() and out.read_bytes().count(b"\n") >= point:
                 break
-            time.sleep(0.02)
+            time.sleep(0.01)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait()
@@ -96,6 +100,25 @@ def test_sigkill_at_several_points_loses_and_repeats_nothing(tmp_path):
     _write_clusters(data, 60)
     _kill_and_resume(data, out, ["--set", "fuse.backend=extractive", "--batch-size", "1"], kill_after=[3, 17, 31])
     _assert_each_once(out, [f"c{i:03d}" for i in range(60)])
+
+
+def test_sigkill_at_random_moments_loses_and_repeats_nothing(tmp_path):
+    """Five kills in a row at seeded random moments: during start-up and model loading (a time)
+    or mid-job (a random number of further lines); then every id once, no partial line."""
+    import random
+
+    data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_clusters(data, 40)
+    chance = random.Random(20261125)
+    points, lines = [], 0
+    for _ in range(5):
+        if chance.random() < 0.4:
+            points.append(round(chance.uniform(0.5, 6.0), 2))
+        else:
+            lines += chance.randint(1, 6)
+            points.append(lines)
+    _kill_and_resume(data, out, ["--set", "fuse.backend=extractive", "--batch-size", "2"], kill_after=points)
+    _assert_each_once(out, [f"c{i:03d}" for i in range(40)])
 
 
 @pytest.mark.slow

@@ -345,49 +345,6 @@ def test_same_input_and_config_give_byte_identical_json_across_processes(tmp_pat
     assert record["timings_seconds"] is None and record["model"]["backend"] == "default"
 
 
-def test_sigkill_at_random_moments_loses_and_repeats_nothing(tmp_path):
-    """Kill the real batch command at seeded random moments (during start-up, model loading and
-    writing), five times in a row, then let it finish: every id once, no partial line."""
-    import os
-    import random
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from conftest import ROOT
-
-    data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    ids = [f"k{i:03d}" for i in range(40)]
-    with data.open("w") as handle:
-        for cluster_id in ids:
-            handle.write(json.dumps({"id": cluster_id, "documents": [{"text": t} for t in STORY]}) + "\n")
-    command = [sys.executable, "-m", "summarizer", "batch", str(data), "--output", str(out), "-q",
-               "--batch-size", "2", *EXTRACTIVE]
-    chance = random.Random(20261125)
-    for _ in range(5):
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        lines_before = out.read_bytes().count(b"\n") if out.exists() else 0
-        if chance.random() < 0.4:  # at a random time, often before the first line
-            time.sleep(chance.uniform(0.5, 6.0))
-        else:  # once a random number of new lines is out, i.e. mid-job
-            wanted = lines_before + chance.randint(1, 6)
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and process.poll() is None:
-                if out.exists() and out.read_bytes().count(b"\n") >= wanted:
-                    break
-                time.sleep(0.01)
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-    final = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert final.returncode == 0, final.stderr
-    raw = out.read_bytes()
-    assert raw.endswith(b"\n")
-    written = [json.loads(line)["id"] for line in raw.decode().splitlines()]
-    assert sorted(written) == ids
-
-
 @pytest.mark.slow
 def test_two_first_runs_at_once_share_one_intact_cache(tmp_path):
     import subprocess

@@ -133,6 +133,9 @@ class EmbeddedGenerator(CausalGenerator):
     """The causal backend on the embedded SmolLM2-135M-Instruct, loaded from the cache."""
 
     name = "default"
+    # Its weights were 4-bit (Q4_1) to begin with: bfloat16 keeps what they had, and on a CPU
+    # with native bfloat16 it decodes about twice as fast as float32 (eval/README.md).
+    bf16_on_cpu = True
 
     @property
     def model_id(self) -> str:

@@ -1,6 +1,7 @@
 """Hugging Face backends: any seq2seq checkpoint and any instruction-tuned causal LM."""
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from pathlib import Path
@@ -26,9 +27,24 @@ def resolve_device(name: str) -> torch.device:
     return device
 
 
-def resolve_dtype(name: str, device: torch.device) -> torch.dtype | None:
+@functools.lru_cache(maxsize=1)
+def cpu_has_native_bf16() -> bool:
+    """The CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX); elsewhere torch emulates it slowly."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            flags = next((line for line in handle if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def resolve_dtype(name: str, device: torch.device, bf16_on_cpu: bool = False) -> torch.dtype | None:
+    """``auto``: bfloat16 on CUDA; on CPU the checkpoint's dtype (None), or bfloat16 where the
+    model allows it (``bf16_on_cpu``) and the CPU computes it natively."""
     if name == "auto":
-        return torch.bfloat16 if device.type == "cuda" else None  # None keeps the checkpoint's
+        if device.type == "cuda" or (bf16_on_cpu and device.type == "cpu" and cpu_has_native_bf16()):
+            return torch.bfloat16
+        return None
     return _DTYPES[name]
 
 
@@ -75,13 +91,15 @@ class HFGenerator(Generator):
 
     #: name of the transformers Auto class that loads this family of checkpoints
     auto_class = ""
+    #: fuse.dtype=auto may pick bfloat16 on a CPU with native bfloat16 (see resolve_dtype)
+    bf16_on_cpu = False
 
     def _load(self, name: str):
         import transformers
 
         try:
             tokenizer = transformers.AutoTokenizer.from_pretrained(name)
-            options = {"dtype": resolve_dtype(self.config.dtype, self.device)}
+            options = {"dtype": resolve_dtype(self.config.dtype, self.device, self.bf16_on_cpu)}
             if self.config.attention != "auto":
                 options["attn_implementation"] = self.config.attention
             model = getattr(transformers, self.auto_class).from_pretrained(name, **options)
