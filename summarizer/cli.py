@@ -78,6 +78,21 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--lexicon", metavar="FILE", help="NRC-VAD-Lexicon.txt (sets evaluation.lexicon_path)")
     _add_config_options(evaluate)
     evaluate.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    frank = commands.add_parser(
+        "eval-consistency", help="measure the consistency checker against human judgements (FRANK)",
+        description="Score every summary of a FRANK file with the consistency checker "
+                    "(evaluation.consistency: offline or nli) and report ROC AUC and cross-validated "
+                    "balanced accuracy per dataset (cnndm, bbc) next to FRANK's released metrics. Writes "
+                    "frank.json and report.md to <evaluation.results_dir>/<run-name>/.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  python -m summarizer eval-consistency --data ../shared/data/frank/valid.jsonl")
+    frank.add_argument("--data", required=True, metavar="PATH", help="FRANK JSONL (shared/data/frank/valid.jsonl)")
+    frank.add_argument("--aggregate", choices=["min", "mean"], default="mean",
+                       help="summary score from sentence scores (default: mean)")
+    frank.add_argument("--limit", type=int, metavar="N", help="only the first N summaries")
+    frank.add_argument("--run-name", metavar="NAME", help="results folder name (default: frank-<time>)")
+    _add_config_options(frank)
+    frank.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     batch = commands.add_parser(
         "batch", help="summarise a large file of clusters; resumable, one JSON line per cluster",
         description="Stream clusters from INPUT (JSONL, Parquet/CSV/JSON via datasets, or hf:NAME) and append one "
@@ -179,6 +194,29 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     print((out_dir / "report.md").read_text(encoding="utf-8"))
+    print(f"results: {out_dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _evaluate_consistency(args: argparse.Namespace) -> int:
+    from summarizer.config import ConfigError, load_config
+    from summarizer.evaluation.frank import run_frank_evaluation
+    from summarizer.evaluation.harness import consistency_scorer
+    from summarizer.ingest import InputError
+
+    try:
+        config = load_config(args.config, args.overrides)
+        checker = consistency_scorer(config)
+        out_dir = Path(config.evaluation.results_dir) / (args.run_name or f"frank-{time.strftime('%Y%m%d-%H%M%S')}")
+        report = run_frank_evaluation(args.data, checker, config.evaluation.consistency, out_dir, args.aggregate,
+                                      args.limit, progress=not args.quiet)
+    except (ConfigError, InputError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(report)
     print(f"results: {out_dir}", file=sys.stderr)
     return EXIT_OK
 
@@ -287,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         hf_logging.disable_progress_bar()
     except ImportError:
         pass
-    command = {"run": _run, "eval": _evaluate, "batch": _batch}[args.command]
+    command = {"run": _run, "eval": _evaluate, "eval-consistency": _evaluate_consistency,
+               "batch": _batch}[args.command]
     try:
         return command(args)
     except KeyboardInterrupt:

@@ -205,3 +205,22 @@ def test_eval_cli(tmp_path, lexicon_file, capsys):
     assert "| lead | 1 |" in capsys.readouterr().out
     summary = json.loads((tmp_path / "cli" / "summary.json").read_text())
     assert summary["systems"]["lead"]["metrics"]["arousal_total"] is not None
+
+
+def test_offline_consistency_lexical_agreements_by_hand(encoder):
+    from summarizer.evaluation.consistency import OfflineConsistency
+
+    checker = OfflineConsistency(encoder)
+    sources = checker._prepare(PACT)
+    verbatim = "Officials said the pact will take effect in March."
+    assert checker.lexical_agreement(verbatim, sources) == (1.0, 1.0)
+    # Stems norland, sign, trade, pact, mar(s): all but "mars" occur somewhere (4/5); none of
+    # its 5 trigrams ("norland signed a", …, "pact with mars") occurs in any one source sentence.
+    assert checker.lexical_agreement("Norland signed a trade pact with Mars.", sources) == (0.8, 0.0)
+    # Stems sudland, sign, mutual, defenc, pact, mar(s): 5 of 6 in the sources; "sudland signed
+    # a mutual defence pact" holds 4 of the sentence's 6 trigrams, all in one source sentence.
+    stem_precision, single = checker.lexical_agreement("Sudland signed a mutual defence pact with Mars.", sources)
+    assert single == pytest.approx(4 / 6) and stem_precision == pytest.approx(5 / 6)
+    score = checker.score(verbatim, PACT).sentences[0].score
+    guard_part = 3 * score - 2.0
+    assert 0.9 < guard_part <= 1.0  # the guard's own agreement for a verbatim source sentence

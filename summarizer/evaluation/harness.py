@@ -62,21 +62,26 @@ def load_clusters(data: str, config: RunConfig, limit: int | None) -> list[Clust
             for i, record in enumerate(records)]
 
 
+def consistency_scorer(config: RunConfig) -> ConsistencyScorer:
+    """The consistency checker ``evaluation.consistency`` names, its model loaded once."""
+    from summarizer.embeddings import get_encoder
+
+    evaluation = config.evaluation
+    if evaluation.consistency == "nli":
+        return NLIConsistency(evaluation.nli_model)
+    CONSISTENCY.get(evaluation.consistency)
+    return OfflineConsistency(get_encoder(config.embedding), config.guard, config.retrieve.lexical_weight,
+                              config.segment)
+
+
 class Scorer:
     """All metrics for one (summary, cluster); models loaded once."""
 
     def __init__(self, config: RunConfig) -> None:
-        from summarizer.embeddings import get_encoder
-
         self.config = config
         self.rouge = Rouge()
         evaluation = config.evaluation
-        if evaluation.consistency == "nli":
-            self.consistency: ConsistencyScorer = NLIConsistency(evaluation.nli_model)
-        else:
-            CONSISTENCY.get(evaluation.consistency)
-            self.consistency = OfflineConsistency(get_encoder(config.embedding), config.guard,
-                                                  config.retrieve.lexical_weight, config.segment)
+        self.consistency = consistency_scorer(config)
         self.lexicon = load_vad_lexicon(evaluation.lexicon_path) if evaluation.lexicon_path else None
 
     def score(self, summary: str, cluster: Cluster, attributions) -> dict[str, Any]:
@@ -116,10 +121,10 @@ def run_evaluation(data: str, system_names: list[str], predictions: dict[str, st
     clusters = load_clusters(data, config, limit)
     if not clusters:
         raise InputError(f"{data}: no clusters")
+    systems = build_systems(system_names, predictions, config)  # a bad name fails before any output
+    scorer = Scorer(config)
     out_dir = Path(config.evaluation.results_dir) / run_name
     out_dir.mkdir(parents=True, exist_ok=True)
-    systems = build_systems(system_names, predictions, config)
-    scorer = Scorer(config)
     skipped: dict[str, list[str]] = {s.name: list(getattr(s, "problems", [])) for s in systems}
     rows: list[dict[str, Any]] = []
     seen_ids = {c.cluster_id for c in clusters}

@@ -1,0 +1,92 @@
+"""FRANK evaluation: AUC and balanced accuracy against hand-computed values, and the CLI on a fixture."""
+import json
+import math
+
+import numpy as np
+import pytest
+from conftest import SHARED_DATA
+from test_cli import run_cli
+
+from summarizer.evaluation.frank import (balanced_accuracy, cross_validated_balanced_accuracy, load_frank,
+                                         roc_auc)
+from summarizer.ingest import InputError
+
+
+def test_roc_auc_matches_hand_computed_values():
+    # The textbook example: 3 of 4 positive-negative pairs ordered correctly.
+    assert roc_auc(np.array([0.1, 0.4, 0.35, 0.8]), np.array([0, 0, 1, 1])) == pytest.approx(0.75)
+    # Ties count half: one tied pair of four.
+    assert roc_auc(np.array([0.5, 0.2, 0.5, 0.9]), np.array([0, 0, 1, 1])) == pytest.approx(0.875)
+    assert roc_auc(np.array([3.0, 2.0, 1.0]), np.array([1, 1, 0])) == 1.0
+    assert math.isnan(roc_auc(np.array([1.0, 2.0]), np.array([1, 1])))
+
+
+def test_balanced_accuracy_and_its_cross_validated_threshold():
+    labels = np.array([1, 1, 0, 0, 0, 0])
+    assert balanced_accuracy(np.array([1, 0, 0, 0, 0, 1]), labels) == pytest.approx((0.5 + 0.75) / 2)
+    # A perfectly separable score: every held-out fold is thresholded right.
+    scores = np.concatenate([np.arange(20), np.arange(30, 50)]).astype(float)
+    labels = (scores >= 30).astype(int)
+    articles = [f"a{i}" for i in range(40)]
+    assert cross_validated_balanced_accuracy(scores, labels, articles) == pytest.approx(1.0)
+
+
+ARTICLE = ("The council of Harbor City approved a new bridge on Tuesday by a vote of 7 to 2. "
+           "The bridge will cost 240 million dollars and should open in 2029. "
+           "Mayor Alma Reyes said the bridge will cut the morning commute in half.")
+
+
+def _rows():
+    rows = []
+    summaries = [("cnndm", "the council approved a new bridge on tuesday by a vote of 7 to 2 .", 1),
+                 ("cnndm", "the bridge will cost 240 million dollars and should open in 2029 .", 1),
+                 ("cnndm", "the council rejected the bridge after mayor reyes resigned in 2019 .", 0),
+                 ("cnndm", "the bridge will cost 900 million dollars and open in 2040 .", 0),
+                 ("bbc", "Harbor City\\'s council approved a new bridge by 7 votes to 2.", 1),
+                 ("bbc", "Harbor City will build a tunnel under the sea funded by Germany.", 0),
+                 ("bbc", "Mayor Alma Reyes said the bridge will cut the commute in half.", 1),
+                 ("bbc", "Police arrested the mayor of Harbor City on Tuesday.", 0)]
+    for i, (dataset, summary, label) in enumerate(summaries):
+        rows.append({"id": f"frank-{i}", "hash": f"h{i % 4}", "dataset": dataset, "model_name": "m",
+                     "article": ARTICLE, "summary": summary, "label": label,
+                     "baseline_metrics": {"Rouge 1": 0.1 * i, "FactCC": None if i == 0 else float(label)}})
+    return rows
+
+
+def test_cli_reports_our_checker_beside_the_released_metrics(tmp_path):
+    data = tmp_path / "frank.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in _rows()) + "\n")
+    result = run_cli("eval-consistency", "--data", str(data), "--run-name", "fixture", "--quiet",
+                     "--set", f"evaluation.results_dir={tmp_path / 'results'}")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "results" / "fixture" / "frank.json").read_text())
+    by_name = {r["metric"]: r for r in summary["results"]}
+    ours = by_name["offline (mean over sentences)"]
+    # The faithful summaries copy the article; the unfaithful ones invent names and numbers.
+    assert ours["auc"]["cnndm"] == 1.0 and ours["auc"]["bbc"] == 1.0
+    assert by_name["FactCC"]["rows"] == 7  # a missing released score is left out, not zeroed
+    assert by_name["FactCC"]["auc"]["cnndm"] == 1.0
+    assert summary["summaries_per_second"] > 0
+    assert "| FactCC | 7 |" in result.stdout and (tmp_path / "results" / "fixture" / "report.md").is_file()
+
+
+def test_bad_frank_file_names_the_line(tmp_path):
+    data = tmp_path / "frank.jsonl"
+    data.write_text(json.dumps(_rows()[0]) + "\n" + json.dumps({"id": "x"}) + "\n")
+    with pytest.raises(InputError, match=r"frank.jsonl:2: not a FRANK row"):
+        load_frank(data)
+
+
+@pytest.mark.slow
+def test_released_metric_auc_on_frank_valid():
+    """Our AUC code reproduces the per-dataset AUCs quoted for FRANK valid in issue #7."""
+    path = SHARED_DATA / "frank" / "valid.jsonl"
+    if not path.is_file():
+        pytest.skip(f"FRANK data not found at {path} (only present in the development checkout)")
+    from summarizer.evaluation.frank import evaluate_scores
+
+    examples = load_frank(path)
+    factcc = evaluate_scores("FactCC", [dict(e.baseline_scores)["FactCC"] for e in examples], examples)
+    assert round(factcc.auc["cnndm"], 3) == 0.718 and round(factcc.auc["bbc"], 3) == 0.544
+    bert = evaluate_scores("P Art", [dict(e.baseline_scores)["BertScore P Art"] for e in examples], examples)
+    assert round(bert.auc["cnndm"], 3) == 0.704 and round(bert.auc["bbc"], 3) == 0.669
