@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import sys
@@ -281,7 +282,7 @@ def _run(args: argparse.Namespace) -> int:
 
     written = 0
     try:
-        for cluster in _chain(head, clusters):
+        for cluster in itertools.chain(head, clusters):
             if args.limit is not None and written >= args.limit:
                 break
             for warning in cluster.warnings:
@@ -305,11 +306,6 @@ def _run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
-
-
-def _chain(head: list, rest):
-    yield from head
-    yield from rest
 
 
 def main(argv: list[str] | None = None) -> int:

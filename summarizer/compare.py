@@ -142,17 +142,20 @@ def _context(text: str, start: int, end: int, words_each_side: int = 4) -> str:
             + (" …" if right < len(text) else ""))
 
 
+def document_frequency(segmented: SegmentedCluster) -> Counter[str]:
+    """In how many documents of the cluster each content-word stem occurs."""
+    return Counter(stem_ for d in segmented.cluster.documents for stem_ in content_stems(d.text))
+
+
 def distinctive_terms(segmented: SegmentedCluster, doc_id: str, neutral: NeutralConfig,
-                      limit: int) -> tuple[DistinctiveTerm, ...]:
+                      limit: int, frequency: Counter[str] | None = None) -> tuple[DistinctiveTerm, ...]:
     """Words and phrases of one outlet whose stems no other outlet uses, loaded words first.
 
     Proper names are left out (a name only one outlet mentions is a fact it adds, shown in
     its facts, not its wording); adjacent distinctive words join into one phrase.
+    ``frequency`` is ``document_frequency(segmented)``, computed once for all outlets.
     """
-    others: set[str] = set()
-    for document in segmented.cluster.documents:
-        if document.doc_id != doc_id:
-            others |= content_stems(document.text)
+    frequency = frequency if frequency is not None else document_frequency(segmented)
     loaded_words = LOADED_MODIFIERS | LOADED_TERMS | {w.lower() for w in neutral.extra_loaded_words}
     document_text = next(d.text for d in segmented.cluster.documents if d.doc_id == doc_id)
     lowercase_uses = {m.group(0).lower() for m in _TOKEN.finditer(document_text) if m.group(0)[0].islower()}
@@ -164,7 +167,8 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, neutral: Neutral
         if token[0].isupper() and lowered not in lowercase_uses:
             return False  # a proper name
         parts = [p for p in re.split(r"[-'’]", lowered) if p and p not in STOPWORDS]
-        return bool(parts) and all(stem(p) not in others for p in parts)
+        # Its own document counts once, so 1 means no other outlet uses the stem.
+        return bool(parts) and all(frequency[stem(p)] <= 1 for p in parts)
 
     found: dict[str, list] = {}
     counts: Counter[str] = Counter()
@@ -236,6 +240,7 @@ def compare(selection: Selection, vectors: np.ndarray, config: CompareConfig, re
     one = _distinct([f for f in ranked if len(f.documents) == 1], config.max_facts)
 
     outlets = []
+    frequency = document_frequency(segmented)
     first_sentence = {}
     for sentence in segmented.sentences:
         first_sentence.setdefault(sentence.doc_id, sentence)
@@ -258,7 +263,7 @@ def compare(selection: Selection, vectors: np.ndarray, config: CompareConfig, re
         only_here = [f for f in ranked if f.documents == (doc.doc_id,)]
         outlets.append(OutletProfile(
             doc_id=doc.doc_id, title=doc.title, leads_with=leads_with,
-            distinctive_terms=distinctive_terms(segmented, doc.doc_id, neutral, config.max_terms),
+            distinctive_terms=distinctive_terms(segmented, doc.doc_id, neutral, config.max_terms, frequency),
             omissions=_distinct(missing, config.max_facts), only_here=_distinct(only_here, config.max_facts)))
     return Comparison(documents=tuple(doc_ids), reported_by_all=everyone, reported_by_some=some,
                       reported_by_one=one, outlets=tuple(outlets))

@@ -151,3 +151,39 @@ def term_is_supported(kind: str, token: str, forms: set[str]) -> bool:
             forms & NEGATIONS)
     parts = _split_token(token)
     return all(p in forms or stem(p) in forms for p in parts)
+
+
+# Units a number is tied to: "a 2-year debate" is not supported by "7 to 2" and "three years".
+_UNITS_OF_MEASURE = frozenset(stem(w) for w in """
+year month week day hour minute second decade century
+percent per-cent dollar euro pound yen yuan rouble ruble rupee cent
+hundred thousand million billion trillion
+mile kilometre kilometer km metre meter foot feet inch ton tonne kilogram kg gram acre hectare
+vote seat member people person death casualty victim soldier troop officer student worker resident
+time round term lane floor storey story
+""".split())
+_PERCENT = re.compile(r"(\d[\d,.]*)\s*%")
+
+
+def _count(token: str) -> str | None:
+    """A token's value when it is a count ("2", "two", "2.5"), not a scale word ("million")."""
+    number = normalize_number(token)
+    return number if number and number.replace(".", "").isdigit() else None
+
+
+def quantities(text: str) -> set[tuple[str, str]]:
+    """(number, unit stem) pairs: "2-year" and "two years" → ("2", "year"); "12%" → ("12", "percent")."""
+    found: set[tuple[str, str]] = set()
+    tokens = words(text)
+    for position, token in enumerate(tokens):
+        parts = [p for p in re.split(r"-", token) if p]
+        if len(parts) == 2 and _count(parts[0]) and stem(parts[1]) in _UNITS_OF_MEASURE:
+            found.add((_count(parts[0]), stem(parts[1])))
+            continue
+        number = _count(token)
+        if number and position + 1 < len(tokens):
+            unit = stem(tokens[position + 1].split("-")[0])
+            if unit in _UNITS_OF_MEASURE:
+                found.add((number, unit))
+    found.update((m.replace(",", "").rstrip("."), stem("percent")) for m in _PERCENT.findall(text))
+    return found

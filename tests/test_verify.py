@@ -60,3 +60,21 @@ def test_helpers():
     assert looks_like_fragment("The pact, which was announced after a meeting in Port Vale.")
     assert role_phrases("Kim was accused by Russia's leaders of sending arms to the United States.") == [
         "by russia", "to the united states"]
+
+
+def test_a_number_must_keep_its_unit(encoder):
+    """Seen from the embedded model: "after a 2-year debate" from sources with "7 to 2" and
+    "almost three years". Every token is in the sources; the number-unit pair is not."""
+    from conftest import make_cluster
+
+    cluster = make_cluster(
+        ("The council voted 7 to 2 on Tuesday to approve a new bridge, ending a debate that lasted almost "
+         "three years.",),
+        ("The council approved a new bridge by a vote of 7 to 2 on Tuesday after a three-year debate.",))
+    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
+    index = guard.index(segment_cluster(cluster, SegmentConfig()))
+    wrong, right = guard.check(["The council approved a new bridge on Tuesday by 7 to 2 after a 2-year debate.",
+                                "The council approved a new bridge on Tuesday by 7 to 2 after a debate of three years."],
+                               index)
+    assert not wrong.check.supported and "2 year" in wrong.check.unsupported_terms
+    assert right.check.supported, right.check.reason

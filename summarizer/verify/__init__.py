@@ -17,7 +17,7 @@ import numpy as np
 from summarizer.config import GuardConfig
 from summarizer.embeddings import SentenceEncoder
 from summarizer.retrieve.similarity import blended_similarity
-from summarizer.text import (NEGATIONS, checkable_terms, content_stems, term_forms,
+from summarizer.text import (NEGATIONS, checkable_terms, content_stems, quantities, term_forms,
                              term_is_supported, words)
 from summarizer.types import SegmentedCluster, Sentence, SupportCheck
 
@@ -144,6 +144,9 @@ class FaithfulnessGuard:
         forms = term_forms(support_text)
         missing_terms = tuple(dict.fromkeys(
             token for kind, token in checkable_terms(text) if not term_is_supported(kind, token, forms)))
+        # A number must also keep its unit: "a 2-year debate" is not "7 to 2 … three years".
+        missing_terms += tuple(f"{number} {unit}" for number, unit in
+                               sorted(quantities(text) - quantities(support_text)))
         if best < config.min_similarity:
             return Verdict(SupportCheck(False, rounded, missing_terms, f"no source sentence says this "
                                         f"(best similarity {best:.2f} < {config.min_similarity})", 0.0),
