@@ -134,20 +134,24 @@ def test_sigkill_on_neus_val_with_the_embedded_default(tmp_path):
     _assert_each_once(out, [json.loads(line)["id"] for line in lines])
 
 
-def test_ray_engine_on_a_local_ray_instance(tmp_path, encoder):
+def test_ray_engine_on_a_local_ray_instance(tmp_path, encoder, tiny_bart):
+    """The Ray Data engine with a tiny random seq2seq model loaded once per actor."""
     ray = pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
     from summarizer.batch.ray_engine import run_ray
 
     data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     _write_clusters(data, 6, bad_lines=["{bad json"])
+    config = load_config(None, ["fuse.backend=seq2seq", f"fuse.model={tiny_bart}", "fuse.max_new_tokens=8",
+                                "fuse.summary_max_new_tokens=8"])
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:
-        stats = run_ray(str(data), str(out), EXTRACTIVE, batch_size=4, progress=False)
+        stats = run_ray(str(data), str(out), config, batch_size=4, progress=False)
         assert (stats.written, stats.errors) == (6, 1)
         records = _lines(out)
         assert sorted(r["id"] for r in records if "error" not in r) == [f"c{i:03d}" for i in range(6)]
         assert all(r["sentences"][0]["citations"] for r in records if "error" not in r)
-        again = run_ray(str(data), str(out), EXTRACTIVE, batch_size=4, progress=False)
+        assert {r["model"]["backend"] for r in records if "error" not in r} == {"seq2seq"}
+        again = run_ray(str(data), str(out), config, batch_size=4, progress=False)
         assert (again.written, again.errors) == (0, 0)  # resumable: nothing is done twice
         assert len(_lines(out)) == 7
     finally:

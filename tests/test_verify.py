@@ -78,3 +78,22 @@ def test_a_number_must_keep_its_unit(encoder):
                                index)
     assert not wrong.check.supported and "2 year" in wrong.check.unsupported_terms
     assert right.check.supported, right.check.reason
+
+
+def test_hedged_sources_need_a_hedged_sentence(encoder):
+    """Seen from the embedded model: "Evidence has since emerged suggesting that Russia has
+    deployed North Korean missiles" became "Russia has recently deployed North Korea's missiles"."""
+    from conftest import make_cluster
+
+    cluster = make_cluster(
+        ("Evidence has since emerged suggesting that Russia has deployed North Korean missiles in Ukraine.",),
+        ("Recent reports suggest that North Korean missiles are being used by Russia in Ukraine.",))
+    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
+    index = guard.index(segment_cluster(cluster, SegmentConfig()))
+    stated, hedged = guard.check(["Russia has deployed North Korean missiles in Ukraine.",
+                                  "Evidence suggests that Russia has deployed North Korean missiles in Ukraine."], index)
+    assert not stated.check.supported and "only report or suggest" in stated.check.reason
+    assert hedged.check.supported, hedged.check.reason
+    # "May" the month is no hedge.
+    from summarizer.verify import _hedged
+    assert not _hedged("The pact takes effect in May.") and _hedged("The pact may take effect soon.")

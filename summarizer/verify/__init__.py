@@ -91,6 +91,22 @@ def _squash(text: str) -> str:
     return _SPACE.sub(" ", text.lower()).strip()
 
 
+# Words that mark a claim as uncertain or second-hand. A sentence whose every supporting source
+# sentence hedges must hedge too: "Evidence suggests Russia has deployed …" is not "Russia has
+# deployed …" (a rewrite the embedded model produced on the seed cluster).
+_HEDGES = frozenset("""
+suggest suggests suggested suggesting reportedly allegedly alleged allegations allegation believed
+believe believes may might could possibly possible likely unlikely apparently purportedly
+unconfirmed unverified reports reported claim claims claimed according speculation rumoured rumored
+expected appears appeared seems seemed evidence accuse accuses accused accusation accusations suspect
+suspected suspicion suspicions unclear uncertain
+""".split())
+
+
+def _hedged(text: str) -> bool:
+    return any(w in _HEDGES for w in (t.lower() for t in words(text) if not t[:1].isupper() or t.lower() != "may"))
+
+
 def _has_negation(text: str) -> bool:
     return any(w.lower() in NEGATIONS or w.lower().endswith("n't") for w in words(text))
 
@@ -167,6 +183,8 @@ class FaithfulnessGuard:
         if overlap < config.min_content_overlap:
             reasons.append(f"only {overlap:.0%} of its content words occur in the supporting "
                            f"sentences (< {config.min_content_overlap:.0%})")
+        if all(_hedged(s.text) for s in support) and not _hedged(text):
+            reasons.append("states as fact what its sources only report or suggest")
         if _has_negation(support[0].text) and not _has_negation(text) and len(support) == 1:
             reasons.append("drops the negation of its source sentence")
         if looks_like_fragment(text):
