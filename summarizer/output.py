@@ -12,7 +12,7 @@ from typing import TextIO
 
 from summarizer.config import RunConfig
 from summarizer.render import render, summary_record
-from summarizer.render_html import page_name, render_html, render_index, write_page
+from summarizer.render_html import opening, page_name, render_html, render_index, write_page
 from summarizer.types import Cluster, Summary
 
 
@@ -61,23 +61,23 @@ class HtmlFolderSink:
     def write(self, summary: Summary, cluster: Cluster) -> None:
         name = page_name(cluster.cluster_id)
         write_page(self.directory, name, render_html(summary, cluster))
-        self.entries.append((cluster.cluster_id, name, _opening(summary.text), len(cluster.documents)))
-        self._write_index()  # kept current, so an interrupted run still has a usable index
+        self._add((cluster.cluster_id, name, opening(summary.text), len(cluster.documents)))
 
     def error(self, cluster_id: str, message: str) -> None:
-        self.entries.append((cluster_id, None, f"error: {message}", 0))
-        self._write_index()
+        self._add((cluster_id, None, f"error: {message}", 0))
+
+    def _add(self, entry: tuple[str, str | None, str, int]) -> None:
+        self.entries.append(entry)
+        # Rewritten every few pages (not every page: that is quadratic on long runs), so an
+        # interrupted run still has a usable index; close() writes the complete one.
+        if len(self.entries) % 25 == 1:
+            self._write_index()
 
     def _write_index(self) -> None:
         write_page(self.directory, "index.html", render_index(self.entries, self.title))
 
     def close(self) -> None:
         self._write_index()
-
-
-def _opening(text: str, words: int = 40) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def open_sink(output: str | None, fmt: str, several: bool, config: RunConfig, title: str):

@@ -323,6 +323,12 @@ def page_name(cluster_id: str) -> str:
     return f"{safe}.html"
 
 
+def opening(text: str, words: int = 40) -> str:
+    """The first ``words`` words of a summary, for an index row."""
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
 def render_index(entries: list[tuple[str, str | None, str, int]], title: str = "Summaries") -> str:
     """An index page: (cluster id, page file name or None for a failed cluster, first words, documents)."""
     rows = []

@@ -185,7 +185,7 @@ def count_lines(path: str) -> int | None:
 
 def write_html_index(output: Path, html_dir: Path) -> None:
     """``index.html`` for a batch's pages, from every record of its output (earlier runs too)."""
-    from summarizer.render_html import page_name, render_index, write_page
+    from summarizer.render_html import opening, page_name, render_index, write_page
 
     entries = []
     with output.open(encoding="utf-8") as handle:
@@ -196,8 +196,7 @@ def write_html_index(output: Path, html_dir: Path) -> None:
                 entries.append((str(record["id"]), None, f"error: {record['error']}", 0))
             else:
                 page = name if (html_dir / name).exists() else None
-                words = record.get("summary", "").split()
-                entries.append((str(record["id"]), page, " ".join(words[:40]) + (" …" if len(words) > 40 else ""),
+                entries.append((str(record["id"]), page, opening(record.get("summary", "")),
                                 len(record.get("documents", []))))
     write_page(html_dir, "index.html", render_index(entries, title=output.stem))
 

@@ -104,7 +104,7 @@ suspected suspicion suspicions unclear uncertain
 
 
 def _hedged(text: str) -> bool:
-    return any(w in _HEDGES for w in (t.lower() for t in words(text) if not t[:1].isupper() or t.lower() != "may"))
+    return any(t.lower() in _HEDGES for t in words(text) if t != "May")  # "May" is the month
 
 
 def _has_negation(text: str) -> bool:
