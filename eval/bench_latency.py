@@ -5,8 +5,11 @@ Runs the real CLI in fresh processes (what a user waits for, Python start-up inc
   * default backend, warm: the cache filled by the cold run, ``--runs`` times;
   * extractive backend, warm: same pipeline without generation, the baseline in the same run
     (these machines are noisy; compare the ratio, not absolute seconds across days);
-  * default backend, warm, float32: what fuse.dtype=auto's bfloat16 (on CPUs with native
-    bfloat16) is measured against.
+  * default backend, warm, float32 and bfloat16 forced: fuse.dtype=auto picks the faster of the
+    two on CPUs with native bfloat16 (measured on the cold run), this shows whether it chose well.
+
+Warm runs of the systems are interleaved (one of each, ``--runs`` times) so that a drift in the
+machine's speed hits them all alike.
 
 Writes a JSON result file and prints a Markdown table.
 
@@ -40,6 +43,14 @@ def timed_run(path: str, cache: str, extra: list[str]) -> tuple[float, dict]:
     return seconds, json.loads(result.stdout)
 
 
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            return next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "")
+    except OSError:
+        return platform.processor()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--input", default=str(ROOT / "examples" / "bridge"))
@@ -52,21 +63,31 @@ def main() -> None:
         cold, record = timed_run(args.input, cache, [])
         rows.append({"system": "default (cold)", "seconds": [round(cold, 2)], "stages": record["timings_seconds"],
                      "words": record["word_count"]})
-        for name, extra in (("default (warm)", []), ("extractive (warm, baseline)", ["--set", "fuse.backend=extractive"]),
-                            ("default (warm, float32)", ["--set", "fuse.dtype=float32"])):
-            runs = [timed_run(args.input, cache, extra) for _ in range(args.runs)]
-            rows.append({"system": name, "seconds": [round(s, 2) for s, _ in runs],
-                         "stages": runs[-1][1]["timings_seconds"], "words": runs[-1][1]["word_count"]})
+        systems = (("default (warm)", []), ("extractive (warm, baseline)", ["--set", "fuse.backend=extractive"]),
+                   ("default (warm, float32)", ["--set", "fuse.dtype=float32"]),
+                   ("default (warm, bfloat16)", ["--set", "fuse.dtype=bfloat16"]))
+        runs: dict[str, list] = {name: [] for name, _ in systems}
+        for _ in range(args.runs):
+            for name, extra in systems:
+                runs[name].append(timed_run(args.input, cache, extra))
+        for name, _ in systems:
+            rows.append({"system": name, "seconds": [round(s, 2) for s, _ in runs[name]],
+                         "stages": runs[name][-1][1]["timings_seconds"], "words": runs[name][-1][1]["word_count"]})
+        choices_file = Path(cache) / "cpu-dtypes.json"
+        dtype_choice = json.loads(choices_file.read_text()) if choices_file.exists() else {}
     baseline = statistics.median(rows[2]["seconds"])
     for row in rows:
         row["median_seconds"] = statistics.median(row["seconds"])
         row["ratio_to_baseline"] = round(row["median_seconds"] / baseline, 2)
     result = {"date": dt.date.today().isoformat(), "input": args.input, "runs": args.runs,
-              "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+              "machine": {"platform": platform.platform(), "cpu": cpu_model(), "cpus": os.cpu_count(),
+                          "python": platform.python_version()},
+              "auto_dtype_choice": dtype_choice,
               "command": " ".join([Path(sys.executable).name, *sys.argv]), "rows": rows}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
 
+    print(f"{result['machine']['cpu']}; fuse.dtype=auto chose: {dtype_choice}")
     print(f"| system | wall seconds (median) | runs | × baseline | fuse stage s | words |")
     print("| --- | --- | --- | --- | --- | --- |")
     for row in rows:

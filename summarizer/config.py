@@ -106,7 +106,8 @@ class FuseConfig:
     max_batch_tokens: int = 16384
     device: str = "cpu"
     # "auto": bfloat16 on CUDA; on CPU the checkpoint's dtype, except the embedded model, which
-    # runs in bfloat16 where the CPU computes it natively (AVX512-BF16/AMX).
+    # runs as the fastest of float32, bfloat16 and float32 with int8 decoding weights, measured
+    # once per CPU model (fuse/embedded.py). float32 gives the same output on every machine.
     dtype: str = "auto"
     # Attention kernel: auto lets transformers use SDPA (fused attention) wherever the
     # architecture supports it (LED does not), sdpa forces it, eager disables it.

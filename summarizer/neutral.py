@@ -72,6 +72,32 @@ def _fix_articles(text: str) -> str:
     return _ARTICLE_BEFORE.sub(repair, text)
 
 
+# "In a significant geopolitical development, Putin and Kim signed ...": an opening phrase that
+# frames the news rather than reporting it. Up to eight words before the first comma.
+_LEAD_IN = re.compile(r"^(?:In|With|Amid|Marking)\s+(?:a|an|what\s+(?:is|was)\s+(?:a|an)?)\s*"
+                      r"((?:[\w'-]+\s+){0,6}[\w'-]+),\s+(?=\S)")
+
+
+def strip_framing_lead_in(text: str, document_texts: Iterable[str], config: NeutralConfig) -> NeutralEdit:
+    """Drop an evaluative opening phrase that at most ``max_outlets_for_colour`` outlets use.
+
+    Only phrases holding a loaded modifier ("significant", "landmark", "stunning") are framing;
+    "In a statement, the ministry said" is attribution and stays.
+    """
+    match = _LEAD_IN.match(text)
+    if not match:
+        return NeutralEdit(text, ())
+    loaded = LOADED_MODIFIERS | set(config.extra_loaded_words)
+    if not {w.lower() for w in words(match.group(1))} & loaded:
+        return NeutralEdit(text, ())
+    phrase = re.sub(r"\s+", " ", match.group(0).rstrip(", \t\n")).lower()
+    outlets = sum(1 for document in document_texts if phrase in re.sub(r"\s+", " ", document).lower())
+    if outlets > config.max_outlets_for_colour:
+        return NeutralEdit(text, ())
+    rest = text[match.end():]
+    return NeutralEdit(rest[:1].upper() + rest[1:], (match.group(0).rstrip(", "),))
+
+
 def strip_colour(text: str, colour: frozenset[str]) -> NeutralEdit:
     """Delete one-outlet loaded modifiers where deletion keeps the sentence grammatical.
 

@@ -17,3 +17,43 @@ def test_cache_is_built_once_and_rebuilt_when_truncated(tmp_path):
     generator = EmbeddedGenerator(FuseConfig(cache_dir=str(tmp_path)))
     assert weights.stat().st_size > 100_000_000
     assert generator.count_tokens(["Putin met Kim."])[0] > 0
+
+
+def test_cpu_dtype_is_measured_once_and_remembered(tiny_causal, tmp_path, monkeypatch):
+    from transformers import AutoModelForCausalLM
+
+    import summarizer.fuse.embedded as embedded
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_causal)
+    monkeypatch.setattr(embedded, "cpu_has_native_bf16", lambda: True)
+    timings = iter([2.0, 1.0, 1.5])  # measured in the order of CPU_VARIANTS
+    monkeypatch.setattr(embedded, "_fusion_seconds", lambda m, v: next(timings))
+    assert embedded.fastest_cpu_variant(model, tmp_path) == "bfloat16"
+    assert list(tmp_path.glob(".dtypes-*")) == []  # written whole, then renamed
+
+    def must_not_measure(*_):
+        raise AssertionError("measured again")
+
+    monkeypatch.setattr(embedded, "_fusion_seconds", must_not_measure)
+    assert embedded.fastest_cpu_variant(model, tmp_path) == "bfloat16"
+    (tmp_path / "cpu-dtypes.json").write_text("not json")  # damaged: measured again, not a crash
+    monkeypatch.setattr(embedded, "_fusion_seconds", lambda m, v: 1.0)
+    assert embedded.fastest_cpu_variant(model, tmp_path) == "float32"  # ties go to the first
+
+
+def test_int8_decoding_keeps_prompt_passes_exact_and_decoding_close(tiny_causal):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from summarizer.fuse.hf import Int8DecodeLinear, int8_decoding
+
+    exact = AutoModelForCausalLM.from_pretrained(tiny_causal).eval()
+    fast = int8_decoding(AutoModelForCausalLM.from_pretrained(tiny_causal).eval())
+    assert any(isinstance(m, Int8DecodeLinear) for m in fast.modules())
+    prompt = torch.arange(3, 3 + Int8DecodeLinear.max_rows + 8).unsqueeze(0)
+    with torch.inference_mode():
+        assert torch.equal(exact(prompt).logits, fast(prompt).logits)  # many rows: float32 path
+        few = prompt[:, :4]
+        reference, quantized = exact(few).logits, fast(few).logits
+    assert not torch.equal(reference, quantized)  # the int8 path ran
+    assert torch.allclose(reference, quantized, atol=0.05 * float(reference.abs().max()))

@@ -175,3 +175,38 @@ def test_out_of_memory_splits_the_batch(tiny_causal, monkeypatch):
     outputs = generator.generate(requests)
     assert len(outputs) == 4 and all(isinstance(o, str) for o in outputs)
     assert sizes == [4, 2, 1, 1, 2, 1, 1]
+
+
+def test_no_repeat_ngram_ignores_the_prompt():
+    """A causal model may copy the source sentences it fuses; it may not repeat itself."""
+    import torch
+
+    from summarizer.fuse.hf import NoRepeatNGramInContinuation
+
+    prompt = [5, 6, 7, 9]
+    processor = NoRepeatNGramInContinuation(3, prompt_length=len(prompt))
+    copying = torch.tensor([prompt + [5, 6]])
+    scores = processor(copying, torch.zeros(1, 12))
+    assert torch.isfinite(scores).all()  # "5 6 7" is in the prompt only: copying it is allowed
+    repeating = torch.tensor([prompt + [5, 6, 7, 5, 6]])
+    scores = processor(repeating, torch.zeros(1, 12))
+    assert scores[0, 7] == -float("inf") and torch.isfinite(scores[0, :7]).all()
+
+
+def test_first_sentence_stop_ignores_list_markers_and_abbreviations():
+    import torch
+
+    from summarizer.fuse.hf import FirstSentenceStop
+
+    class Texts:  # a tokenizer whose "ids" index into a list of continuations
+        def __init__(self, texts):
+            self.texts = texts
+
+        def batch_decode(self, ids, skip_special_tokens=True):
+            return [self.texts[int(row[0])] for row in ids]
+
+    texts = ["1. The pact was", "The pact was signed by the U.S.", "The pact was signed on Monday.",
+             "The pact was signed in 2000.", "The pact was signed. It"]
+    stop = FirstSentenceStop(Texts(texts), prompt_length=0)
+    done = stop(torch.arange(len(texts)).unsqueeze(1), torch.zeros(len(texts), 2)).tolist()
+    assert done == [False, False, True, True, True]

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import torch
-from transformers import StoppingCriteria, StoppingCriteriaList
+from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList
 
 from summarizer.config import FuseConfig
 from summarizer.fuse.base import GENERATORS, FusionRequest, Generator
@@ -38,14 +38,55 @@ def cpu_has_native_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def resolve_dtype(name: str, device: torch.device, bf16_on_cpu: bool = False) -> torch.dtype | None:
-    """``auto``: bfloat16 on CUDA; on CPU the checkpoint's dtype (None), or bfloat16 where the
-    model allows it (``bf16_on_cpu``) and the CPU computes it natively."""
+def resolve_dtype(name: str, device: torch.device) -> torch.dtype | None:
+    """``auto``: bfloat16 on CUDA; on CPU the checkpoint's own dtype (None)."""
     if name == "auto":
-        if device.type == "cuda" or (bf16_on_cpu and device.type == "cpu" and cpu_has_native_bf16()):
-            return torch.bfloat16
-        return None
+        return torch.bfloat16 if device.type == "cuda" else None
     return _DTYPES[name]
+
+
+class Int8DecodeLinear(torch.nn.Module):
+    """A linear layer that decodes with an int8 copy of its weight and prefills with the original.
+
+    On a CPU, decoding a small model reads every weight once per generated token for a handful of
+    rows: memory, not arithmetic, is the limit, and an int8 copy (per-output-channel scales) is a
+    quarter of float32's bytes. Prompt passes have hundreds of rows and are arithmetic-bound, so
+    they keep the exact float32 product.
+    """
+
+    #: at most this many rows (tokens of the whole batch) take the int8 path
+    max_rows = 32
+
+    def __init__(self, linear: torch.nn.Linear) -> None:
+        super().__init__()
+        self.weight = linear.weight  # shared, so tied embeddings stay tied
+        self.bias = linear.bias
+        with torch.no_grad():
+            weight = linear.weight.detach().float()
+            scales = weight.abs().amax(dim=1).clamp(min=1e-12) / 127
+            quantized = torch.round(weight / scales[:, None]).clamp(-127, 127).to(torch.int8)
+        self.register_buffer("int8_weight", quantized, persistent=False)
+        self.register_buffer("int8_scales", scales.to(torch.bfloat16), persistent=False)
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        rows = hidden.numel() // hidden.shape[-1]
+        if rows > self.max_rows:
+            return torch.nn.functional.linear(hidden, self.weight, self.bias)
+        flat = hidden.reshape(rows, hidden.shape[-1]).to(torch.bfloat16)
+        output = torch._weight_int8pack_mm(flat, self.int8_weight, self.int8_scales)
+        output = output.to(hidden.dtype).reshape(*hidden.shape[:-1], output.shape[-1])
+        return output if self.bias is None else output + self.bias
+
+
+def int8_decoding(model: torch.nn.Module) -> torch.nn.Module:
+    """Replace the model's float32 linear layers by ``Int8DecodeLinear`` (in place)."""
+    if not hasattr(torch, "_weight_int8pack_mm"):
+        raise RuntimeError(f"torch {torch.__version__} has no int8 weight kernel")
+    for module in list(model.modules()):
+        for name, child in list(module.named_children()):
+            if isinstance(child, torch.nn.Linear) and child.weight.dtype == torch.float32:
+                setattr(module, name, Int8DecodeLinear(child))
+    return model
 
 
 def load_error(model: str, error: Exception) -> RuntimeError:
@@ -56,6 +97,11 @@ def load_error(model: str, error: Exception) -> RuntimeError:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s|\n")
+# A period right after a lower-case word or a number ends the sentence without waiting for the next token
+# ("U.S." and "Mr." do not match); each saved step is a whole decoding step of the batch.
+_FINAL_SENTENCE_END = re.compile(r"[a-z0-9]{3}[.!?][\"')\]]*$")
+# Small models often answer "1. The pact ..." after a numbered prompt; the marker is no sentence.
+_LEADING_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s+")
 
 
 class FirstSentenceStop(StoppingCriteria):
@@ -72,8 +118,37 @@ class FirstSentenceStop(StoppingCriteria):
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs) -> torch.BoolTensor:
         texts = self.tokenizer.batch_decode(input_ids[:, self.prompt_length:], skip_special_tokens=True)
         # A sentence end needs something after it ("U.S. officials" is not one) and some text before.
-        done = [bool(_SENTENCE_END.search(t.lstrip())) and len(t.split()) > 3 for t in texts]
+        texts = [_LEADING_MARKER.sub("", t, count=1).lstrip() for t in texts]
+        done = [bool(_SENTENCE_END.search(t) or _FINAL_SENTENCE_END.search(t)) and len(t.split()) > 3
+                for t in texts]
         return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+
+
+class NoRepeatNGramInContinuation(LogitsProcessor):
+    """Bans an n-gram the model already wrote in its continuation, ignoring the prompt.
+
+    transformers' own ``no_repeat_ngram_size`` counts a causal model's prompt as part of the
+    sequence, so it forbids copying any three-word run of the source sentences being fused
+    (pushing the model to paraphrase, which the guard then rejects) and it rescans the whole
+    prompt at every step (a third of the fusion time on the seed cluster).
+    """
+
+    def __init__(self, ngram_size: int, prompt_length: int) -> None:
+        self.ngram_size = ngram_size
+        self.prompt_length = prompt_length
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        n = self.ngram_size
+        written = input_ids[:, self.prompt_length:].tolist()
+        for row, tokens in enumerate(written):
+            if len(tokens) < n:
+                continue
+            prefix = tuple(tokens[len(tokens) - n + 1:])
+            banned = [tokens[i + n - 1] for i in range(len(tokens) - n + 1)
+                      if tuple(tokens[i:i + n - 1]) == prefix]
+            if banned:
+                scores[row, banned] = -float("inf")
+        return scores
 
 
 class HFGenerator(Generator):
@@ -91,15 +166,12 @@ class HFGenerator(Generator):
 
     #: name of the transformers Auto class that loads this family of checkpoints
     auto_class = ""
-    #: fuse.dtype=auto may pick bfloat16 on a CPU with native bfloat16 (see resolve_dtype)
-    bf16_on_cpu = False
-
     def _load(self, name: str):
         import transformers
 
         try:
             tokenizer = transformers.AutoTokenizer.from_pretrained(name)
-            options = {"dtype": resolve_dtype(self.config.dtype, self.device, self.bf16_on_cpu)}
+            options = {"dtype": resolve_dtype(self.config.dtype, self.device)}
             if self.config.attention != "auto":
                 options["attn_implementation"] = self.config.attention
             model = getattr(transformers, self.auto_class).from_pretrained(name, **options)
@@ -165,9 +237,14 @@ class HFGenerator(Generator):
         try:
             inputs = self.model_inputs(batch)
             kwargs = self.generation_kwargs(batch[0].unit)
-            if batch[0].unit == "group" and not self.model.config.is_encoder_decoder:
-                kwargs["stopping_criteria"] = StoppingCriteriaList(
-                    [FirstSentenceStop(self.tokenizer, inputs["input_ids"].shape[1])])
+            prompt_length = inputs["input_ids"].shape[1]
+            if not self.model.config.is_encoder_decoder:
+                if kwargs.pop("no_repeat_ngram_size"):
+                    kwargs["logits_processor"] = LogitsProcessorList(
+                        [NoRepeatNGramInContinuation(self.config.no_repeat_ngram_size, prompt_length)])
+                if batch[0].unit == "group":
+                    kwargs["stopping_criteria"] = StoppingCriteriaList(
+                        [FirstSentenceStop(self.tokenizer, prompt_length)])
             with torch.inference_mode():
                 output = self.model.generate(**inputs, **kwargs)
         except torch.OutOfMemoryError:
