@@ -224,3 +224,25 @@ def test_offline_consistency_lexical_agreements_by_hand(encoder):
     score = checker.score(verbatim, PACT).sentences[0].score
     guard_part = 3 * score - 2.0
     assert 0.9 < guard_part <= 1.0  # the guard's own agreement for a verbatim source sentence
+
+
+def test_offline_consistency_embeds_only_lexical_candidates(encoder):
+    """Only the source sentences closest to each summary sentence are embedded, and scores
+    equal those of embedding every source sentence whenever the support is among them."""
+    from summarizer.evaluation.consistency import OfflineConsistency
+    from summarizer.types import Cluster, Document
+
+    article = ("Putin and Kim signed a defence pact in Pyongyang on Wednesday. The weather was mild. "
+               "Crowds lined the streets of the capital. Officials said the talks lasted two hours. "
+               "A banquet followed in the evening. Markets in Seoul fell slightly.")
+    cluster = Cluster("c", (Document("a", article),))
+    summary = "Putin and Kim signed a defence pact in Pyongyang."
+    lazy = OfflineConsistency(encoder)
+    lazy.candidates_per_sentence = 2
+    full = OfflineConsistency(encoder)
+    full.candidates_per_sentence = 100
+    lazy_result, full_result = lazy.score(summary, cluster), full.score(summary, cluster)
+    sources = next(iter(lazy._sources.values()))
+    assert int(sources.embedded.sum()) == 2 and bool(sources.embedded[0])
+    assert lazy_result.sentences[0].score == full_result.sentences[0].score
+    assert lazy_result.sentences[0].best_support == full_result.sentences[0].best_support
