@@ -177,20 +177,23 @@ def test_out_of_memory_splits_the_batch(tiny_causal, monkeypatch):
     assert sizes == [4, 2, 1, 1, 2, 1, 1]
 
 
-def test_no_repeat_ngram_ignores_the_prompt():
-    """A causal model may copy the source sentences it fuses; it may not repeat itself."""
+def test_incremental_no_repeat_ngram_bans_what_transformers_bans():
+    """Same bans as transformers' NoRepeatNGramLogitsProcessor (prompt included), step by step."""
     import torch
+    from transformers import NoRepeatNGramLogitsProcessor
 
-    from summarizer.fuse.hf import NoRepeatNGramInContinuation
+    from summarizer.fuse.hf import IncrementalNoRepeatNGram
 
-    prompt = [5, 6, 7, 9]
-    processor = NoRepeatNGramInContinuation(3, prompt_length=len(prompt))
-    copying = torch.tensor([prompt + [5, 6]])
-    scores = processor(copying, torch.zeros(1, 12))
-    assert torch.isfinite(scores).all()  # "5 6 7" is in the prompt only: copying it is allowed
-    repeating = torch.tensor([prompt + [5, 6, 7, 5, 6]])
-    scores = processor(repeating, torch.zeros(1, 12))
-    assert scores[0, 7] == -float("inf") and torch.isfinite(scores[0, :7]).all()
+    generator = torch.Generator().manual_seed(0)
+    sequence = torch.randint(0, 6, (3, 12), generator=generator)  # a small vocabulary repeats often
+    ours, theirs = IncrementalNoRepeatNGram(3), NoRepeatNGramLogitsProcessor(3)
+    bans = 0
+    for length in range(5, 13):
+        ids = sequence[:, :length]
+        expected = theirs(ids, torch.zeros(3, 6))
+        assert torch.equal(ours(ids, torch.zeros(3, 6)), expected)
+        bans += int(torch.isinf(expected).sum())
+    assert bans >= 3  # the comparison is not vacuous
 
 
 def test_first_sentence_stop_ignores_list_markers_and_abbreviations():
@@ -206,7 +209,8 @@ def test_first_sentence_stop_ignores_list_markers_and_abbreviations():
             return [self.texts[int(row[0])] for row in ids]
 
     texts = ["1. The pact was", "The pact was signed by the U.S.", "The pact was signed on Monday.",
-             "The pact was signed in 2000.", "The pact was signed. It"]
+             "The pact was signed in 2000.", "The pact was signed. It",
+             '"We will not stand by. We will act," he said', '"We will not stand by," he said. Then']
     stop = FirstSentenceStop(Texts(texts), prompt_length=0)
     done = stop(torch.arange(len(texts)).unsqueeze(1), torch.zeros(len(texts), 2)).tolist()
-    assert done == [False, False, True, True, True]
+    assert done == [False, False, True, True, True, False, True]

@@ -97,3 +97,33 @@ def test_hedged_sources_need_a_hedged_sentence(encoder):
     # "May" the month is no hedge.
     from summarizer.verify import _hedged
     assert not _hedged("The pact takes effect in May.") and _hedged("The pact may take effect soon.")
+
+
+def test_certainty_the_sources_lack_is_unsupported(encoder):
+    """Seen from the embedded model on examples/bridge: "is expected to open in 2029, according to
+    the transport department" became "The transport department has confirmed that ... will open"."""
+    upgraded, reported = _check_against(encoder, [
+        ("The bridge will cost 240 million dollars and is expected to open in 2029, according to the "
+         "city's transport department.",),
+        ("The transport department said the bridge will cost 240 million dollars and should open in 2029.",)], [
+        "The transport department has confirmed that the bridge will cost 240 million dollars and will open in 2029.",
+        "The transport department said the bridge will cost 240 million dollars and should open in 2029."])
+    assert not upgraded.check.supported and "confirmed" in upgraded.check.reason
+    assert reported.check.supported, reported.check.reason
+
+
+def test_a_half_quotation_is_unsupported(encoder):
+    """Copying the first sentence of a quotation that goes on ('"We will not stand by.') leaves
+    the quotation open, which misattributes where it ends."""
+    half, = _check_against(encoder, [('"We will not stand by. We will raise it in Geneva," Biden said on Sunday.',),
+                                      ("Biden said on Sunday that he would raise the matter in Geneva.",)],
+                           ['"We will not stand by. Biden said he would raise the matter in Geneva.'])
+    assert not half.check.supported and "quotation opens or closes" in half.check.reason
+
+def _check_against(encoder, documents, candidates):
+    """Guard verdicts for ``candidates`` against a cluster of one-sentence-list ``documents``."""
+    from conftest import make_cluster
+
+    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
+    index = guard.index(segment_cluster(make_cluster(*documents), SegmentConfig()))
+    return guard.check(candidates, index)

@@ -103,6 +103,21 @@ suspected suspicion suspicions unclear uncertain
 """.split())
 
 
+# Words that upgrade a report to a certainty. The embedded model turned "is expected to open in
+# 2029, according to the transport department" into "The transport department has confirmed that
+# the bridge ... will open in 2029": every name and number kept, the modality not.
+_CERTAINTY = frozenset("""
+confirm confirms confirmed confirming confirmation proved proven proves proof definitely certainly
+undoubtedly undeniably officially clearly
+""".split())
+
+
+def unbacked_certainty(text: str, support_text: str) -> tuple[str, ...]:
+    """Certainty words of ``text`` ("confirmed", "definitely") that its supporting sentences lack."""
+    backed = {w.lower() for w in words(support_text)}
+    return tuple(dict.fromkeys(w for w in words(text) if w.lower() in _CERTAINTY and w.lower() not in backed))
+
+
 def _hedged(text: str) -> bool:
     return any(t.lower() in _HEDGES for t in words(text) if t != "May")  # "May" is the month
 
@@ -185,10 +200,15 @@ class FaithfulnessGuard:
                            f"sentences (< {config.min_content_overlap:.0%})")
         if all(_hedged(s.text) for s in support) and not _hedged(text):
             reasons.append("states as fact what its sources only report or suggest")
+        certainty = unbacked_certainty(text, support_text)
+        if certainty:
+            reasons.append("claims a certainty its sources do not: " + ", ".join(certainty))
         if _has_negation(support[0].text) and not _has_negation(text) and len(support) == 1:
             reasons.append("drops the negation of its source sentence")
         if looks_like_fragment(text):
             reasons.append("not a complete sentence")
+        if text.count('"') % 2:
+            reasons.append("a quotation opens or closes without its other mark")
         if len(text.split()) < min_words:
             reasons.append(f"too short ({len(text.split())} words) to carry its sources' fact")
         return Verdict(SupportCheck(not reasons, rounded, missing_terms + quotes + roles,
