@@ -127,3 +127,12 @@ def strip_colour(text: str, colour: frozenset[str]) -> NeutralEdit:
     result = _fix_articles(" ".join(keep))
     result = result[0].upper() + result[1:] if result and text[:1].isupper() else result
     return NeutralEdit(result, tuple(removed))
+
+
+def neutral_wording(text: str, document_texts: Iterable[str], colour: frozenset[str],
+                    config: NeutralConfig) -> NeutralEdit:
+    """Both neutral edits of one summary sentence: a one-outlet framing lead-in, then one-outlet
+    loaded modifiers (``colour``, from ``colour_words``)."""
+    lead_in = strip_framing_lead_in(text, document_texts, config)
+    modifiers = strip_colour(lead_in.text, colour)
+    return NeutralEdit(modifiers.text, lead_in.removed + modifiers.removed)

@@ -13,7 +13,7 @@ from summarizer.compare import compare
 from summarizer.config import RunConfig
 from summarizer.embeddings import get_encoder
 from summarizer.fuse import GENERATORS, FusionRequest, Generator, Passage
-from summarizer.neutral import colour_words, strip_colour, strip_framing_lead_in
+from summarizer.neutral import colour_words, neutral_wording
 from summarizer.retrieve import retrieve
 from summarizer.segment import segment_cluster, split_sentences
 from summarizer.types import (Cluster, Origin, SelectedGroup, Selection, Sentence, SentenceRef,
@@ -223,16 +223,12 @@ class Pipeline:
         for sentence, vector in zip(sentences, vectors):
             if any(float(vector @ other) >= _DUPLICATE_SIMILARITY for other in kept_vectors):
                 continue
-            removed: tuple[str, ...] = ()
-            text = sentence.text
             if self.config.neutral.drop_loaded_words:
-                lead_in = strip_framing_lead_in(text, document_texts, self.config.neutral)
-                colour_edit = strip_colour(lead_in.text, colour)
-                text, removed = colour_edit.text, lead_in.removed + colour_edit.removed
-            if removed:
-                sentence = SummarySentence(text, sentence.origin, sentence.citations, sentence.check,
-                                           edits=tuple(f"removed {w!r}" for w in removed),
-                                           rejected_text=sentence.rejected_text)
+                edit = neutral_wording(sentence.text, document_texts, colour, self.config.neutral)
+                if edit.removed:
+                    sentence = SummarySentence(edit.text, sentence.origin, sentence.citations, sentence.check,
+                                               edits=tuple(f"removed {w!r}" for w in edit.removed),
+                                               rejected_text=sentence.rejected_text)
             kept.append(sentence)
             kept_vectors.append(vector)
         return kept

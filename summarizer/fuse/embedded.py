@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from summarizer.fuse.base import GENERATORS
-from summarizer.fuse.hf import CausalGenerator, cpu_has_native_bf16, int8_decoding
+from summarizer.fuse.hf import CausalGenerator, cpu_has_native_bf16, cpu_info, int8_decoding
 
 log = logging.getLogger(__name__)
 
@@ -138,13 +138,7 @@ def _cpu_key() -> str:
 
     import torch
 
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            model = next((line.split(":", 1)[1].strip() for line in handle
-                          if line.startswith("model name")), model)
-    except OSError:
-        pass
+    model = cpu_info()[0] or platform.processor() or platform.machine()
     return f"{model}|threads={torch.get_num_threads()}|torch={torch.__version__}"
 
 
@@ -208,7 +202,9 @@ def fastest_cpu_variant(model, cache: Path) -> str:
     seconds = {}
     for variant in candidates:
         try:
-            seconds[variant] = _fusion_seconds(as_variant(copy.deepcopy(model), variant), vocabulary_size)
+            # float32 is the model as loaded; the others are built from a copy of it.
+            candidate = model if variant == "float32" else as_variant(copy.deepcopy(model), variant)
+            seconds[variant] = _fusion_seconds(candidate, vocabulary_size)
         except (RuntimeError, NotImplementedError) as error:  # a kernel this torch build lacks
             log.info("%s does not run here: %s", variant, error)
     choice = min(seconds, key=seconds.get) if seconds else "float32"
