@@ -58,7 +58,11 @@ class EmbeddingConfig:
 
 @dataclass(frozen=True)
 class RetrieveConfig:
-    scorer: str = "corroboration"
+    # "learned": a linear model over salience features trained on NeuS train (eval/README.md);
+    # "corroboration": the unsupervised weighted blend below; "lead": position only.
+    scorer: str = "learned"
+    # The learned scorer's model file (scripts/train_salience.py); empty: the bundled one.
+    salience_model: str = ""
     # Salience = weighted sum of these normalised signals.
     weight_corroboration: float = 0.45
     weight_centrality: float = 0.25
@@ -76,8 +80,14 @@ class RetrieveConfig:
     # At most this many sentences of a fact (its best-worded one and those closest to it) go
     # to the fusion model and count against budget_tokens; all outlets stay cited.
     fusion_members: int = 5
-    # Upper bound on the words of the selected representatives (≈ summary length).
+    # Upper bound on the words of the summary (headline and selected representatives).
     summary_words: int = 150
+    # Length target: this share of the median document's words, at least min_summary_words
+    # and at most summary_words (0: always summary_words).
+    length_ratio: float = 0.8
+    min_summary_words: int = 40
+    # Lead the summary with the headline the outlets agree with most (when documents have titles).
+    headline: bool = True
     min_sentence_words: int = 6
     max_sentence_words: int = 55
     # "position": order selected facts by where the outlets report them; "importance": by salience.
@@ -209,6 +219,8 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "retrieve.budget_tokens": (16, None),
     "retrieve.fusion_members": (1, None),
     "retrieve.summary_words": (10, None),
+    "retrieve.length_ratio": (0, 10),
+    "retrieve.min_summary_words": (1, None),
     "retrieve.min_sentence_words": (1, None),
     "retrieve.max_sentence_words": (2, None),
     "fuse.max_input_tokens": (16, None),
@@ -324,6 +336,13 @@ def _validate(config: RunConfig) -> None:
 
     GENERATORS.get(config.fuse.backend)
     SCORERS.get(config.retrieve.scorer)
+    if config.retrieve.scorer == "learned":
+        from summarizer.retrieve.features import load_salience_model
+
+        try:
+            load_salience_model(config.retrieve.salience_model)
+        except ValueError as error:
+            raise ConfigError(f"retrieve.salience_model: {error}") from None
     if config.evaluation.consistency == "nli" and not config.evaluation.nli_model:
         raise ConfigError("evaluation.consistency=nli needs evaluation.nli_model (a hub name or local folder)")
     _validate_paths(config)

@@ -16,7 +16,7 @@ from summarizer.fuse import GENERATORS, FusionRequest, Generator, Passage
 from summarizer.neutral import colour_words, neutral_wording
 from summarizer.retrieve import retrieve
 from summarizer.segment import segment_cluster, split_sentences
-from summarizer.types import (Cluster, Origin, SelectedGroup, Selection, Sentence, SentenceRef,
+from summarizer.types import (Cluster, Headline, Origin, SelectedGroup, Selection, Sentence, SentenceRef,
                               Summary, SummarySentence, SupportCheck)
 from summarizer.verify import FaithfulnessGuard, SourceIndex, Verdict, clean_draft
 
@@ -100,7 +100,8 @@ class Pipeline:
                 warnings.append("no sentence could be selected: the documents share no usable sentence")
             summaries.append(Summary(cluster_id=cluster.cluster_id, sentences=tuple(chosen), selection=selection,
                                      model=self.generator.model_id, backend=self.config.fuse.backend,
-                                     timings=dict(timings), warnings=tuple(warnings), comparison=comparison))
+                                     timings=dict(timings), warnings=tuple(warnings), comparison=comparison,
+                                     headline=self._neutral_headline(selection.headline, cluster)))
         return summaries
 
     # -- fusion ---------------------------------------------------------------------------
@@ -213,10 +214,23 @@ class Pipeline:
         return output
 
     # -- neutral wording ------------------------------------------------------------------
+    def _colour(self, cluster: Cluster) -> frozenset[str]:
+        return colour_words([d.text for d in cluster.documents], self.config.neutral) \
+            if self.config.neutral.drop_loaded_words else frozenset()
+
+    def _neutral_headline(self, headline: Headline | None, cluster: Cluster) -> Headline | None:
+        """The chosen headline with the same neutral edits as the summary's sentences."""
+        if headline is None or not self.config.neutral.drop_loaded_words:
+            return headline
+        edit = neutral_wording(headline.text, [d.text for d in cluster.documents], self._colour(cluster),
+                               self.config.neutral)
+        if not edit.removed:
+            return headline
+        return Headline(edit.text, headline.doc_id, tuple(f"removed {w!r}" for w in edit.removed))
+
     def _neutralize(self, sentences: list[SummarySentence], cluster: Cluster) -> list[SummarySentence]:
         document_texts = [d.text for d in cluster.documents]
-        colour = colour_words(document_texts, self.config.neutral) \
-            if self.config.neutral.drop_loaded_words else frozenset()
+        colour = self._colour(cluster)
         kept: list[SummarySentence] = []
         kept_vectors: list[np.ndarray] = []
         vectors = self.encoder.encode([s.text for s in sentences]) if sentences else []

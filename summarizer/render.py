@@ -24,6 +24,8 @@ def render_text(summary: Summary, cluster: Cluster) -> str:
     numbers = _doc_numbers(cluster)
     body = " ".join(f"{s.text} {_citation_marks(summary, i, numbers)}"
                     for i, s in enumerate(summary.sentences))
+    if summary.headline:
+        body = f"{summary.headline.text} [{numbers[summary.headline.doc_id]}]\n\n{body}"
     sources = "\n".join(f"  [{n}] {d.doc_id}" + (f" — {d.title}" if d.title else "")
                         for d, n in zip(cluster.documents, numbers.values()))
     return f"{body}\n\nSources:\n{sources}\n"
@@ -32,6 +34,9 @@ def render_text(summary: Summary, cluster: Cluster) -> str:
 def render_markdown(summary: Summary, cluster: Cluster) -> str:
     numbers = _doc_numbers(cluster)
     lines = [f"## Summary: {cluster.cluster_id}", ""]
+    if summary.headline:
+        n = numbers[summary.headline.doc_id]
+        lines += [f"**{summary.headline.text}** [{n}](#source-{n}) *(headline)*", ""]
     for i, sentence in enumerate(summary.sentences):
         marks = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in sentence.cited_docs)
         note = "" if sentence.origin.value == "generated" else f" *({sentence.origin.value})*"
@@ -125,6 +130,9 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
         "cluster_id": summary.cluster_id,
         "summary": summary.text,
         "word_count": summary.word_count,
+        # One outlet's headline, chosen because the others' agree with it most (not in "summary").
+        "headline": {"text": summary.headline.text, "document": summary.headline.doc_id,
+                     "edits": list(summary.headline.edits)} if summary.headline else None,
         "sentences": [{
             "text": s.text,
             "origin": s.origin.value,

@@ -166,6 +166,14 @@ class _Page:
                 origin = (' <span class="origin" title="model text cut back to the part the sources '
                           'support">shortened</span>')
             parts.append(f'<p>{escape(sentence.text)}<span class="cites">{"".join(cites)}</span>{origin}</p>')
+        headline = self.summary.headline
+        if headline:
+            n = self.numbers[headline.doc_id]
+            parts.insert(0, f'<p class="headline"><strong>{escape(headline.text)}</strong><span class="cites">'
+                            f'<a class="cite" href="#source-{n}" aria-label="source {n}, '
+                            f'{escape(self.names[headline.doc_id])}: its headline">{n}</a></span>'
+                            ' <span class="origin" title="the headline the other outlets agree with most">'
+                            'headline of a source</span></p>')
         return "\n".join(parts)
 
     # -- comparison ---------------------------------------------------------------------

@@ -77,6 +77,15 @@ class SelectedGroup:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """One outlet's headline, chosen to lead the summary; ``edits`` are neutrality edits."""
+
+    text: str
+    doc_id: str  # the outlet whose headline it is (what it cites)
+    edits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Selection:
     """Retrieval output: groups in summary order, within the token budget."""
 
@@ -87,6 +96,7 @@ class Selection:
     # Every fact group retrieval formed, selected or not, most salient first: what the
     # cross-outlet comparison reads.
     facts: tuple[SelectedGroup, ...] = ()
+    headline: Headline | None = None  # retrieve.headline: the outlets' most shared headline
 
 
 class Origin(str, Enum):
@@ -130,6 +140,17 @@ class Summary:
     timings: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     warnings: tuple[str, ...] = ()
     comparison: Comparison | None = None  # where the outlets agree and differ (compare stage)
+    headline: Headline | None = None  # leads the summary; not part of ``text``
+
+    @property
+    def text_with_headline(self) -> str:
+        """Headline, as a sentence of its own, then the summary: what ROUGE against a
+        reference written "title. text" (NeuS) should read."""
+        if not self.headline:
+            return self.text
+        head = self.headline.text
+        ends_sentence = head.rstrip("\"'”’").endswith((".", "!", "?"))
+        return (f"{head} {self.text}" if ends_sentence else f"{head}. {self.text}").rstrip()
 
     @property
     def text(self) -> str:

@@ -246,3 +246,20 @@ def test_offline_consistency_embeds_only_lexical_candidates(encoder):
     assert int(sources.embedded.sum()) == 2 and bool(sources.embedded[0])
     assert lazy_result.sentences[0].score == full_result.sentences[0].score
     assert lazy_result.sentences[0].best_support == full_result.sentences[0].best_support
+
+
+def test_headlines_count_as_what_an_outlet_published(encoder):
+    from dataclasses import replace
+
+    from summarizer.config import RunConfig
+    from summarizer.evaluation.harness import Scorer, with_titles_in_text
+
+    cluster = replace(PACT, documents=tuple(replace(d, title=t) for d, t in zip(
+        PACT.documents, ["Pact signed in Port Vale", "", "Norland and Sudland sign pact"])))
+    checked = with_titles_in_text(cluster)
+    assert checked.documents[0].text.startswith("Pact signed in Port Vale\n")
+    assert checked.documents[1].text == PACT.documents[1].text
+    assert with_titles_in_text(checked) == checked  # a title already leading its text is not repeated
+    row = Scorer(RunConfig()).score("Pact signed in Port Vale. " + PACT.documents[1].text.split("\n")[0],
+                                    cluster, None)
+    assert row["supported_share"] == 1.0  # the headline is supported by the outlet that wrote it

@@ -55,8 +55,11 @@ def test_every_citation_and_fact_link_resolves(page):
     assert targets and set(targets) <= ids
     hrefs = re.findall(r'href="#([^"]+)"', html)
     assert set(hrefs) <= ids
-    # One citation link per cited document of every sentence.
-    assert html.count('class="cite"') == sum(len(s.cited_docs) for s in summary.sentences)
+    # One citation link per cited document of every sentence, and one for the headline's outlet.
+    headline = 1 if summary.headline else 0
+    assert html.count('class="cite"') == sum(len(s.cited_docs) for s in summary.sentences) + headline
+    if summary.headline:
+        assert '<p class="headline">' in html
     for heading in ("What all outlets report", "Reported by only some", "Wording only this outlet uses",
                     "Leaves out what most others report"):
         assert heading in html

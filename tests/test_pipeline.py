@@ -214,3 +214,30 @@ def test_first_sentence_stop_ignores_list_markers_and_abbreviations():
     stop = FirstSentenceStop(Texts(texts), prompt_length=0)
     done = stop(torch.arange(len(texts)).unsqueeze(1), torch.zeros(len(texts), 2)).tolist()
     assert done == [False, False, True, True, True, False, True]
+
+
+def test_headline_leads_every_output_format(encoder):
+    import json
+    from dataclasses import replace
+
+    from summarizer.evaluation.systems import PipelineSystem
+    from summarizer.render import render
+
+    titles = ["Lavish spectacle as Norland and Sudland sign defence pact", "Norland and Sudland sign defence pact",
+              "Norland, Sudland sign pact in Port Vale"]
+    cluster = replace(PACT, documents=tuple(replace(d, title=t) for d, t in zip(PACT.documents, titles)))
+    config = with_overrides(RunConfig(), fuse={"backend": "extractive"})
+    summary = Pipeline(config).summarize(cluster)
+    headline = summary.headline
+    assert headline is not None and headline.text in titles[1:] and "Lavish" not in headline.text
+    number = int(headline.doc_id[1:]) + 1
+    assert render(summary, cluster, config, "text").startswith(f"{headline.text} [{number}]\n\n")
+    assert f"**{headline.text}** [{number}]" in render(summary, cluster, config, "markdown")
+    record = json.loads(render(summary, cluster, config, "json"))
+    assert record["headline"] == {"text": headline.text, "document": headline.doc_id, "edits": []}
+    assert record["summary"] == summary.text and headline.text not in summary.text
+    assert headline.text in render(summary, cluster, config, "html")
+    # What the evaluation harness scores: the headline as a sentence, then the summary.
+    output = PipelineSystem(config).run(cluster)
+    assert output.summary == f"{headline.text}. {summary.text}"
+    assert output.attributions[0] == (headline.doc_id,) and len(output.attributions) == len(summary.sentences) + 1

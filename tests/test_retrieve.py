@@ -1,4 +1,4 @@
-from conftest import PACT
+from conftest import PACT, make_cluster
 
 from summarizer.config import RunConfig, with_overrides
 from summarizer.retrieve import retrieve
@@ -24,11 +24,12 @@ def test_corroborated_facts_come_first_with_their_support(encoder):
 
 
 def test_budget_limits_selection(encoder):
-    config = with_overrides(RunConfig(), retrieve={"budget_tokens": 40})
+    unbounded = {"length_ratio": 0.0}  # only the token budget limits the selection
+    config = with_overrides(RunConfig(), retrieve={"budget_tokens": 40, **unbounded})
     selection = _select(encoder, config)
     counted = sum(len(m.text.split()) for g in selection.groups for m in g.members)
     assert selection.used_tokens == counted <= 40
-    assert len(selection.groups) < len(_select(encoder).groups)
+    assert len(selection.groups) < len(_select(encoder, with_overrides(RunConfig(), retrieve=unbounded)).groups)
 
 
 def test_summary_words_bound(encoder):
@@ -64,3 +65,79 @@ def test_single_document_cluster(encoder):
                             "Construction will start next spring, the mayor said on Tuesday."))
     selection = _select(encoder, cluster=cluster)
     assert selection.groups and all(g.support_count == 1 for g in selection.groups)
+
+
+def _titled(titles, cluster=PACT):
+    from dataclasses import replace
+
+    return replace(cluster, documents=tuple(replace(d, title=t) for d, t in zip(cluster.documents, titles)))
+
+
+def _select_titled(encoder, cluster, config=RunConfig()):
+    segmented = segment_cluster(cluster, config.segment)
+    vectors = encoder.encode([s.text for s in segmented.sentences])
+    titles = encoder.encode([d.title for d in cluster.documents if d.title])
+    return retrieve(segmented, vectors, titles, config.retrieve, config.neutral,
+                    lambda texts: [len(t.split()) for t in texts])
+
+
+def test_headline_is_the_one_the_outlets_share(encoder):
+    cluster = _titled(["Norland and Sudland sign defence pact in Port Vale",
+                       "Is this pact a threat to the region?",
+                       "Norland, Sudland sign mutual defence pact"])
+    selection = _select_titled(encoder, cluster)
+    assert selection.headline is not None and selection.headline.doc_id in ("d0", "d2")
+    assert "pact" in selection.headline.text
+    off = _select_titled(encoder, cluster, with_overrides(RunConfig(), retrieve={"headline": False}))
+    assert off.headline is None
+    assert _select(encoder).headline is None  # no titles, no headline
+
+
+def test_headline_avoids_one_outlets_loaded_words(encoder):
+    cluster = _titled(["Lavish spectacle as Norland and Sudland sign defence pact",
+                       "Norland and Sudland sign defence pact",
+                       "Norland and Sudland sign pact in Port Vale"])
+    assert "Lavish" not in _select_titled(encoder, cluster).headline.text
+
+
+def test_length_follows_the_documents(encoder):
+    from summarizer.retrieve import summary_length
+
+    config = RunConfig().retrieve
+    short = segment_cluster(PACT, RunConfig().segment)  # documents of about 35 words
+    assert summary_length(short, config) == (config.min_summary_words, round(config.min_summary_words * 1.25))
+    long_docs = make_cluster(*[tuple(f"Sentence {i} of document {d} says something about the pact and its terms."
+                                     for i in range(40)) for d in range(3)])
+    assert summary_length(segment_cluster(long_docs, RunConfig().segment), config) == (150, 150)
+    fixed = with_overrides(RunConfig(), retrieve={"length_ratio": 0.0}).retrieve
+    assert summary_length(short, fixed) == (150, 150)
+    selection = _select(encoder)
+    words = sum(len(g.representative.text.split()) for g in selection.groups)
+    assert words <= round(config.min_summary_words * 1.25)
+    assert len(_select(encoder, with_overrides(RunConfig(), retrieve={"length_ratio": 0.0})).groups) \
+        > len(selection.groups)
+
+
+def test_learned_and_corroboration_scorers_agree_on_the_obvious(encoder):
+    for scorer in ("learned", "corroboration"):
+        selection = _select(encoder, with_overrides(RunConfig(), retrieve={"scorer": scorer}))
+        assert "signed" in selection.groups[0].representative.text, scorer
+
+
+def test_sentences_that_lean_on_the_previous_one_are_not_chosen_alone(encoder):
+    from summarizer.retrieve import leans_on_previous
+
+    assert leans_on_previous("He later said the pact would last.")
+    assert leans_on_previous('"The first had been presented to Mr Kim during his visit.')
+    assert not leans_on_previous("Helsinki hosted the talks.")
+    assert not leans_on_previous("This week the leaders met in Port Vale.")
+    assert not leans_on_previous("The firstborn son attended.")
+    cluster = make_cluster(
+        ("The council approved the new bridge in Port Vale on Tuesday.",
+         "They also said the bridge across the river in Port Vale will open in 2029."),
+        ("Port Vale's council approved a new bridge on Tuesday.",
+         "They also said the bridge across the river in Port Vale will open in 2029."),
+    )
+    selection = _select(encoder, cluster=cluster)
+    assert selection.groups
+    assert all(not leans_on_previous(g.representative.text) for g in selection.groups)

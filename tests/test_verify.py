@@ -127,3 +127,20 @@ def _check_against(encoder, documents, candidates):
     guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
     index = guard.index(segment_cluster(make_cluster(*documents), SegmentConfig()))
     return guard.check(candidates, index)
+
+
+def test_a_source_sentence_as_written_is_not_a_fragment(encoder):
+    """Headlines and datelines often have no verb the hint list knows; copied whole they are
+    what the outlet wrote. The same words cut out of a longer sentence still are a fragment."""
+    from conftest import make_cluster
+
+    cluster = make_cluster(("WASHINGTON — The offer: a bridge for the town of Port Vale.",
+                            "The council approved the bridge on Tuesday."),
+                           ("The agreement between Norland and Sudland on the new trade route, which "
+                            "officials in Port Vale announced on Tuesday after long talks.",))
+    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
+    index = guard.index(segment_cluster(cluster, SegmentConfig()))
+    verbatim, cut = guard.check(["WASHINGTON — The offer: a bridge for the town of Port Vale.",
+                                 "The agreement between Norland and Sudland on the new trade route."], index)
+    assert verbatim.check.supported, verbatim.check.reason
+    assert not cut.check.supported and "not a complete sentence" in cut.check.reason

@@ -5,7 +5,7 @@ import json
 import logging
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,14 @@ def consistency_scorer(config: RunConfig) -> ConsistencyScorer:
                               config.segment)
 
 
+def with_titles_in_text(cluster: Cluster) -> Cluster:
+    """The cluster with each document's title as the first line of its text (for checking)."""
+    documents = tuple(replace(d, text=f"{d.title.strip()}\n{d.text}")
+                      if d.title.strip() and not d.text.startswith(d.title.strip()) else d
+                      for d in cluster.documents)
+    return replace(cluster, documents=documents)
+
+
 class Scorer:
     """All metrics for one (summary, cluster); models loaded once."""
 
@@ -86,6 +94,9 @@ class Scorer:
 
     def score(self, summary: str, cluster: Cluster, attributions) -> dict[str, Any]:
         row: dict[str, Any] = {"words": len(summary.split())}
+        # An outlet's headline is part of what it published: a summary may quote it, and its
+        # words count as that outlet's wording.
+        cluster = with_titles_in_text(cluster)
         if cluster.reference:
             for name, value in self.rouge.score(summary, cluster.reference).items():
                 row.update({f"{name}_p": value.precision, f"{name}_r": value.recall, f"{name}_f": value.fmeasure})

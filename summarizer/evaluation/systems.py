@@ -152,7 +152,8 @@ class PipelineSystem(System):
 
     def run(self, cluster: Cluster) -> SystemOutput:
         summary = self.pipeline.summarize(cluster)
-        return SystemOutput(summary.text, tuple(s.cited_docs for s in summary.sentences))
+        headline = ((summary.headline.doc_id,),) if summary.headline else ()
+        return SystemOutput(summary.text_with_headline, headline + tuple(s.cited_docs for s in summary.sentences))
 
 
 class PredictionsFile(System):
