@@ -241,3 +241,13 @@ def test_headline_leads_every_output_format(encoder):
     output = PipelineSystem(config).run(cluster)
     assert output.summary == f"{headline.text}. {summary.text}"
     assert output.attributions[0] == (headline.doc_id,) and len(output.attributions) == len(summary.sentences) + 1
+
+
+def test_headline_gets_the_same_neutral_edits(encoder):
+    from dataclasses import replace
+
+    only_title = replace(PACT.documents[0], title="Lavish ceremony as Norland and Sudland sign defence pact")
+    cluster = replace(PACT, documents=(only_title,) + PACT.documents[1:])
+    summary = Pipeline(with_overrides(RunConfig(), fuse={"backend": "extractive"})).summarize(cluster)
+    assert summary.headline.text == "Ceremony as Norland and Sudland sign defence pact"
+    assert summary.headline.edits == ("removed 'lavish'",) and summary.headline.doc_id == "d0"

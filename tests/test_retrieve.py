@@ -141,3 +141,15 @@ def test_sentences_that_lean_on_the_previous_one_are_not_chosen_alone(encoder):
     selection = _select(encoder, cluster=cluster)
     assert selection.groups
     assert all(not leans_on_previous(g.representative.text) for g in selection.groups)
+
+
+def test_a_sentence_cut_inside_a_quotation_is_not_chosen(encoder):
+    cluster = make_cluster(
+        ('The council approved the new bridge in Port Vale on Tuesday, the mayor said in a statement titled "Port.',
+         "Construction of the bridge in Port Vale starts next spring."),
+        ("Port Vale's council approved the new bridge on Tuesday, the mayor said in a statement.",
+         "Construction starts next spring in Port Vale, officials said."),
+    )
+    selection = _select(encoder, cluster=cluster)
+    assert selection.groups
+    assert all(g.representative.text.count('"') % 2 == 0 for g in selection.groups)

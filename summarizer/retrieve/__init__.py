@@ -188,7 +188,10 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
     word_counts = np.array([word_count(t) for t in texts], dtype=int)
     candidate = ((word_counts >= config.min_sentence_words) & (word_counts <= config.max_sentence_words)
                  & np.array([not t.rstrip('"\'').endswith("?") for t in texts], dtype=bool)
-                 & np.array([s.index == 0 or not leans_on_previous(s.text) for s in sentences], dtype=bool))
+                 & np.array([s.index == 0 or not leans_on_previous(s.text) for s in sentences], dtype=bool)
+                 # an odd number of quotation marks: one piece of a longer quotation, or an
+                 # excerpt cut off mid-quote ('published a story titled "U.S.')
+                 & np.array([t.count('"') % 2 == 0 for t in texts], dtype=bool))
     if not candidate.any():  # very short documents: let every sentence compete
         candidate = np.ones(len(texts), dtype=bool)
     colour = colour_words((d.text for d in segmented.cluster.documents), neutral)
