@@ -1,3 +1,4 @@
+import pytest
 from conftest import PACT, make_cluster
 
 from summarizer.config import RunConfig, with_overrides
@@ -124,7 +125,7 @@ def test_learned_and_corroboration_scorers_agree_on_the_obvious(encoder):
         assert "signed" in selection.groups[0].representative.text, scorer
 
 
-def test_sentences_that_lean_on_the_previous_one_are_not_chosen_alone(encoder):
+def test_leans_on_previous():
     from summarizer.retrieve import leans_on_previous
 
     assert leans_on_previous("He later said the pact would last.")
@@ -132,24 +133,23 @@ def test_sentences_that_lean_on_the_previous_one_are_not_chosen_alone(encoder):
     assert not leans_on_previous("Helsinki hosted the talks.")
     assert not leans_on_previous("This week the leaders met in Port Vale.")
     assert not leans_on_previous("The firstborn son attended.")
+
+
+@pytest.mark.parametrize("flawed", [
+    # leans on the sentence before it in its article
+    "They also said the bridge across the river in Port Vale will open in 2029.",
+    # cut off inside a quotation
+    'Construction of the four-lane crossing starts next spring, the mayor wrote in a letter titled "Port.',
+])
+def test_sentences_unusable_alone_are_not_chosen_as_facts(encoder, flawed):
+    from summarizer.retrieve import leans_on_previous
+
     cluster = make_cluster(
-        ("The council approved the new bridge in Port Vale on Tuesday.",
-         "They also said the bridge across the river in Port Vale will open in 2029."),
-        ("Port Vale's council approved a new bridge on Tuesday.",
-         "They also said the bridge across the river in Port Vale will open in 2029."),
+        ("The council approved the new bridge in Port Vale on Tuesday.", flawed),
+        ("Port Vale's council approved a new bridge on Tuesday.", flawed),
     )
     selection = _select(encoder, cluster=cluster)
     assert selection.groups
-    assert all(not leans_on_previous(g.representative.text) for g in selection.groups)
-
-
-def test_a_sentence_cut_inside_a_quotation_is_not_chosen(encoder):
-    cluster = make_cluster(
-        ('The council approved the new bridge in Port Vale on Tuesday, the mayor said in a statement titled "Port.',
-         "Construction of the bridge in Port Vale starts next spring."),
-        ("Port Vale's council approved the new bridge on Tuesday, the mayor said in a statement.",
-         "Construction starts next spring in Port Vale, officials said."),
-    )
-    selection = _select(encoder, cluster=cluster)
-    assert selection.groups
-    assert all(g.representative.text.count('"') % 2 == 0 for g in selection.groups)
+    for group in selection.groups:
+        text = group.representative.text
+        assert not leans_on_previous(text) and text.count('"') % 2 == 0, text
