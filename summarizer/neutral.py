@@ -47,9 +47,14 @@ class NeutralEdit:
     removed: tuple[str, ...]
 
 
+def loaded_modifiers(config: NeutralConfig) -> frozenset[str]:
+    """The built-in loaded modifiers plus the user's ``neutral.extra_loaded_words``."""
+    return LOADED_MODIFIERS | frozenset(config.extra_loaded_words)
+
+
 def colour_words(document_texts: Iterable[str], config: NeutralConfig) -> frozenset[str]:
     """Loaded modifiers that at most ``max_outlets_for_colour`` documents of a cluster use."""
-    loaded = LOADED_MODIFIERS | set(config.extra_loaded_words)
+    loaded = loaded_modifiers(config)
     counts: dict[str, int] = {}
     for text in document_texts:
         for word in {w.lower() for w in words(text)} & loaded:
@@ -87,8 +92,7 @@ def strip_framing_lead_in(text: str, document_texts: Iterable[str], config: Neut
     match = _LEAD_IN.match(text)
     if not match:
         return NeutralEdit(text, ())
-    loaded = LOADED_MODIFIERS | set(config.extra_loaded_words)
-    if not {w.lower() for w in words(match.group(1))} & loaded:
+    if not {w.lower() for w in words(match.group(1))} & loaded_modifiers(config):
         return NeutralEdit(text, ())
     phrase = re.sub(r"\s+", " ", match.group(0).rstrip(", \t\n")).lower()
     outlets = sum(1 for document in document_texts if phrase in re.sub(r"\s+", " ", document).lower())

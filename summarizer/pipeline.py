@@ -88,20 +88,24 @@ class Pipeline:
             sentences = [self._guard(selection, draft, SourceIndex(seg.sentences, v, self.guard.index_text(seg)))
                          for selection, draft, seg, v in zip(selections, drafts, segmented, vectors)]
         with timed("neutral"):
-            sentences = [self._neutralize(s, c) for s, c in zip(sentences, clusters)]
+            colours = [self._colour(c) for c in clusters]
+            sentences = [self._neutralize(s, c, colour) for s, c, colour in zip(sentences, clusters, colours)]
+            headlines = [self._neutral_headline(selection.headline, c, colour)
+                         for selection, c, colour in zip(selections, clusters, colours)]
         with timed("compare"):
             comparisons = [compare(selection, v, self.config.compare, self.config.retrieve, self.config.neutral)
                            if self.config.compare.enabled else None
                            for selection, v in zip(selections, vectors)]
         summaries = []
-        for cluster, selection, chosen, comparison in zip(clusters, selections, sentences, comparisons):
+        for cluster, selection, chosen, comparison, headline in zip(clusters, selections, sentences, comparisons,
+                                                                   headlines):
             warnings = list(cluster.warnings)
             if not chosen:
                 warnings.append("no sentence could be selected: the documents share no usable sentence")
             summaries.append(Summary(cluster_id=cluster.cluster_id, sentences=tuple(chosen), selection=selection,
                                      model=self.generator.model_id, backend=self.config.fuse.backend,
                                      timings=dict(timings), warnings=tuple(warnings), comparison=comparison,
-                                     headline=self._neutral_headline(selection.headline, cluster)))
+                                     headline=headline))
         return summaries
 
     # -- fusion ---------------------------------------------------------------------------
@@ -218,19 +222,20 @@ class Pipeline:
         return colour_words([d.text for d in cluster.documents], self.config.neutral) \
             if self.config.neutral.drop_loaded_words else frozenset()
 
-    def _neutral_headline(self, headline: Headline | None, cluster: Cluster) -> Headline | None:
+    def _neutral_headline(self, headline: Headline | None, cluster: Cluster,
+                          colour: frozenset[str]) -> Headline | None:
         """The chosen headline with the same neutral edits as the summary's sentences."""
         if headline is None or not self.config.neutral.drop_loaded_words:
             return headline
-        edit = neutral_wording(headline.text, [d.text for d in cluster.documents], self._colour(cluster),
-                               self.config.neutral)
+        edit = neutral_wording(headline.text, [d.text for d in cluster.documents], colour, self.config.neutral)
         if not edit.removed:
             return headline
         return Headline(edit.text, headline.doc_id, tuple(f"removed {w!r}" for w in edit.removed))
 
-    def _neutralize(self, sentences: list[SummarySentence], cluster: Cluster) -> list[SummarySentence]:
+    def _neutralize(self, sentences: list[SummarySentence], cluster: Cluster,
+                    colour: frozenset[str]) -> list[SummarySentence]:
+        """Drop repeated facts; apply the neutral edits (``colour``: the cluster's ``_colour``)."""
         document_texts = [d.text for d in cluster.documents]
-        colour = self._colour(cluster)
         kept: list[SummarySentence] = []
         kept_vectors: list[np.ndarray] = []
         vectors = self.encoder.encode([s.text for s in sentences]) if sentences else []

@@ -71,6 +71,12 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word.lower())
 
 
+def has_open_quotation(text: str) -> bool:
+    """An odd number of (normalised, straight) double quotes: a quotation that opens or closes
+    without its other mark, as in one sentence cut out of a longer quotation."""
+    return text.count('"') % 2 == 1
+
+
 def _split_token(token: str) -> list[str]:
     """'Jong-un' → ['jong', 'un']; "Putin's" → ['putin']; 'U.S.' → ['us']."""
     token = token.lower()

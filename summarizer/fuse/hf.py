@@ -12,6 +12,7 @@ from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria,
 from summarizer.config import FuseConfig
 from summarizer.fuse.base import GENERATORS, FusionRequest, Generator
 from summarizer.fuse.prompts import SYSTEM, instruction, pack_documents
+from summarizer.text import has_open_quotation
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class FirstSentenceStop(StoppingCriteria):
             ends.append(len(text))
         # A period inside an open quotation ('"We will not stand by. We ...') ends no sentence
         # of ours: copying a quoted source sentence must go on to its closing mark.
-        return any(text[:end].count('"') % 2 == 0 for end in ends)
+        return any(not has_open_quotation(text[:end]) for end in ends)
 
 
 class IncrementalNoRepeatNGram(LogitsProcessor):

@@ -18,7 +18,7 @@ from summarizer.neutral import colour_words, loaded_word_count
 from summarizer.registry import Registry
 from summarizer.retrieve.features import load_salience_model, sentence_features
 from summarizer.retrieve.similarity import blended_similarity
-from summarizer.text import content_stems, word_count
+from summarizer.text import content_stems, has_open_quotation, word_count
 from summarizer.types import Headline, SegmentedCluster, SelectedGroup, Selection
 
 TokenCounter = Callable[[list[str]], list[int]]
@@ -191,7 +191,7 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
                  & np.array([s.index == 0 or not leans_on_previous(s.text) for s in sentences], dtype=bool)
                  # an odd number of quotation marks: one piece of a longer quotation, or an
                  # excerpt cut off mid-quote ('published a story titled "U.S.')
-                 & np.array([t.count('"') % 2 == 0 for t in texts], dtype=bool))
+                 & np.array([not has_open_quotation(t) for t in texts], dtype=bool))
     if not candidate.any():  # very short documents: let every sentence compete
         candidate = np.ones(len(texts), dtype=bool)
     colour = colour_words((d.text for d in segmented.cluster.documents), neutral)

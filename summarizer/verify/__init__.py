@@ -17,8 +17,8 @@ import numpy as np
 from summarizer.config import GuardConfig
 from summarizer.embeddings import SentenceEncoder
 from summarizer.retrieve.similarity import blended_similarity
-from summarizer.text import (NEGATIONS, checkable_terms, content_stems, quantities, term_forms,
-                             term_is_supported, words)
+from summarizer.text import (NEGATIONS, checkable_terms, content_stems, has_open_quotation, quantities,
+                             term_forms, term_is_supported, words)
 from summarizer.types import SegmentedCluster, Sentence, SupportCheck
 
 _QUOTE = re.compile(r'"([^"]{3,})"')
@@ -209,7 +209,7 @@ class FaithfulnessGuard:
         # ("WASHINGTON — The offer: …") often have no verb the hint list knows.
         if looks_like_fragment(text) and _squash(text) != _squash(support[0].text):
             reasons.append("not a complete sentence")
-        if text.count('"') % 2:
+        if has_open_quotation(text):
             reasons.append("a quotation opens or closes without its other mark")
         if len(text.split()) < min_words:
             reasons.append(f"too short ({len(text.split())} words) to carry its sources' fact")
