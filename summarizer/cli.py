@@ -88,8 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="example:\n  python -m summarizer eval-consistency --data ../shared/data/frank/valid.jsonl")
     frank.add_argument("--data", required=True, metavar="PATH", help="FRANK JSONL (shared/data/frank/valid.jsonl)")
-    frank.add_argument("--aggregate", choices=["min", "mean"], default="mean",
-                       help="summary score from sentence scores (default: mean)")
+    frank.add_argument("--aggregate", choices=["mean-min", "mean", "min"], default="mean-min",
+                       help="summary score from sentence scores (default: mean-min, the mean of the two; "
+                            "also adds a row with their weight chosen by cross-validation)")
     frank.add_argument("--limit", type=int, metavar="N", help="only the first N summaries")
     frank.add_argument("--run-name", metavar="NAME", help="results folder name (default: frank-<time>)")
     _add_config_options(frank)

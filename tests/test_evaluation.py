@@ -105,6 +105,10 @@ def test_offline_consistency_flags_unsupported_sentences(encoder):
     assert first.supported and not second.supported
     assert "United" in second.unsupported_terms
     assert result.supported_share == 0.5 and result.minimum == second.score < first.score
+    assert result.summary_score == pytest.approx(((first.score + second.score) / 2 + second.score) / 2)
+    assert result.aggregate("mean") == result.mean and result.aggregate("min") == result.minimum
+    with pytest.raises(ValueError, match="available: mean-min, mean, min"):
+        result.aggregate("median")
     assert {r.doc_id for r in first.best_support} >= {"d0", "d1"}
 
 

@@ -34,6 +34,10 @@ class SentenceConsistency:
     per_document: tuple[tuple[str, float], ...] = ()  # nli: best score in each document
 
 
+#: summary-level scores a ConsistencyResult gives (the first is the default everywhere)
+AGGREGATES = ("mean-min", "mean", "min")
+
+
 @dataclass(frozen=True)
 class ConsistencyResult:
     sentences: tuple[SentenceConsistency, ...]
@@ -45,6 +49,23 @@ class ConsistencyResult:
     @property
     def minimum(self) -> float:
         return float(min(s.score for s in self.sentences)) if self.sentences else float("nan")
+
+    @property
+    def summary_score(self) -> float:
+        """The summary-level score: the mean of ``mean`` and ``minimum``.
+
+        The mean says how much of the summary the sources support, the minimum whether any one
+        sentence fails; a summary is factual only if both hold. On FRANK valid (cnndm) the blend
+        ranks summaries better than either (AUC 0.783 against 0.775 and 0.775), every weight from
+        0.3 to 0.7 does, and 5-fold cross-validation picks 0.5 or 0.4 (eval/README.md).
+        """
+        return (self.mean + self.minimum) / 2
+
+    def aggregate(self, name: str) -> float:
+        """The summary-level score by name: one of ``AGGREGATES``."""
+        if name not in AGGREGATES:
+            raise ValueError(f"unknown summary aggregate {name!r}; available: {', '.join(AGGREGATES)}")
+        return {"mean-min": self.summary_score, "mean": self.mean, "min": self.minimum}[name]
 
     @property
     def supported_share(self) -> float:

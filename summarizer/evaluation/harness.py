@@ -38,6 +38,7 @@ class Metric:
 
 METRICS = (
     *(Metric(f"{r}_f", f"{r.replace('rouge', 'R-')} F1", True, 100) for r in ROUGE_TYPES),
+    Metric("consistency_score", "consistency (summary)", True),
     Metric("consistency_mean", "consistency (mean)", True),
     Metric("consistency_min", "consistency (min)", True),
     Metric("supported_share", "supported sentences", True, 100),
@@ -101,7 +102,8 @@ class Scorer:
             for name, value in self.rouge.score(summary, cluster.reference).items():
                 row.update({f"{name}_p": value.precision, f"{name}_r": value.recall, f"{name}_f": value.fmeasure})
         consistency = self.consistency.score(summary, cluster)
-        row.update(consistency_mean=consistency.mean, consistency_min=consistency.minimum,
+        row.update(consistency_score=consistency.summary_score, consistency_mean=consistency.mean,
+                   consistency_min=consistency.minimum,
                    supported_share=consistency.supported_share,
                    unsupported_terms=sorted({t for s in consistency.sentences for t in s.unsupported_terms}))
         if self.lexicon is not None and cluster.reference:
@@ -238,7 +240,7 @@ def write_plots(rows: list[dict[str, Any]], systems: list[str], out_dir: Path, h
     matplotlib.use("Agg")  # files only, no display
     import matplotlib.pyplot as plt
 
-    panels = [m for m in METRICS if m.key in ("rouge1_f", "rouge2_f", "rougeLsum_f", "consistency_mean",
+    panels = [m for m in METRICS if m.key in ("rouge1_f", "rouge2_f", "rougeLsum_f", "consistency_score",
                                                "single_outlet_share", "words")]
     figure, axes = plt.subplots(2, 3, figsize=(13, 7))
     for axis, metric in zip(axes.flat, panels):

@@ -31,7 +31,8 @@ class SummarizerConsistency(evaluate.Metric):
         for number, (summary, documents) in enumerate(zip(predictions, sources)):
             cluster = Cluster(str(number), tuple(Document(f"d{i}", text) for i, text in enumerate(documents)))
             results.append(scorer.score(summary, cluster))
-        return {"consistency_mean": float(np.nanmean([r.mean for r in results])),
+        return {"consistency_score": float(np.nanmean([r.summary_score for r in results])),
+                "consistency_mean": float(np.nanmean([r.mean for r in results])),
                 "consistency_min": float(np.nanmean([r.minimum for r in results])),
                 "supported_share": float(np.nanmean([r.supported_share for r in results])),
-                "per_example": [r.mean for r in results]}
+                "per_example": [r.summary_score for r in results]}
