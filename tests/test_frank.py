@@ -8,7 +8,8 @@ from conftest import SHARED_DATA
 from test_cli import run_cli
 
 from summarizer.evaluation.frank import (FrankExample, balanced_accuracy, cross_validated_balanced_accuracy,
-                                         cross_validated_blend, load_frank, roc_auc)
+                                         cross_validated_blend, evaluate_scores, load_frank, roc_auc,
+                                         score_with_checker)
 from summarizer.ingest import InputError
 
 
@@ -96,32 +97,29 @@ def test_bad_frank_file_names_the_line(tmp_path):
         load_frank(data)
 
 
-@pytest.mark.slow
-def test_released_metric_auc_on_frank_valid():
-    """Our AUC code reproduces the per-dataset AUCs quoted for FRANK valid in issue #7."""
+@pytest.fixture(scope="module")
+def frank_valid():
     path = SHARED_DATA / "frank" / "valid.jsonl"
     if not path.is_file():
         pytest.skip(f"FRANK data not found at {path} (only present in the development checkout)")
-    from summarizer.evaluation.frank import evaluate_scores
+    return load_frank(path)
 
-    examples = load_frank(path)
-    factcc = evaluate_scores("FactCC", [dict(e.baseline_scores)["FactCC"] for e in examples], examples)
+
+@pytest.mark.slow
+def test_released_metric_auc_on_frank_valid(frank_valid):
+    """Our AUC code reproduces the per-dataset AUCs quoted for FRANK valid in issue #7."""
+    factcc = evaluate_scores("FactCC", [dict(e.baseline_scores)["FactCC"] for e in frank_valid], frank_valid)
     assert round(factcc.auc["cnndm"], 3) == 0.718 and round(factcc.auc["bbc"], 3) == 0.544
-    bert = evaluate_scores("P Art", [dict(e.baseline_scores)["BertScore P Art"] for e in examples], examples)
+    bert = evaluate_scores("P Art", [dict(e.baseline_scores)["BertScore P Art"] for e in frank_valid], frank_valid)
     assert round(bert.auc["cnndm"], 3) == 0.704 and round(bert.auc["bbc"], 3) == 0.669
 
 
 @pytest.mark.slow
-def test_default_checker_meets_issue_7_on_frank_valid():
+def test_default_checker_meets_issue_7_on_frank_valid(frank_valid):
     """The checker and summary score the pipeline ships reach issue #7's AUCs on FRANK valid."""
-    path = SHARED_DATA / "frank" / "valid.jsonl"
-    if not path.is_file():
-        pytest.skip(f"FRANK data not found at {path} (only present in the development checkout)")
     from summarizer.config import load_config
-    from summarizer.evaluation.frank import evaluate_scores, score_with_checker
     from summarizer.evaluation.harness import consistency_scorer
 
-    examples = load_frank(path)
-    checked, _ = score_with_checker(consistency_scorer(load_config(None)), examples)
-    ours = evaluate_scores("offline", [r.summary_score for r in checked], examples)
+    checked, _ = score_with_checker(consistency_scorer(load_config(None)), frank_valid)
+    ours = evaluate_scores("offline", [r.summary_score for r in checked], frank_valid)
     assert ours.auc["cnndm"] >= 0.78 and ours.auc["bbc"] >= 0.72
