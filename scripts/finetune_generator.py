@@ -84,7 +84,7 @@ def train(model, tokenizer, examples: list[tuple[list[int], list[int]]], args, l
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1 - step / max(1, steps)))
     rng = random.Random(args.seed)
     step, started = 0, time.perf_counter()
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    pad = pad_id(tokenizer)
     for epoch in range(args.epochs):
         order = list(range(len(examples)))
         rng.shuffle(order)
@@ -114,6 +114,10 @@ def train(model, tokenizer, examples: list[tuple[list[int], list[int]]], args, l
                 log(f"  epoch {epoch + 1} step {step}/{steps} loss {loss.item():.3f} ({time.perf_counter() - started:.0f} s)")
 
 
+def pad_id(tokenizer) -> int:
+    return tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+
+
 def end_of_turn_ids(tokenizer) -> list[int]:
     """The chat's end-of-turn token and the tokenizer's EOS: generation stops at either (the
     model's generation config alone need not name the chat's end of turn)."""
@@ -125,7 +129,7 @@ def end_of_turn_ids(tokenizer) -> list[int]:
 def generate(model, tokenizer, prompts: list[list[int]], args) -> list[str]:
     """Greedy, batched, left-padded; each output cut at its first end-of-turn token."""
     model.eval()
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    pad = pad_id(tokenizer)
     end_ids = end_of_turn_ids(tokenizer)
     outputs = []
     for start in range(0, len(prompts), args.generate_batch_size):
@@ -187,8 +191,9 @@ def main() -> None:
         f"{torch.cuda.get_device_name() if args.device == 'cuda' else 'cpu'}; args {vars(args)}")
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     train_clusters, val_clusters = read_clusters(args.train, args.limit), read_clusters(args.val, args.limit)
-    end = end_of_turn_ids(tokenizer)[-1]  # the chat's end of turn where the vocabulary has one
-    log(f"end-of-turn tokens {end_of_turn_ids(tokenizer)}; training targets end with {end}")
+    ends = end_of_turn_ids(tokenizer)
+    end = ends[-1]  # the chat's end of turn where the vocabulary has one
+    log(f"end-of-turn tokens {ends}; training targets end with {end}")
     examples = [(prompt_ids(tokenizer, c, args.max_source_tokens),
                  tokenizer(target_text(c), add_special_tokens=False)["input_ids"][:args.max_new_tokens] + [end])
                 for c in train_clusters]

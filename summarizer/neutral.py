@@ -46,6 +46,11 @@ class NeutralEdit:
     text: str
     removed: tuple[str, ...]
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What was removed, as the summary's edit notes ("removed 'radical'")."""
+        return tuple(f"removed {w!r}" for w in self.removed)
+
 
 def loaded_modifiers(config: NeutralConfig) -> frozenset[str]:
     """The built-in loaded modifiers plus the user's ``neutral.extra_loaded_words``."""

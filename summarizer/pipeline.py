@@ -230,7 +230,7 @@ class Pipeline:
         edit = neutral_wording(headline.text, [d.text for d in cluster.documents], colour, self.config.neutral)
         if not edit.removed:
             return headline
-        return Headline(edit.text, headline.doc_id, tuple(f"removed {w!r}" for w in edit.removed))
+        return Headline(edit.text, headline.doc_id, edit.notes)
 
     def _neutralize(self, sentences: list[SummarySentence], cluster: Cluster,
                     colour: frozenset[str]) -> list[SummarySentence]:
@@ -246,7 +246,7 @@ class Pipeline:
                 edit = neutral_wording(sentence.text, document_texts, colour, self.config.neutral)
                 if edit.removed:
                     sentence = SummarySentence(edit.text, sentence.origin, sentence.citations, sentence.check,
-                                               edits=tuple(f"removed {w!r}" for w in edit.removed),
+                                               edits=edit.notes,
                                                rejected_text=sentence.rejected_text)
             kept.append(sentence)
             kept_vectors.append(vector)

@@ -71,6 +71,11 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word.lower())
 
 
+def is_question(text: str) -> bool:
+    """Ends with a question mark, before any closing quotes or appended periods ('Why now?".')."""
+    return text.rstrip().rstrip(".\"'”’").endswith("?")
+
+
 def has_open_quotation(text: str) -> bool:
     """An odd number of (normalised, straight) double quotes: a quotation that opens or closes
     without its other mark, as in one sentence cut out of a longer quotation."""

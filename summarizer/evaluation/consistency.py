@@ -38,6 +38,12 @@ class SentenceConsistency:
 AGGREGATES = ("mean-min", "mean", "min")
 
 
+def check_aggregate(name: str) -> None:
+    """Raise ValueError naming the choices unless ``name`` is one of ``AGGREGATES``."""
+    if name not in AGGREGATES:
+        raise ValueError(f"unknown summary aggregate {name!r}; available: {', '.join(AGGREGATES)}")
+
+
 @dataclass(frozen=True)
 class ConsistencyResult:
     sentences: tuple[SentenceConsistency, ...]
@@ -63,8 +69,7 @@ class ConsistencyResult:
 
     def aggregate(self, name: str) -> float:
         """The summary-level score by name: one of ``AGGREGATES``."""
-        if name not in AGGREGATES:
-            raise ValueError(f"unknown summary aggregate {name!r}; available: {', '.join(AGGREGATES)}")
+        check_aggregate(name)
         return {"mean-min": self.summary_score, "mean": self.mean, "min": self.minimum}[name]
 
     @property

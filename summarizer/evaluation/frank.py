@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from summarizer.evaluation.consistency import AGGREGATES, ConsistencyResult, ConsistencyScorer
+from summarizer.evaluation.consistency import ConsistencyResult, ConsistencyScorer, check_aggregate
 from summarizer.ingest import InputError
 from summarizer.types import Cluster, Document
 
@@ -195,8 +195,7 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
     """Score FRANK with ``checker`` and every released metric; write frank.json and report.md."""
     from tqdm import tqdm
 
-    if aggregate not in AGGREGATES:
-        raise ValueError(f"unknown summary aggregate {aggregate!r}; available: {', '.join(AGGREGATES)}")
+    check_aggregate(aggregate)  # before minutes of scoring
     examples = load_frank(data)[:limit]
     with tqdm(total=len(examples), desc="summaries", unit="summary", disable=not progress) as bar:
         checked, rate = score_with_checker(checker, examples, bar)

@@ -18,7 +18,7 @@ from summarizer.neutral import colour_words, loaded_word_count
 from summarizer.registry import Registry
 from summarizer.retrieve.features import load_salience_model, sentence_features
 from summarizer.retrieve.similarity import blended_similarity
-from summarizer.text import content_stems, has_open_quotation, word_count
+from summarizer.text import content_stems, has_open_quotation, is_question, word_count
 from summarizer.types import Headline, SegmentedCluster, SelectedGroup, Selection
 
 TokenCounter = Callable[[list[str]], list[int]]
@@ -187,7 +187,7 @@ def retrieve(segmented: SegmentedCluster, vectors: np.ndarray, title_vectors: np
     salience = SCORERS.get(config.scorer)(signals, config)
     word_counts = np.array([word_count(t) for t in texts], dtype=int)
     candidate = ((word_counts >= config.min_sentence_words) & (word_counts <= config.max_sentence_words)
-                 & np.array([not t.rstrip('"\'').endswith("?") for t in texts], dtype=bool)
+                 & np.array([not is_question(t) for t in texts], dtype=bool)
                  & np.array([s.index == 0 or not leans_on_previous(s.text) for s in sentences], dtype=bool)
                  # an odd number of quotation marks: one piece of a longer quotation, or an
                  # excerpt cut off mid-quote ('published a story titled "U.S.')
@@ -305,7 +305,7 @@ def choose_headline(segmented: SegmentedCluster, title_vectors: np.ndarray, vect
         agreement = float(np.mean([title_vectors[i] @ title_vectors[j] for j in others])) if others else 0.0
         stems = content_stems(title)
         shared = float(np.mean([sum(s in v for v in vocabularies) >= 2 for s in stems])) if stems else 0.0
-        usable = (word_count(title) >= 3 and not title.rstrip(".\"'”’").endswith("?")
+        usable = (word_count(title) >= 3 and not is_question(title)
                   and not loaded_word_count(title, colour))
         return usable, agreement + float(title_vectors[i] @ centroid) + 0.3 * shared
 

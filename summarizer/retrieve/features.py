@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from summarizer.text import content_stems, word_count
+from summarizer.text import content_stems, is_question, word_count
 from summarizer.types import SegmentedCluster
 
 FEATURE_NAMES = (
@@ -69,7 +69,7 @@ def sentence_features(segmented: SegmentedCluster, vectors: np.ndarray, title_si
             float(np.mean(users)) / len(doc_ids) if users else 0.0,
             float(np.mean(elsewhere)) if elsewhere else 0.0,
             float(bool(_QUOTE.search(text))), float(bool(_DIGIT.search(text))),
-            float(text.rstrip("\"'”’").endswith("?")),
+            float(is_question(text)),
         ))
     return np.asarray(rows, dtype=np.float64)
 
