@@ -88,7 +88,7 @@ def main() -> None:
     Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
 
     print(f"{result['machine']['cpu']}; fuse.dtype=auto chose: {dtype_choice}")
-    print(f"| system | wall seconds (median) | runs | × baseline | fuse stage s | words |")
+    print("| system | wall seconds (median) | runs | × baseline | fuse stage s | words |")
     print("| --- | --- | --- | --- | --- | --- |")
     for row in rows:
         print(f"| {row['system']} | {row['median_seconds']:.2f} | {', '.join(map(str, row['seconds']))} | "

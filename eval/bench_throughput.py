@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer.config import load_config  # noqa: E402
-from summarizer.embeddings import bundled_model_path, get_encoder  # noqa: E402
-from summarizer.evaluation.harness import load_clusters  # noqa: E402
+from summarizer.embeddings import bundled_model_path, embed_clusters, get_encoder  # noqa: E402
+from summarizer.fuse.requests import draft_unit, fusion_requests  # noqa: E402
+from summarizer.ingest import read_clusters  # noqa: E402
 from summarizer.pipeline import Pipeline  # noqa: E402
 from summarizer.retrieve import retrieve  # noqa: E402
 from summarizer.segment import segment_cluster  # noqa: E402
@@ -68,32 +69,27 @@ def bench_model(name: str, overrides: list[str], clusters, batch_size: int, new_
     rows = []
 
     def retrieval_only():
-        encoder._cache.clear()  # measure embedding work, not cache hits
+        encoder.clear_cache()  # measure embedding work, not remembered vectors
         selections = []
         for start in range(0, len(clusters), batch_size):
-            batch = clusters[start:start + batch_size]
-            segmented = [segment_cluster(c, config.segment) for c in batch]
-            encoder.encode([s.text for seg in segmented for s in seg.sentences])
-            for seg in segmented:
-                vectors = encoder.encode([s.text for s in seg.sentences])
-                titles = encoder.encode([d.title for d in seg.cluster.documents if d.title])
-                selections.append(retrieve(seg, vectors, titles, config.retrieve, config.neutral,
-                                           generator.count_tokens))
+            segmented = [segment_cluster(c, config.segment) for c in clusters[start:start + batch_size]]
+            selections += [retrieve(e, config.retrieve, pipeline.similarity, pipeline.lexicon, generator.count_tokens)
+                           for e in embed_clusters(segmented, encoder)]
         return selections
 
     selections, seconds = timed(retrieval_only)
     rows.append({"model": name, "stage": "retrieval", "seconds": seconds, "tokens": 0})
-    requests = [r for s in selections for r in pipeline._requests(s)]
+    unit = draft_unit(generator)
+    requests = [r for s in selections for r in fusion_requests(s, unit, config.fuse)]
     before = generator.generated_tokens
     _, seconds = timed(lambda: generator.generate(requests))
     rows.append({"model": name, "stage": "fusion", "seconds": seconds, "tokens": generator.generated_tokens - before,
                  "requests": len(requests)})
-    encoder._cache.clear()
-    before = generator.generated_tokens
-    _, seconds = timed(lambda: [pipeline.summarize_many(clusters[i:i + batch_size])
-                                for i in range(0, len(clusters), batch_size)])
+    encoder.clear_cache()
+    batches, seconds = timed(lambda: [pipeline.summarize_batch(clusters[i:i + batch_size])
+                                      for i in range(0, len(clusters), batch_size)])
     rows.append({"model": name, "stage": "end to end", "seconds": seconds,
-                 "tokens": generator.generated_tokens - before})
+                 "tokens": sum(b.stats.counters["fuse.generated_tokens"] for b in batches)})
 
     # Baseline: the same weights, ``generate`` with Hugging Face defaults on all documents
     # concatenated (transformers 5 removed pipeline("summarization"); this is what it ran).
@@ -138,7 +134,7 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "eval" / "results" / "throughput-cpu.json"))
     args = parser.parse_args()
 
-    clusters = load_clusters(args.data, load_config(), args.clusters)
+    clusters = read_clusters(args.data, load_config().ingest, args.clusters)
     get_encoder(load_config().embedding)  # loaded once, outside the timings
     rows = bench_model("default (SmolLM2-135M)", [f"fuse.device={args.device}"], clusters, args.batch_size,
                        args.new_tokens)

@@ -1,19 +1,16 @@
-"""Command line: parse arguments, build the config, call the pipeline. No logic of its own."""
+"""Command line: the argument parser and the one place errors become exit codes.
+
+What each command does is in ``summarizer.commands``.
+"""
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import logging
+import os
 import sys
-import time
-from pathlib import Path
 
 from summarizer import __version__
-
-log = logging.getLogger("summarizer")
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from summarizer.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, SummarizerError, exit_code  # noqa: F401
 
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -125,207 +122,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _batch(args: argparse.Namespace) -> int:
-    from summarizer.batch.runner import run_batch
-    from summarizer.config import ConfigError, load_config
-    from summarizer.ingest import InputError
-
-    try:
-        index, count = (int(part) for part in args.shard.split("/"))
-        if not 0 <= index < count:
-            raise ValueError
-    except ValueError:
-        print(f"error: --shard {args.shard!r}: expected I/N with 0 ≤ I < N, e.g. 0/4", file=sys.stderr)
-        return EXIT_USAGE
-    if args.batch_size < 1:
-        print("error: --batch-size must be ≥ 1", file=sys.stderr)
-        return EXIT_USAGE
-    if args.html_dir and args.engine == "ray":
-        print("error: --html works with --engine local only (Ray's driver receives JSON records, not the "
-              "source documents a page shows)", file=sys.stderr)
-        return EXIT_USAGE
-    logging.getLogger("summarizer.pipeline").setLevel(logging.WARNING)  # the bar reports progress
-    try:
-        config = load_config(args.config, args.overrides)
-        if args.engine == "ray":
-            from summarizer.batch.ray_engine import run_ray
-
-            stats = run_ray(args.input, args.output, config, args.batch_size, (index, count), args.actors,
-                            progress=not args.quiet)
-        else:
-            stats = run_batch(args.input, args.output, config, args.batch_size, (index, count), args.limit,
-                              progress=not args.quiet, html_dir=args.html_dir)
-    except (ConfigError, InputError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except (RuntimeError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    print(stats.line(), file=sys.stderr)
-    return EXIT_OK
-
-
-def _evaluate(args: argparse.Namespace) -> int:
-    from summarizer.config import ConfigError, load_config
-    from summarizer.evaluation.harness import run_evaluation
-    from summarizer.evaluation.neutrality import LexiconError
-    from summarizer.ingest import InputError
-
-    overrides = list(args.overrides)
-    if args.lexicon:
-        overrides.append(f"evaluation.lexicon_path={args.lexicon}")
-    predictions = {}
-    for item in args.predictions:
-        name, _, path = item.partition("=")
-        if not name or not path:
-            print(f"error: --predictions {item!r}: expected NAME=PATH", file=sys.stderr)
-            return EXIT_USAGE
-        predictions[name] = path
-    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    # Per-cluster progress lines would break the progress bar; the bar reports progress here.
-    logging.getLogger("summarizer.pipeline").setLevel(logging.WARNING)
-    run_name = args.run_name or f"{Path(args.data).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
-    try:
-        config = load_config(args.config, overrides)
-        out_dir = run_evaluation(args.data, systems, predictions, config, run_name, args.limit,
-                                 progress=not args.quiet)
-    except (ConfigError, InputError, LexiconError, FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except RuntimeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    print((out_dir / "report.md").read_text(encoding="utf-8"))
-    print(f"results: {out_dir}", file=sys.stderr)
-    return EXIT_OK
-
-
-def _evaluate_consistency(args: argparse.Namespace) -> int:
-    from summarizer.config import ConfigError, load_config
-    from summarizer.evaluation.frank import run_frank_evaluation
-    from summarizer.evaluation.harness import consistency_scorer
-    from summarizer.ingest import InputError
-
-    try:
-        config = load_config(args.config, args.overrides)
-        checker = consistency_scorer(config)
-        out_dir = Path(config.evaluation.results_dir) / (args.run_name or f"frank-{time.strftime('%Y%m%d-%H%M%S')}")
-        report = run_frank_evaluation(args.data, checker, config.evaluation.consistency, out_dir, args.aggregate,
-                                      args.limit, progress=not args.quiet)
-    except (ConfigError, InputError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except RuntimeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    print(report)
-    print(f"results: {out_dir}", file=sys.stderr)
-    return EXIT_OK
-
-
-def _run(args: argparse.Namespace) -> int:
-    from summarizer.config import ConfigError, load_config
-    from summarizer.ingest import InputError, read_clusters
-    from summarizer.output import OutputError, open_sink
-    from summarizer.pipeline import Pipeline
-
-    overrides = list(args.overrides)
-    if args.format:
-        overrides.append(f"output.format={args.format}")
-    try:
-        config = load_config(args.config, overrides)
-    except (ConfigError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    failures = 0
-
-    def read():
-        """The input's clusters; a bad record ends the input with a message, never a traceback."""
-        nonlocal failures
-        clusters = read_clusters(args.path, config.ingest)
-        while True:
-            try:
-                cluster = next(clusters)
-            except StopIteration:
-                return
-            except InputError as error:
-                failures += 1
-                print(f"error: {error}", file=sys.stderr)
-                return
-            yield cluster
-
-    try:
-        clusters = read()
-        # Two clusters are read ahead: whether there are several decides the output's shape.
-        head = [c for c in (next(clusters, None), next(clusters, None)) if c is not None]
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if not head:
-        if not failures:
-            print(f"error: {args.path}: no clusters found", file=sys.stderr)
-        return EXIT_USAGE
-    several = len(head) > 1
-    try:
-        sink = open_sink(args.output, config.output.format, several, config, title=Path(args.path).name)
-    except (OutputError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-
-    started = time.perf_counter()
-    try:
-        pipeline = Pipeline(config)
-    except (RuntimeError, OSError, ValueError) as error:
-        sink.close()
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    log.info("models ready in %.1f s", time.perf_counter() - started)
-
-    written = 0
-    try:
-        for cluster in itertools.chain(head, clusters):
-            if args.limit is not None and written >= args.limit:
-                break
-            for warning in cluster.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
-            try:
-                summary = pipeline.summarize(cluster)
-            except Exception as error:  # one bad cluster must not lose the others' output
-                failures += 1
-                message = f"{type(error).__name__}: {error}"
-                print(f"error: cluster {cluster.cluster_id!r}: {message}", file=sys.stderr)
-                sink.error(cluster.cluster_id, message)
-                continue
-            sink.write(summary, cluster)
-            written += 1
-            log.info("%s: %d words, %d sentences in %.1f s", cluster.cluster_id, summary.word_count,
-                     len(summary.sentences), sum(summary.timings.values()))
-    finally:
-        sink.close()
-    if failures:
-        print(f"error: {failures} cluster(s) or input line(s) failed; {written} summarised",
-              file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns its exit code (errors.exit_code maps every error to one)."""
+    # Before anything imports transformers: its weight-conversion bars are no progress for our users.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="summarizer: %(message)s", stream=sys.stderr)
-    # Library chatter (weight-loading bars, deprecation notes) is not progress for our users.
+    # Library chatter (weight-loading notes, deprecation notes) is not progress for our users.
     for noisy in ("transformers", "datasets", "huggingface_hub", "accelerate"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    try:
-        from transformers.utils import logging as hf_logging
+    from summarizer import commands
 
-        hf_logging.disable_progress_bar()
-    except ImportError:
-        pass
-    command = {"run": _run, "eval": _evaluate, "eval-consistency": _evaluate_consistency,
-               "batch": _batch}[args.command]
+    command = {"run": commands.run, "eval": commands.evaluate, "eval-consistency": commands.evaluate_consistency,
+               "batch": commands.batch}[args.command]
     try:
         return command(args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except (SummarizerError, OSError, KeyboardInterrupt) as error:
+        code = exit_code(error)
+        message = "interrupted" if isinstance(error, KeyboardInterrupt) else f"error: {error}"
+        print(message, file=sys.stderr)
+        return code if code is not None else EXIT_FAILED

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
-from summarizer.config import CompareConfig, NeutralConfig, RetrieveConfig
-from summarizer.neutral import LOADED_MODIFIERS, LOADED_TERMS
-from summarizer.retrieve.similarity import blended_similarity
-from summarizer.text import STOPWORDS, content_stems, normalize_number, stem
-from summarizer.types import SegmentedCluster, SelectedGroup, Selection, Sentence, SentenceRef
+from summarizer.config_schema import CompareConfig
+from summarizer.lexicon import Lexicon
+from summarizer.similarity import Similarity
+from summarizer.text import STOPWORDS, content_stems, document_frequency, normalize_number, stem, word_count
+from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, EmbeddedCluster, OutletProfile,
+                              SegmentedCluster, SelectedGroup, Selection, Sentence, SentenceRef)
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 # Words that may sit inside a distinctive phrase without being distinctive themselves
@@ -29,68 +29,22 @@ _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 _PHRASE_GLUE = frozenset({"of", "and", "to", "a", "an", "the", "in", "for"})
 
 
-@dataclass(frozen=True)
-class ComparedFact:
-    """A fact and the outlets that report it."""
-
-    text: str  # the best-worded sentence stating it
-    documents: tuple[str, ...]  # outlets that carry it, in document order
-    sentences: tuple[SentenceRef, ...]  # where each outlet says it (one per outlet at most)
-    salience: float
-    in_summary: bool
-
-
-@dataclass(frozen=True)
-class DistinctiveTerm:
-    """A word or phrase that one outlet uses and no other outlet does."""
-
-    term: str
-    count: int
-    loaded: bool  # on the project's list of loaded (editorialising) words
-    context: str  # a few words around its first use
-    sentence: SentenceRef  # the sentence of its first use
-
-
-@dataclass(frozen=True)
-class OutletProfile:
-    doc_id: str
-    title: str
-    leads_with: ComparedFact | None  # the fact of its first sentence: what it puts first
-    distinctive_terms: tuple[DistinctiveTerm, ...]
-    omissions: tuple[ComparedFact, ...]  # facts most other outlets report that it lacks
-    only_here: tuple[ComparedFact, ...]  # facts no other outlet reports
-
-
-@dataclass(frozen=True)
-class Comparison:
-    documents: tuple[str, ...]
-    reported_by_all: tuple[ComparedFact, ...]
-    reported_by_some: tuple[ComparedFact, ...]  # by more than one outlet but not all
-    reported_by_one: tuple[ComparedFact, ...]
-    outlets: tuple[OutletProfile, ...]
-    note: str = ""  # why the comparison is empty or limited
-
-
-def _ref(sentence: Sentence) -> SentenceRef:
-    return SentenceRef(sentence.doc_id, sentence.index, sentence.span)
-
-
 class _Carriers:
     """Similarity of fact groups to every source sentence, computed once per compared fact."""
 
-    def __init__(self, segmented: SegmentedCluster, vectors: np.ndarray, lexical_weight: float) -> None:
-        self.sentences = segmented.sentences
-        self.vectors = vectors
-        self.texts = [s.text for s in self.sentences]
-        self.lexical_weight = lexical_weight
+    def __init__(self, embedded: EmbeddedCluster, similarity: Similarity) -> None:
+        self.sentences = embedded.sentences
+        self.vectors = embedded.vectors
+        self.texts = embedded.texts
+        self.similarity = similarity
         self.doc_of = np.array([s.doc_id for s in self.sentences])
         self.position = {(s.doc_id, s.index): i for i, s in enumerate(self.sentences)}
 
     def best_per_document(self, members: tuple[Sentence, ...], doc_ids: list[str]) -> dict[str, tuple[float, int]]:
         """For each document: the best similarity of any of its sentences to any member."""
         rows = [self.position[(m.doc_id, m.index)] for m in members]
-        similarity = blended_similarity(self.vectors[rows], self.vectors, [self.texts[r] for r in rows],
-                                        self.texts, self.lexical_weight).max(axis=0)
+        similarity = self.similarity.between(self.vectors[rows], self.vectors, [self.texts[r] for r in rows],
+                                             self.texts).max(axis=0)
         best: dict[str, tuple[float, int]] = {}
         for doc in doc_ids:
             in_doc = np.flatnonzero(self.doc_of == doc)
@@ -108,10 +62,10 @@ def _fact(group: SelectedGroup, carriers: _Carriers, doc_ids: list[str], thresho
     for doc in doc_ids:
         if doc in member_docs:
             documents.append(doc)
-            refs.append(_ref(member_docs[doc]))
+            refs.append(SentenceRef.of(member_docs[doc]))
         elif doc in best and best[doc][0] >= threshold:
             documents.append(doc)
-            refs.append(_ref(carriers.sentences[best[doc][1]]))
+            refs.append(SentenceRef.of(carriers.sentences[best[doc][1]]))
     fact = ComparedFact(text=group.representative.text, documents=tuple(documents), sentences=tuple(refs),
                         salience=group.salience, in_summary=in_summary)
     return fact, {doc: score for doc, (score, _) in best.items()}
@@ -142,21 +96,21 @@ def _context(text: str, start: int, end: int, words_each_side: int = 4) -> str:
             + (" …" if right < len(text) else ""))
 
 
-def document_frequency(segmented: SegmentedCluster) -> Counter[str]:
+def document_frequency_of(segmented: SegmentedCluster) -> Counter[str]:
     """In how many documents of the cluster each content-word stem occurs."""
-    return Counter(stem_ for d in segmented.cluster.documents for stem_ in content_stems(d.text))
+    return document_frequency(content_stems(d.text) for d in segmented.cluster.documents)
 
 
-def distinctive_terms(segmented: SegmentedCluster, doc_id: str, neutral: NeutralConfig,
+def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon,
                       limit: int, frequency: Counter[str] | None = None) -> tuple[DistinctiveTerm, ...]:
     """Words and phrases of one outlet whose stems no other outlet uses, loaded words first.
 
     Proper names are left out (a name only one outlet mentions is a fact it adds, shown in
     its facts, not its wording); adjacent distinctive words join into one phrase.
-    ``frequency`` is ``document_frequency(segmented)``, computed once for all outlets.
+    ``frequency`` is ``document_frequency_of(segmented)``, computed once for all outlets.
     """
-    frequency = frequency if frequency is not None else document_frequency(segmented)
-    loaded_words = LOADED_MODIFIERS | LOADED_TERMS | {w.lower() for w in neutral.extra_loaded_words}
+    frequency = frequency if frequency is not None else document_frequency_of(segmented)
+    loaded_words = lexicon.loaded
     document_text = next(d.text for d in segmented.cluster.documents if d.doc_id == doc_id)
     lowercase_uses = {m.group(0).lower() for m in _TOKEN.finditer(document_text) if m.group(0)[0].islower()}
 
@@ -209,26 +163,30 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, neutral: Neutral
         terms.append(DistinctiveTerm(term=phrase if phrase[0].isupper() and phrase.lower() not in
                                      lowercase_uses else phrase.lower(),
                                      count=counts[key], loaded=loaded,
-                                     context=_context(sentence.text, start, end), sentence=_ref(sentence)))
-    terms.sort(key=lambda t: (-t.loaded, -t.count, -len(t.term.split()), -len(t.term), t.term))
+                                     context=_context(sentence.text, start, end), sentence=SentenceRef.of(sentence)))
+    terms.sort(key=lambda t: (-t.loaded, -t.count, -word_count(t.term), -len(t.term), t.term))
     return tuple(terms[:limit])
 
 
-def compare(selection: Selection, vectors: np.ndarray, config: CompareConfig, retrieve: RetrieveConfig,
-            neutral: NeutralConfig) -> Comparison:
-    """Compare the outlets of one cluster; ``vectors`` are the unit-norm sentence embeddings."""
+def compare(selection: Selection, similarity: Similarity, lexicon: Lexicon, config: CompareConfig,
+            same_fact_threshold: float) -> Comparison:
+    """Compare the outlets of one cluster.
+
+    An outlet carries a fact when one of its sentences is at least ``same_fact_threshold``
+    (``same_fact_threshold``) similar to it, the measure retrieval grouped facts by.
+    """
     segmented = selection.segmented
     doc_ids = [d.doc_id for d in segmented.cluster.documents]
     if len(doc_ids) < 2:
         return Comparison(tuple(doc_ids), (), (), (), (), note="one document: nothing to compare")
     if not segmented.sentences:
         return Comparison(tuple(doc_ids), (), (), (), (), note="no sentences to compare")
-    carriers = _Carriers(segmented, vectors, retrieve.lexical_weight)
+    carriers = _Carriers(selection.embedded, similarity)
     chosen = {g.representative for g in selection.groups}
     facts: list[ComparedFact] = []
     closeness: list[dict[str, float]] = []
     for group in selection.facts[:config.facts_considered]:
-        fact, best = _fact(group, carriers, doc_ids, retrieve.group_threshold, group.representative in chosen)
+        fact, best = _fact(group, carriers, doc_ids, same_fact_threshold, group.representative in chosen)
         facts.append(fact)
         closeness.append(best)
     total = len(doc_ids)
@@ -240,7 +198,7 @@ def compare(selection: Selection, vectors: np.ndarray, config: CompareConfig, re
     one = _distinct([f for f in ranked if len(f.documents) == 1], config.max_facts)
 
     outlets = []
-    frequency = document_frequency(segmented)
+    frequency = document_frequency_of(segmented)
     first_sentence = {}
     for sentence in segmented.sentences:
         first_sentence.setdefault(sentence.doc_id, sentence)
@@ -259,11 +217,11 @@ def compare(selection: Selection, vectors: np.ndarray, config: CompareConfig, re
         if lead is not None:
             group = next((g for g in selection.facts if lead in g.members), None)
             group = group or SelectedGroup(lead, (lead,), 0.0, (doc.doc_id,))
-            leads_with = _fact(group, carriers, doc_ids, retrieve.group_threshold, group.representative in chosen)[0]
+            leads_with = _fact(group, carriers, doc_ids, same_fact_threshold, group.representative in chosen)[0]
         only_here = [f for f in ranked if f.documents == (doc.doc_id,)]
         outlets.append(OutletProfile(
             doc_id=doc.doc_id, title=doc.title, leads_with=leads_with,
-            distinctive_terms=distinctive_terms(segmented, doc.doc_id, neutral, config.max_terms, frequency),
+            distinctive_terms=distinctive_terms(segmented, doc.doc_id, lexicon, config.max_terms, frequency),
             omissions=_distinct(missing, config.max_facts), only_here=_distinct(only_here, config.max_facts)))
     return Comparison(documents=tuple(doc_ids), reported_by_all=everyone, reported_by_some=some,
                       reported_by_one=one, outlets=tuple(outlets))

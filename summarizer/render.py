@@ -4,9 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from summarizer.compare import ComparedFact, Comparison
-from summarizer.config import RunConfig
-from summarizer.types import Cluster, SentenceRef, Summary
+from summarizer.config_schema import RunConfig
+from summarizer.types import Cluster, ComparedFact, Comparison, SentenceRef, Summary
 
 SCHEMA_VERSION = 1
 

@@ -9,102 +9,19 @@ from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import dataclass
+from importlib import resources
 from html import escape
 from pathlib import Path
 
-from summarizer.compare import ComparedFact, Comparison, DistinctiveTerm
-from summarizer.types import Cluster, Origin, SentenceRef, Summary
+from summarizer.types import Cluster, ComparedFact, Comparison, DistinctiveTerm, Origin, SentenceRef, Summary
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
         "base-uri 'none'; form-action 'none'")
 
-_STYLE = """
-:root { --ink:#1b1b1b; --muted:#4a4a4a; --line:#d0d4da; --paper:#ffffff; --tint:#f4f6f8;
-  --link:#0a4fb8; --used:#e8f0fe; --hl:#ffe27a; --hl-ring:#8a5a00; --warn:#8b2c00; }
-* { box-sizing: border-box; }
-body { margin:0; font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink);
-  background:var(--paper); }
-a { color:var(--link); }
-a:focus-visible, .sent:focus-visible { outline:3px solid var(--hl-ring); outline-offset:2px; }
-.skip { position:absolute; left:-999px; top:0; background:var(--paper); padding:.5rem; }
-.skip:focus { left:.5rem; }
-header, main, footer { max-width:78rem; margin:0 auto; padding:0 1rem; }
-header { padding-top:1.5rem; border-bottom:1px solid var(--line); }
-.kicker { margin:0; color:var(--muted); font-size:.9rem; text-transform:uppercase; letter-spacing:.04em; }
-h1 { font-size:1.6rem; line-height:1.25; margin:.3rem 0 .6rem; }
-h2 { font-size:1.3rem; margin:2rem 0 .8rem; }
-h3 { font-size:1.05rem; margin:1rem 0 .5rem; }
-h4 { font-size:.95rem; margin:.9rem 0 .3rem; color:var(--muted); }
-.meta { color:var(--muted); font-size:.9rem; margin:0 0 1rem; }
-.summary { font-size:1.1rem; max-width:48rem; }
-.summary p { margin:0 0 .7rem; }
-.origin { font-size:.75rem; color:var(--muted); border:1px solid var(--line); border-radius:.6rem;
-  padding:0 .35rem; margin-left:.2rem; white-space:nowrap; }
-.cites { margin-left:.25rem; white-space:nowrap; }
-a.cite { display:inline-block; min-width:1.5rem; padding:0 .3rem; margin:0 .1rem; text-align:center; font-size:.8rem;
-  line-height:1.5; vertical-align:.15em; border:1px solid var(--link); border-radius:.3rem; text-decoration:none;
-  font-weight:600; }
-a.cite:hover, a.cite[aria-current="true"] { background:var(--link); color:#fff; }
-.grid { display:grid; gap:1rem 2rem; grid-template-columns:repeat(auto-fit, minmax(18rem, 1fr)); }
-ul.facts { padding-left:1.1rem; margin:0; }
-ul.facts li { margin:0 0 .6rem; }
-.outlets-of { white-space:nowrap; }
-.chip { display:inline-block; min-width:1.4rem; text-align:center; font-size:.8rem; font-weight:600;
-  border-radius:.3rem; padding:0 .25rem; margin-left:.15rem; background:var(--tint); border:1px solid var(--line);
-  color:var(--ink); text-decoration:none; }
-.card { border:1px solid var(--line); border-radius:.5rem; padding:.2rem 1rem .8rem; background:var(--paper); }
-.card ul { padding-left:1.1rem; margin:.2rem 0; }
-.term { font-weight:600; }
-h4.outlet-name { color:inherit; font-size:1rem; }
-.loaded { color:var(--warn); font-size:.8rem; font-weight:600; }
-.context { color:var(--muted); }
-.none { color:var(--muted); font-style:italic; }
-.sources { display:grid; gap:1rem; grid-template-columns:repeat(auto-fit, minmax(20rem, 1fr)); align-items:start; }
-.source { border:1px solid var(--line); border-radius:.5rem; padding:.2rem 1rem 1rem; background:var(--tint);
-  max-height:80vh; overflow:auto; }
-.source .doc-id { color:var(--muted); font-size:.8rem; margin:-.3rem 0 .5rem; word-break:break-all; }
-.source p { margin:0 0 .6rem; font-size:.95rem; }
-.used { background:var(--used); border-bottom:2px solid #9db7e6; }
-.hl { background:var(--hl); outline:2px solid var(--hl-ring); border-radius:2px; }
-.legend { font-size:.85rem; color:var(--muted); }
-.legend span { padding:0 .2rem; }
-.warnings { color:var(--warn); }
-footer { color:var(--muted); font-size:.85rem; border-top:1px solid var(--line); margin-top:2rem; padding-bottom:2rem; }
-@media (max-width: 40rem) { h1 { font-size:1.3rem; } .summary { font-size:1rem; } .source { max-height:none; } }
-@media print { .source { max-height:none; overflow:visible; } }
-"""
-
-# Clicking a citation (or a fact) highlights every source sentence it names and moves focus to
-# the first, so keyboard and screen-reader users land where sighted users look.
-_SCRIPT = """
-(function () {
-  function show(link) {
-    document.querySelectorAll('.sent.hl').forEach(function (el) { el.classList.remove('hl'); });
-    document.querySelectorAll('[aria-current="true"]').forEach(function (el) { el.removeAttribute('aria-current'); });
-    var ids = (link.getAttribute('data-targets') || '').split(' ').filter(Boolean);
-    var first = null;
-    ids.forEach(function (id) {
-      var el = document.getElementById(id);
-      if (el) { el.classList.add('hl'); if (!first) { first = el; } }
-    });
-    link.setAttribute('aria-current', 'true');
-    if (first) {
-      first.focus({preventScroll: true});
-      first.scrollIntoView({block: 'center', behavior: 'auto'});
-      if (history.replaceState) { history.replaceState(null, '', '#' + first.id); }
-    }
-    return first !== null;
-  }
-  document.addEventListener('click', function (event) {
-    var link = event.target.closest('a[data-targets]');
-    if (link && show(link)) { event.preventDefault(); }
-  });
-  if (location.hash.length > 1) {
-    var target = document.getElementById(location.hash.slice(1));
-    if (target && target.classList.contains('sent')) { target.classList.add('hl'); }
-  }
-})();
-"""
+# The page's CSS and its few lines of JS (citation highlighting) ship as package data.
+_STYLE = resources.files("summarizer.assets").joinpath("page.css").read_text(encoding="utf-8")
+_SCRIPT = resources.files("summarizer.assets").joinpath("page.js").read_text(encoding="utf-8")
 
 
 def _head(title: str, extra_style: str = "") -> str:
@@ -337,12 +254,23 @@ def opening(text: str, words: int = 40) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def render_index(entries: list[tuple[str, str | None, str, int]], title: str = "Summaries") -> str:
-    """An index page: (cluster id, page file name or None for a failed cluster, first words, documents)."""
+@dataclass(frozen=True)
+class IndexEntry:
+    """One row of an index page."""
+
+    cluster_id: str
+    page: str | None  # the page's file name; None for a cluster that failed
+    text: str  # the summary's first words, or the error
+    documents: int
+
+
+def render_index(entries: list[IndexEntry], title: str = "Summaries") -> str:
+    """An index page linking each cluster's page, with its first words and number of sources."""
     rows = []
-    for cluster_id, page, text, documents in entries:
-        name = f'<a href="{escape(page)}">{escape(cluster_id)}</a>' if page else escape(cluster_id)
-        rows.append(f"<tr><th scope=\"row\">{name}</th><td>{documents}</td><td>{escape(text)}</td></tr>")
+    for entry in entries:
+        name = (f'<a href="{escape(entry.page)}">{escape(entry.cluster_id)}</a>' if entry.page
+                else escape(entry.cluster_id))
+        rows.append(f"<tr><th scope=\"row\">{name}</th><td>{entry.documents}</td><td>{escape(entry.text)}</td></tr>")
     table_style = ("table { border-collapse:collapse; width:100%; } th, td { text-align:left; vertical-align:top; "
                    "padding:.4rem .5rem; border-bottom:1px solid var(--line); } td:nth-child(2) { text-align:right; }")
     return f"""{_head(title, table_style)}

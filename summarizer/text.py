@@ -3,6 +3,9 @@ stems, content words, and the checkable terms (entities, numbers, dates, negatio
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 # \w is Unicode-aware, so "Zürich" and "Ho-jin" stay whole words.
@@ -34,6 +37,25 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
 _SCALES = {"hundred": "100", "thousand": "1000", "million": "million", "billion": "billion",
            "trillion": "trillion", "dozen": "12", "first": "1st", "second": "2nd", "third": "3rd"}
+
+
+_CHAR_MAP = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
+    "\u2026": "...",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+    "\r": None,
+})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def normalize(text: str) -> str:
+    """Unicode NFC, straight quotes, plain hyphens and spaces, no control characters."""
+    text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
+    return _CONTROL.sub("", text)
 
 
 # Scripts written without spaces between words: Han, kana, Hangul syllables.
@@ -202,3 +224,11 @@ def quantities(text: str) -> set[tuple[str, str]]:
                 found.add((number, unit))
     found.update((m.replace(",", "").rstrip("."), stem("percent")) for m in _PERCENT.findall(text))
     return found
+
+
+def document_frequency(vocabularies: Iterable[Iterable[str]]) -> Counter[str]:
+    """In how many of the documents (one vocabulary each, e.g. ``content_stems`` of its text) each
+    term occurs: 1 is one outlet's wording, the count of all documents is wording every outlet shares.
+    The one measure behind the comparison's distinctive words, the salience features, the headline
+    choice and the single-outlet wording metric."""
+    return Counter(term for vocabulary in vocabularies for term in set(vocabulary))

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from summarizer.compare import Comparison
+import numpy as np
+
+from summarizer.text import word_count
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,19 @@ class Cluster:
 
 
 @dataclass(frozen=True)
+class Item:
+    """One input record read by ingest: a cluster, or why it could not be read.
+
+    ``error`` names the file, line or field (``cluster`` is then None); one bad record of a large
+    input is one error item, and the rest of the input is still read.
+    """
+
+    cluster_id: str
+    cluster: Cluster | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class Sentence:
     """A sentence of one document; ``span`` indexes ``Document.text``."""
 
@@ -53,6 +66,30 @@ class SegmentedCluster:
         return tuple(s for s in self.sentences if s.doc_id == doc_id)
 
 
+@dataclass(frozen=True, eq=False)
+class EmbeddedCluster:
+    """A segmented cluster with its embeddings: what retrieval, the guard and the comparison read.
+
+    Made by ``embeddings.embed_clusters`` in one batched encoder call for a whole batch of clusters.
+    """
+
+    segmented: SegmentedCluster
+    vectors: np.ndarray  # one unit-norm row per sentence of ``segmented``
+    title_vectors: np.ndarray  # one unit-norm row per document with a title, in document order
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.segmented.cluster
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return self.segmented.sentences
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.segmented.sentences]
+
+
 @dataclass(frozen=True)
 class SentenceRef:
     """A pointer to a source sentence: what a citation names."""
@@ -60,6 +97,16 @@ class SentenceRef:
     doc_id: str
     index: int
     span: tuple[int, int]
+
+    @classmethod
+    def of(cls, sentence: Sentence) -> SentenceRef:
+        return cls(sentence.doc_id, sentence.index, sentence.span)
+
+    @classmethod
+    def citing(cls, sentences: tuple[Sentence, ...]) -> tuple[SentenceRef, ...]:
+        """Citations of ``sentences``: each once, in document and sentence order."""
+        ordered = sorted(dict.fromkeys(sentences), key=lambda s: (s.doc_id, s.index))
+        return tuple(cls.of(s) for s in ordered)
 
 
 @dataclass(frozen=True)
@@ -70,6 +117,8 @@ class SelectedGroup:
     members: tuple[Sentence, ...]  # representative first, then closest first; at most one per document
     salience: float
     support_docs: tuple[str, ...]  # documents that carry this fact
+    # The members offered to fusion (the first retrieve.fusion_members): what the budget counted.
+    to_fuse: tuple[Sentence, ...] = ()
 
     @property
     def support_count(self) -> int:
@@ -89,7 +138,7 @@ class Headline:
 class Selection:
     """Retrieval output: groups in summary order, within the token budget."""
 
-    segmented: SegmentedCluster
+    embedded: EmbeddedCluster
     groups: tuple[SelectedGroup, ...]
     budget_tokens: int
     used_tokens: int
@@ -97,6 +146,38 @@ class Selection:
     # cross-outlet comparison reads.
     facts: tuple[SelectedGroup, ...] = ()
     headline: Headline | None = None  # retrieve.headline: the outlets' most shared headline
+    # The cluster's one-outlet loaded modifiers (Lexicon.colour_words): retrieval avoided them,
+    # the neutral stage removes them.
+    colour: frozenset[str] = frozenset()
+
+    @property
+    def segmented(self) -> SegmentedCluster:
+        return self.embedded.segmented
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.embedded.cluster
+
+
+class DraftUnit(str, Enum):
+    """What a fusion backend wrote for one selection."""
+
+    NONE = "none"  # nothing: the backend does not generate (extractive)
+    GROUP = "group"  # one sentence per selected fact
+    CLUSTER = "cluster"  # one summary of the whole selection
+
+
+@dataclass(frozen=True)
+class Drafts:
+    """Fusion output for one selection, checked by the guard (``verify.policy``).
+
+    ``GROUP``: ``texts`` holds one draft per selected group, in the selection's order, "" where the
+    group was not sent (too few outlets) or the model wrote nothing. ``CLUSTER``: ``texts`` holds
+    the one summary draft. ``NONE``: ``texts`` is empty.
+    """
+
+    unit: DraftUnit
+    texts: tuple[str, ...] = ()
 
 
 class Origin(str, Enum):
@@ -130,6 +211,49 @@ class SummarySentence:
         return tuple(dict.fromkeys(c.doc_id for c in self.citations))
 
 
+# -- the cross-outlet comparison (compare stage) -----------------------------------------
+@dataclass(frozen=True)
+class ComparedFact:
+    """A fact and the outlets that report it."""
+
+    text: str  # the best-worded sentence stating it
+    documents: tuple[str, ...]  # outlets that carry it, in document order
+    sentences: tuple[SentenceRef, ...]  # where each outlet says it (one per outlet at most)
+    salience: float
+    in_summary: bool
+
+
+@dataclass(frozen=True)
+class DistinctiveTerm:
+    """A word or phrase that one outlet uses and no other outlet does."""
+
+    term: str
+    count: int
+    loaded: bool  # on the project's list of loaded (editorialising) words
+    context: str  # a few words around its first use
+    sentence: SentenceRef  # the sentence of its first use
+
+
+@dataclass(frozen=True)
+class OutletProfile:
+    doc_id: str
+    title: str
+    leads_with: ComparedFact | None  # the fact of its first sentence: what it puts first
+    distinctive_terms: tuple[DistinctiveTerm, ...]
+    omissions: tuple[ComparedFact, ...]  # facts most other outlets report that it lacks
+    only_here: tuple[ComparedFact, ...]  # facts no other outlet reports
+
+
+@dataclass(frozen=True)
+class Comparison:
+    documents: tuple[str, ...]
+    reported_by_all: tuple[ComparedFact, ...]
+    reported_by_some: tuple[ComparedFact, ...]  # by more than one outlet but not all
+    reported_by_one: tuple[ComparedFact, ...]
+    outlets: tuple[OutletProfile, ...]
+    note: str = ""  # why the comparison is empty or limited
+
+
 @dataclass(frozen=True)
 class Summary:
     cluster_id: str
@@ -158,4 +282,4 @@ class Summary:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        return word_count(self.text)

@@ -6,33 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.types import Cluster, Document
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
-EXAMPLE = ROOT / "examples" / "bridge"
-
-
-def make_cluster(*documents: tuple[str, ...], cluster_id: str = "test") -> Cluster:
-    """A cluster from tuples of sentences, one tuple per document (sumy-style helper)."""
-    docs = tuple(Document(doc_id=f"d{i}", text="\n".join(sentences), source=f"doc {i}")
-                 for i, sentences in enumerate(documents))
-    return Cluster(cluster_id=cluster_id, documents=docs)
-
-
-# Three outlets: two shared facts, one outlet's colour, one unique detail.
-PACT = make_cluster(
-    ("Leaders of Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.",
-     "The agreement commits both countries to help each other if either is attacked.",
-     "The lavish ceremony was a spectacle of enthusiastic devotion to the two leaders.",
-     "Officials said the pact will take effect in March."),
-    ("The leaders of Norland and Sudland signed a mutual defence pact on Wednesday in Port Vale.",
-     "Under the agreement both countries must help each other if either one is attacked.",
-     "Critics in the region called the deal a threat to stability."),
-    ("Norland and Sudland signed a defence pact on Wednesday during a summit in Port Vale.",
-     "The deal obliges each country to help the other in case of an attack.",
-     "Trade between the two countries fell by 12 percent last year."),
-)
+from helpers import SHARED_DATA, tiny_tokenizer
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -58,26 +32,6 @@ def seeds_dir() -> Path:
     return path
 
 
-def _tiny_tokenizer(directory: Path, chat: bool):
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
-
-    corpus = " ".join(" ".join(doc.text for doc in PACT.documents).split())
-    words = sorted({w for w in corpus.replace(".", " . ").replace(",", " , ").split()})
-    specials = ["<pad>", "<s>", "</s>", "<unk>", "<doc-sep>", "<|user|>", "<|assistant|>"]
-    vocab = {token: i for i, token in enumerate(specials + words)}
-    backend = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.Whitespace()
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, bos_token="<s>", eos_token="</s>",
-                                        pad_token="<pad>", unk_token="<unk>", model_max_length=512,
-                                        additional_special_tokens=["<doc-sep>"])
-    if chat:
-        tokenizer.chat_template = ("{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} "
-                                   "{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}")
-    tokenizer.save_pretrained(directory)
-    return tokenizer
-
-
 @pytest.fixture(scope="session")
 def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A randomly initialised BART saved to disk, loadable by name like any checkpoint."""
@@ -85,7 +39,7 @@ def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from transformers import BartConfig, BartForConditionalGeneration
 
     directory = tmp_path_factory.mktemp("tiny-bart")
-    tokenizer = _tiny_tokenizer(directory, chat=False)
+    tokenizer = tiny_tokenizer(directory, chat=False)
     torch.manual_seed(0)
     config = BartConfig(vocab_size=len(tokenizer), d_model=32, encoder_layers=1, decoder_layers=1,
                         encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
@@ -102,7 +56,7 @@ def tiny_led(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from transformers import LEDConfig, LEDForConditionalGeneration
 
     directory = tmp_path_factory.mktemp("tiny-led")
-    tokenizer = _tiny_tokenizer(directory, chat=False)
+    tokenizer = tiny_tokenizer(directory, chat=False)
     torch.manual_seed(0)
     config = LEDConfig(vocab_size=len(tokenizer), d_model=32, encoder_layers=1, decoder_layers=1,
                        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
@@ -119,7 +73,7 @@ def tiny_causal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from transformers import LlamaConfig, LlamaForCausalLM
 
     directory = tmp_path_factory.mktemp("tiny-llama")
-    tokenizer = _tiny_tokenizer(directory, chat=True)
+    tokenizer = tiny_tokenizer(directory, chat=True)
     torch.manual_seed(0)
     config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
                          num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLE, ROOT
+from helpers import EXAMPLE, ROOT
 
 from summarizer.cli import main
 from summarizer.text import checkable_terms, term_forms, term_is_supported
@@ -41,7 +41,7 @@ def test_default_backend_on_the_example_through_the_real_entry_point():
     record = json.loads(result.stdout)
     assert_cited_and_grounded(record)
     assert record["model"]["backend"] == "default"
-    assert set(record["timings_seconds"]) == {"segment", "retrieve", "fuse", "guard", "neutral", "compare"}
+    assert set(record["timings_seconds"]) == {"segment", "retrieve", "fuse", "guard", "dedupe", "neutral", "compare"}
     assert {"lavish", "stunning", "grand"}.isdisjoint(record["summary"].lower().split())
     removed = record["documents"][1]["removed_lines"]
     assert "Source: River Post" in removed and "Related: Ten things to know about the Lenne River" in removed

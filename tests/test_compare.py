@@ -1,6 +1,6 @@
 """The cross-outlet comparison on hand-built clusters whose answer is known."""
 import pytest
-from conftest import make_cluster
+from helpers import make_cluster
 
 from summarizer.config import load_config
 from summarizer.pipeline import Pipeline

@@ -1,14 +1,49 @@
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from summarizer.config import ConfigError, RunConfig, load_config, parse_override
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _flat(data: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in data.items():
+        flat.update(_flat(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": value})
+    return flat
+
+
 def test_default_yaml_matches_builtin_defaults():
     assert load_config(ROOT / "configs" / "default.yaml") == RunConfig()
+    # Key sets both ways: a key deleted from the YAML would otherwise fall back to its default unseen.
+    written = _flat(yaml.safe_load((ROOT / "configs" / "default.yaml").read_text(encoding="utf-8")))
+    built_in = _flat(RunConfig().to_dict())
+    assert set(written) == set(built_in), (set(written) ^ set(built_in))
+    for key, value in built_in.items():
+        assert (list(value) if isinstance(value, tuple) else value) == written[key], key
+
+
+def test_checking_a_config_imports_no_model_library():
+    # A typo must be reported at once: validation checks names without importing any backend.
+    script = ("import sys; from summarizer.config import load_config; "
+              "load_config(None, ['fuse.backend=default', 'retrieve.scorer=learned']); "
+              "heavy = [m for m in ('torch', 'transformers', 'datasets', 'evaluate', 'ray') if m in sys.modules]; "
+              "assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
+
+
+def test_a_config_typo_on_the_command_line_is_reported_at_once():
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "summarizer", "run", "examples/bridge", "--set", "fuse.bakend=x"],
+                            capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - started
+    assert result.returncode == 2 and "did you mean 'backend'" in result.stderr
+    assert seconds < 5, seconds  # about 0.3 s here; the bound leaves room for a loaded CI machine
 
 
 def test_overrides_are_typed():
@@ -39,6 +74,10 @@ def test_unknown_backend_lists_available():
     ("output.format=pdf", "output.format = 'pdf'; choose one of text, markdown, json, html"),
     ("fuse.backend=seq2seq", "needs fuse.model"),
     ("fuse", "expected KEY=VALUE"),
+    ("retrieve.mmr_lambda=.nan", "retrieve.mmr_lambda: expected a finite number"),
+    ("guard.min_similarity=-.inf", "guard.min_similarity: expected a finite number"),
+    ("retrieve.scorer=leanred", "retrieve.scorer: unknown salience scorer 'leanred' .did you mean 'learned'"),
+    ("evaluation.consistency=nil", "evaluation.consistency: unknown consistency scorer 'nil'"),
 ])
 def test_bad_values_are_explained(override, message):
     with pytest.raises(ConfigError, match=message):

@@ -45,7 +45,7 @@ def test_int8_decoding_keeps_prompt_passes_exact_and_decoding_close(tiny_causal)
     import torch
     from transformers import AutoModelForCausalLM
 
-    from summarizer.fuse.hf import Int8DecodeLinear, int8_decoding
+    from summarizer.fuse.hf_runtime import Int8DecodeLinear, int8_decoding
 
     exact = AutoModelForCausalLM.from_pretrained(tiny_causal).eval()
     fast = int8_decoding(AutoModelForCausalLM.from_pretrained(tiny_causal).eval())

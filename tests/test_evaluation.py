@@ -3,7 +3,7 @@ import json
 import math
 
 import pytest
-from conftest import PACT, make_cluster
+from helpers import PACT, make_cluster
 from rouge_score import rouge_scorer
 
 from summarizer.config import load_config
@@ -116,10 +116,10 @@ def test_nli_consistency_with_tiny_random_classifier(tmp_path):
     import torch
     from transformers import BertConfig, BertForSequenceClassification
 
-    from conftest import _tiny_tokenizer
+    from helpers import tiny_tokenizer
     from summarizer.evaluation.consistency import NLIConsistency
 
-    tokenizer = _tiny_tokenizer(tmp_path, chat=False)
+    tokenizer = tiny_tokenizer(tmp_path, chat=False)
     torch.manual_seed(0)
     model = BertForSequenceClassification(BertConfig(
         vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,

@@ -1,16 +1,15 @@
 """scripts/finetune_generator.py on a tiny random model: the loss falls, outputs stop at the end of turn."""
 import json
-import sys
 from argparse import Namespace
-from pathlib import Path
 
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from helpers import load_script
 
-from finetune_generator import as_summary, end_of_turn_ids, generate, read_clusters, train  # noqa: E402
+_script = load_script("finetune_generator")
+as_summary, end_of_turn_ids, generate, read_clusters, train = (
+    _script.as_summary, _script.end_of_turn_ids, _script.generate, _script.read_clusters, _script.train)
 
 END, PAD, UNK = 2, 3, 0
 

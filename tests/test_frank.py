@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import SHARED_DATA
+from helpers import SHARED_DATA
 from test_cli import run_cli
 
 from summarizer.evaluation.frank import (FrankExample, balanced_accuracy, cross_validated_balanced_accuracy,

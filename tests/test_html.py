@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PACT, ROOT
+from helpers import PACT, ROOT
 from test_cli import run_cli
 
 from summarizer.config import load_config

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from summarizer.config import IngestConfig
-from summarizer.ingest import InputError, PartialInputError, clean_text, read_clusters
+from summarizer.ingest import InputError, clean_text, iter_items, read_clusters
 
 CONFIG = IngestConfig()
 
@@ -37,7 +37,7 @@ def test_folder_with_bad_files_warns_and_keeps_the_good(tmp_path):
     (tmp_path / "b.txt").write_text("")
     (tmp_path / "c.bin").write_bytes(b"\x00\x01\x02binary\x00")
     (tmp_path / "d.txt").write_bytes("Z\xfcrich officials approved the plan for the river bridge.".encode("latin-1"))
-    cluster = next(read_clusters(str(tmp_path), CONFIG))
+    cluster = read_clusters(str(tmp_path), CONFIG)[0]
     assert [d.doc_id for d in cluster.documents] == ["a", "d"]
     assert "Zürich" in cluster.documents[1].text
     joined = "\n".join(cluster.warnings)
@@ -47,33 +47,36 @@ def test_folder_with_bad_files_warns_and_keeps_the_good(tmp_path):
 
 def test_folder_with_nothing_usable_is_a_clear_error(tmp_path):
     (tmp_path / "empty.txt").write_text("   \n")
+    [item] = iter_items(str(tmp_path), CONFIG)
+    assert item.cluster is None and item.cluster_id == tmp_path.name
+    assert "no usable documents" in item.error and "empty.txt: skipped" in item.error
     with pytest.raises(InputError, match=r"no usable documents .*empty.txt: skipped"):
-        next(read_clusters(str(tmp_path), CONFIG))
+        read_clusters(str(tmp_path), CONFIG)
 
 
 def test_missing_path():
     with pytest.raises(InputError, match="no such file or folder"):
-        next(read_clusters("./does/not/exist", CONFIG))
+        next(iter_items("./does/not/exist", CONFIG))
 
 
-def test_jsonl_reports_bad_lines_after_the_good_ones(tmp_path):
+def test_jsonl_bad_lines_are_error_items_naming_their_line(tmp_path):
     path = tmp_path / "clusters.jsonl"
     good = {"id": "c1", "documents": [{"title": "T", "text": "The council approved the bridge on Tuesday."},
                                       {"title": "", "text": "Councillors voted for the new bridge on Tuesday."}],
             "reference": {"title": "Bridge approved.", "text": "The council approved it."}}
     path.write_text("\n".join([json.dumps(good), "{not json", json.dumps({"id": "c3"}),
                                json.dumps({"id": "c4", "documents": [{"text": 5}]})]) + "\n")
-    produced = []
-    with pytest.raises(PartialInputError) as info:
-        for cluster in read_clusters(str(path), CONFIG):
-            produced.append(cluster)
-    assert [c.cluster_id for c in produced] == ["c1"]
-    assert produced[0].reference == "Bridge approved.\nThe council approved it."
-    assert produced[0].documents[0].title == "T"
-    message = str(info.value)
-    assert "clusters.jsonl:2: not valid JSON" in message
-    assert "clusters.jsonl:3: missing field 'documents'" in message
-    assert "clusters.jsonl:4: documents[0]: 'text' and 'title' must be strings" in message
+    items = list(iter_items(str(path), CONFIG))
+    assert [i.cluster_id for i in items] == ["c1", "clusters-2", "c3", "c4"]
+    produced = items[0].cluster
+    assert produced.reference == "Bridge approved.\nThe council approved it."
+    assert produced.documents[0].title == "T"
+    assert all(i.cluster is None for i in items[1:])
+    assert "clusters.jsonl:2: not valid JSON" in items[1].error
+    assert "clusters.jsonl:3: missing field 'documents'" in items[2].error
+    assert "clusters.jsonl:4: documents[0]: 'text' and 'title' must be strings" in items[3].error
+    with pytest.raises(InputError, match="clusters.jsonl:2: not valid JSON"):
+        read_clusters(str(path), CONFIG)
 
 
 def test_multi_news_string_and_parquet_through_datasets(tmp_path):
@@ -84,6 +87,6 @@ def test_multi_news_string_and_parquet_through_datasets(tmp_path):
                 "summary": "The bridge was approved."}]
     path = tmp_path / "multi.parquet"
     datasets.Dataset.from_list(records).to_parquet(str(path))
-    cluster = next(read_clusters(str(path), CONFIG))
+    [cluster] = read_clusters(str(path), CONFIG)
     assert len(cluster.documents) == 2
     assert cluster.reference == "The bridge was approved."

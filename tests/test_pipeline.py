@@ -1,6 +1,6 @@
 """The pipeline end to end with scripted and tiny random generators: the guard always applies."""
 import pytest
-from conftest import PACT
+from helpers import PACT
 
 from summarizer.config import FuseConfig, RunConfig, with_overrides
 from summarizer.fuse import GENERATORS, FusionRequest, Generator
@@ -54,7 +54,7 @@ def test_guard_replaces_hallucinations_and_keeps_faithful_fusions(encoder):
 
 
 def test_one_outlets_colour_is_removed(encoder):
-    from conftest import make_cluster
+    from helpers import make_cluster
 
     cluster = make_cluster(
         ("The leaders signed the pact during a lavish visit to Port Vale on Wednesday.",),
@@ -182,7 +182,7 @@ def test_incremental_no_repeat_ngram_bans_what_transformers_bans():
     import torch
     from transformers import NoRepeatNGramLogitsProcessor
 
-    from summarizer.fuse.hf import IncrementalNoRepeatNGram
+    from summarizer.fuse.decoding import IncrementalNoRepeatNGram
 
     generator = torch.Generator().manual_seed(0)
     sequence = torch.randint(0, 6, (3, 12), generator=generator)  # a small vocabulary repeats often
@@ -199,7 +199,7 @@ def test_incremental_no_repeat_ngram_bans_what_transformers_bans():
 def test_first_sentence_stop_ignores_list_markers_and_abbreviations():
     import torch
 
-    from summarizer.fuse.hf import FirstSentenceStop
+    from summarizer.fuse.decoding import FirstSentenceStop
 
     class Texts:  # a tokenizer whose "ids" index into a list of continuations
         def __init__(self, texts):

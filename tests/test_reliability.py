@@ -5,7 +5,7 @@ import traceback
 from pathlib import Path
 
 import pytest
-from conftest import PACT
+from helpers import PACT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -113,6 +113,7 @@ def test_one_document_gives_a_summary(tmp_path, capsys, encoder):
     assert record["comparison"]["note"] == "one document: nothing to compare"
 
 
+@pytest.mark.slow  # 500 documents through the CLI: about 12 s
 def test_500_documents_need_the_limit_raised_then_work(tmp_path, capsys, encoder):
     files = {f"{i:03d}.txt": STORY[i % 3].split("\n")[i % 2] + f" Reporter {i} filed it." for i in range(500)}
     path = folder(tmp_path, files)
@@ -186,7 +187,10 @@ def test_jsonl_with_malformed_lines_missing_fields_and_wrong_types(tmp_path, cap
                         (5, "must be strings"), (6, "expected a JSON object")):
         assert f"clusters.jsonl:{where}" in err and what in err, (where, what, err)
     written = [json.loads(line) for line in output.read_text().splitlines()]
-    assert [r["cluster_id"] for r in written] == ["good", "good2"]
+    # Every input line that holds a record has its output line: a summary, or the error it met.
+    assert [r["cluster_id"] for r in written if "error" not in r] == ["good", "good2"]
+    assert [r["cluster_id"] for r in written if "error" in r] == [
+        "clusters-2", "nodocs", "wrongtype", "badtext", "clusters-6", "clusters-8"]
 
 
 def test_missing_path_and_wrong_options(tmp_path, capsys):
@@ -228,7 +232,7 @@ json_values = st.recursive(
 @given(st.binary(max_size=2000))
 def test_fuzz_any_bytes_decode_and_clean_or_fail_clearly(data):
     try:
-        text, _ = decode_bytes(data, "fuzz.txt")
+        text = decode_bytes(data, "fuzz.txt").text
         document = make_document("d0", text, "", "fuzz.txt", INGEST)
     except InputError as error:
         assert "fuzz.txt" in str(error)
@@ -269,7 +273,7 @@ def extractive_pipeline(encoder):
 @given(st.lists(st.lists(st.one_of(st.sampled_from([s for t in STORY for s in t.split("\n")]), st.text(max_size=120)),
                          min_size=1, max_size=5), min_size=1, max_size=4))
 def test_fuzz_pipeline_cites_real_sentences(extractive_pipeline, documents):
-    from conftest import make_cluster
+    from helpers import make_cluster
 
     from summarizer.ingest.readers import finish_cluster
 
@@ -292,11 +296,13 @@ def test_fuzz_pipeline_cites_real_sentences(extractive_pipeline, documents):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=200))
 def test_fuzz_guard_never_passes_unsupported_names_or_numbers(extractive_pipeline, candidate):
-    from summarizer.segment import segment_cluster
-    from summarizer.text import checkable_terms, term_forms, term_is_supported
+    from helpers import embed
 
-    guard = extractive_pipeline.guard
-    index = guard.index(segment_cluster(PACT, extractive_pipeline.config.segment))
+    from summarizer.text import checkable_terms, term_forms, term_is_supported
+    from summarizer.verify import SourceIndex
+
+    guard = extractive_pipeline.policy.guard
+    index = SourceIndex.of(embed(PACT, extractive_pipeline.encoder, extractive_pipeline.config))
     verdict = guard.check([candidate], index)[0]
     if verdict.check.supported:
         forms = term_forms(" ".join(s.text for s in verdict.support))
@@ -328,7 +334,7 @@ def test_same_input_and_config_give_byte_identical_json_across_processes(tmp_pat
     import subprocess
     import sys
 
-    from conftest import EXAMPLE, ROOT
+    from helpers import EXAMPLE, ROOT
 
     outputs = []
     for hash_seed in ("1", "2"):
@@ -350,7 +356,7 @@ def test_two_first_runs_at_once_share_one_intact_cache(tmp_path):
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     script = ("import sys; from summarizer.fuse.embedded import cached_checkpoint; "
               "print(cached_checkpoint(sys.argv[1]))")

@@ -1,16 +1,11 @@
 import pytest
-from conftest import PACT, make_cluster
+from helpers import PACT, make_cluster, select
 
 from summarizer.config import RunConfig, with_overrides
-from summarizer.retrieve import retrieve
-from summarizer.segment import segment_cluster
 
 
 def _select(encoder, config=RunConfig(), cluster=PACT):
-    segmented = segment_cluster(cluster, config.segment)
-    vectors = encoder.encode([s.text for s in segmented.sentences])
-    return retrieve(segmented, vectors, encoder.encode([]), config.retrieve, config.neutral,
-                    lambda texts: [len(t.split()) for t in texts])
+    return select(cluster, encoder, config)
 
 
 def test_corroborated_facts_come_first_with_their_support(encoder):
@@ -48,7 +43,7 @@ def test_position_order_and_lead_scorer(encoder):
 
 
 def test_representative_avoids_loaded_wording(encoder):
-    from conftest import make_cluster
+    from helpers import make_cluster
 
     cluster = make_cluster(
         ("The lavish summit in Port Vale was a spectacle of devotion as the pact was signed.",),
@@ -60,7 +55,7 @@ def test_representative_avoids_loaded_wording(encoder):
 
 
 def test_single_document_cluster(encoder):
-    from conftest import make_cluster
+    from helpers import make_cluster
 
     cluster = make_cluster(("The council approved the bridge on Tuesday after a long debate.",
                             "Construction will start next spring, the mayor said on Tuesday."))
@@ -75,11 +70,7 @@ def _titled(titles, cluster=PACT):
 
 
 def _select_titled(encoder, cluster, config=RunConfig()):
-    segmented = segment_cluster(cluster, config.segment)
-    vectors = encoder.encode([s.text for s in segmented.sentences])
-    titles = encoder.encode([d.title for d in cluster.documents if d.title])
-    return retrieve(segmented, vectors, titles, config.retrieve, config.neutral,
-                    lambda texts: [len(t.split()) for t in texts])
+    return select(cluster, encoder, config)
 
 
 def test_headline_is_the_one_the_outlets_share(encoder):
@@ -103,6 +94,7 @@ def test_headline_avoids_one_outlets_loaded_words(encoder):
 
 def test_length_follows_the_documents(encoder):
     from summarizer.retrieve import summary_length
+    from summarizer.segment import segment_cluster
 
     config = RunConfig().retrieve
     short = segment_cluster(PACT, RunConfig().segment)  # documents of about 35 words

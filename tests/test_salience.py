@@ -1,16 +1,15 @@
 """The learned salience model: its file format, its errors, and the script that trains it."""
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from summarizer.config import ConfigError, RunConfig, with_overrides
-from summarizer.retrieve.features import BUNDLED_MODEL, FEATURE_NAMES, LinearSalience, load_salience_model
+from summarizer.retrieve.salience_model import BUNDLED_MODEL, FEATURE_NAMES, LinearSalience, load_salience_model
+from summarizer.retrieve.training import fit_ridge
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from helpers import load_script
+
 
 
 def test_bundled_model_loads_and_prefers_shared_vocabulary():
@@ -24,8 +23,6 @@ def test_bundled_model_loads_and_prefers_shared_vocabulary():
 
 
 def test_fit_ridge_recovers_a_linear_rule():
-    from train_salience import fit_ridge
-
     rng = np.random.default_rng(0)
     features = rng.normal(size=(400, len(FEATURE_NAMES)))
     true = np.zeros(len(FEATURE_NAMES))
@@ -52,8 +49,7 @@ def test_model_file_errors_name_the_file_and_the_fix(tmp_path):
 
 
 def test_training_script_writes_a_model_the_pipeline_reads(tmp_path, encoder):
-    from train_salience import main
-
+    main = load_script("train_salience").main
     clusters = []
     for k in range(4):
         documents = [{"title": f"Council {k} approves bridge", "text":
@@ -77,8 +73,6 @@ def test_training_script_writes_a_model_the_pipeline_reads(tmp_path, encoder):
 
 def test_grouped_fit_learns_the_ranking_within_clusters():
     """A feature that only tells easy clusters from hard ones must not be learned as salience."""
-    from train_salience import fit_ridge
-
     rng = np.random.default_rng(1)
     groups = np.repeat(np.arange(50), 6)
     features = rng.normal(size=(300, len(FEATURE_NAMES)))

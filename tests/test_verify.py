@@ -1,16 +1,13 @@
 import pytest
-from conftest import PACT
+from helpers import PACT
+from helpers import guard_and_index as build_guard
 
-from summarizer.config import GuardConfig
-from summarizer.segment import segment_cluster
-from summarizer.config import SegmentConfig
-from summarizer.verify import FaithfulnessGuard, clean_draft, looks_like_fragment, role_phrases
+from summarizer.verify import clean_draft, looks_like_fragment, role_phrases
 
 
 @pytest.fixture(scope="module")
 def guard_and_index(encoder):
-    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
-    return guard, guard.index(segment_cluster(PACT, SegmentConfig()))
+    return build_guard(PACT, encoder)
 
 
 def _verdict(guard_and_index, text):
@@ -46,7 +43,8 @@ def test_repair_keeps_the_supported_clause(guard_and_index):
     repaired = guard.repair("Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday, "
                             "while thousands of Zorbian soldiers watched.", index)
     assert repaired is not None
-    assert repaired[0] == "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday."
+    assert repaired.text == "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday."
+    assert repaired.verdict.check.supported
 
 
 def test_helpers():
@@ -65,14 +63,13 @@ def test_helpers():
 def test_a_number_must_keep_its_unit(encoder):
     """Seen from the embedded model: "after a 2-year debate" from sources with "7 to 2" and
     "almost three years". Every token is in the sources; the number-unit pair is not."""
-    from conftest import make_cluster
+    from helpers import make_cluster
 
     cluster = make_cluster(
         ("The council voted 7 to 2 on Tuesday to approve a new bridge, ending a debate that lasted almost "
          "three years.",),
         ("The council approved a new bridge by a vote of 7 to 2 on Tuesday after a three-year debate.",))
-    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
-    index = guard.index(segment_cluster(cluster, SegmentConfig()))
+    guard, index = build_guard(cluster, encoder)
     wrong, right = guard.check(["The council approved a new bridge on Tuesday by 7 to 2 after a 2-year debate.",
                                 "The council approved a new bridge on Tuesday by 7 to 2 after a debate of three years."],
                                index)
@@ -83,19 +80,18 @@ def test_a_number_must_keep_its_unit(encoder):
 def test_hedged_sources_need_a_hedged_sentence(encoder):
     """Seen from the embedded model: "Evidence has since emerged suggesting that Russia has
     deployed North Korean missiles" became "Russia has recently deployed North Korea's missiles"."""
-    from conftest import make_cluster
+    from helpers import make_cluster
 
     cluster = make_cluster(
         ("Evidence has since emerged suggesting that Russia has deployed North Korean missiles in Ukraine.",),
         ("Recent reports suggest that North Korean missiles are being used by Russia in Ukraine.",))
-    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
-    index = guard.index(segment_cluster(cluster, SegmentConfig()))
+    guard, index = build_guard(cluster, encoder)
     stated, hedged = guard.check(["Russia has deployed North Korean missiles in Ukraine.",
                                   "Evidence suggests that Russia has deployed North Korean missiles in Ukraine."], index)
     assert not stated.check.supported and "only report or suggest" in stated.check.reason
     assert hedged.check.supported, hedged.check.reason
     # "May" the month is no hedge.
-    from summarizer.verify import _hedged
+    from summarizer.verify.guard import _hedged
     assert not _hedged("The pact takes effect in May.") and _hedged("The pact may take effect soon.")
 
 
@@ -122,24 +118,22 @@ def test_a_half_quotation_is_unsupported(encoder):
 
 def _check_against(encoder, documents, candidates):
     """Guard verdicts for ``candidates`` against a cluster of one-sentence-list ``documents``."""
-    from conftest import make_cluster
+    from helpers import make_cluster
 
-    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
-    index = guard.index(segment_cluster(make_cluster(*documents), SegmentConfig()))
+    guard, index = build_guard(make_cluster(*documents), encoder)
     return guard.check(candidates, index)
 
 
 def test_a_source_sentence_as_written_is_not_a_fragment(encoder):
     """Headlines and datelines often have no verb the hint list knows; copied whole they are
     what the outlet wrote. The same words cut out of a longer sentence still are a fragment."""
-    from conftest import make_cluster
+    from helpers import make_cluster
 
     cluster = make_cluster(("WASHINGTON — The offer: a bridge for the town of Port Vale.",
                             "The council approved the bridge on Tuesday."),
                            ("The agreement between Norland and Sudland on the new trade route, which "
                             "officials in Port Vale announced on Tuesday after long talks.",))
-    guard = FaithfulnessGuard(encoder, GuardConfig(), lexical_weight=0.3)
-    index = guard.index(segment_cluster(cluster, SegmentConfig()))
+    guard, index = build_guard(cluster, encoder)
     verbatim, cut = guard.check(["WASHINGTON — The offer: a bridge for the town of Port Vale.",
                                  "The agreement between Norland and Sudland on the new trade route."], index)
     assert verbatim.check.supported, verbatim.check.reason

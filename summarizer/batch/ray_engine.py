@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from summarizer.batch.runner import (AppendOnlyWriter, BatchStats, in_shard, item_from_line, recover_output,
-                                     summarize_items)
+from summarizer.batch.runner import AppendOnlyWriter, BatchStats, in_shard, recover_output, summarize_items
 from summarizer.config import RunConfig, config_from_dict
 from summarizer.ingest import InputError
+from summarizer.ingest.readers import item_from_line
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,12 @@ class RaySummarizer:
         items = []
         for line in batch["text"]:
             line = str(line)
-            item = item_from_line(line, fallback_id(line), f"input line {fallback_id(line)}", self.config)
+            item = item_from_line(line, fallback_id(line), f"input line {fallback_id(line)}", self.config.ingest)
             if item is not None:
                 items.append(item)
-        records = summarize_items(self.pipeline, items, self.config)
-        return {"line": np.array([json.dumps(r, ensure_ascii=False) for r in records], dtype=object)}
+        outcomes = summarize_items(self.pipeline, items).outcomes
+        return {"line": np.array([json.dumps(o.record(self.config), ensure_ascii=False) for o in outcomes],
+                                 dtype=object)}
 
 
 def fallback_id(line: str) -> str:

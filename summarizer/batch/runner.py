@@ -16,60 +16,15 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.config import RunConfig
-from summarizer.ingest import InputError, cluster_from_record
-from summarizer.ingest.readers import decode_bytes, open_dataset
+from summarizer.config_schema import RunConfig
+from summarizer.ingest import InputError, iter_items
+from summarizer.stats import StageStats
+from summarizer.types import Cluster, Item, Summary
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Item:
-    """One input record: a cluster, or the reason it could not be read."""
-
-    cluster_id: str
-    cluster: object | None  # summarizer.types.Cluster
-    error: str | None = None
-
-
-def item_from_line(raw: bytes | str, fallback_id: str, where: str, config: RunConfig) -> Item | None:
-    """Parse one JSONL line into an Item (None for a blank line); never raises on bad input."""
-    try:
-        line = decode_bytes(raw, where)[0] if isinstance(raw, bytes) else raw
-        if not line.strip():
-            return None
-        record = json.loads(line)
-    except (InputError, json.JSONDecodeError) as error:
-        return Item(fallback_id, None, f"{where}: unreadable line ({error})")
-    cluster_id = str(record.get(config.ingest.id_field) or fallback_id) if isinstance(record, dict) else fallback_id
-    try:
-        return Item(cluster_id, cluster_from_record(record, fallback_id, where, config.ingest))
-    except InputError as error:
-        return Item(cluster_id, None, str(error))
-
-
-def iter_items(path: str, config: RunConfig) -> Iterator[Item]:
-    """Lazily yield the input's clusters; unreadable records become error items with an id."""
-    local = Path(path)
-    if local.suffix.lower() in (".jsonl", ".ndjson") and local.is_file():
-        with local.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                item = item_from_line(raw, f"{local.stem}-{number}", f"{path}:{number}", config)
-                if item is not None:
-                    yield item
-        return
-    data = open_dataset(path)
-    for number, record in enumerate(data):
-        fallback_id = f"{local.stem}-{number}"
-        cluster_id = str(record.get(config.ingest.id_field) or fallback_id)
-        try:
-            yield Item(cluster_id, cluster_from_record(record, fallback_id, f"{path}[{number}]", config.ingest))
-        except InputError as error:
-            yield Item(cluster_id, None, str(error))
 
 
 def in_shard(cluster_id: str, shard: tuple[int, int]) -> bool:
@@ -136,39 +91,71 @@ class BatchStats:
                 f"{tokens:.1f} generated tokens/s")
 
 
-def summarize_items(pipeline, items: list[Item], config: RunConfig, html_dir: Path | None = None) -> list[dict]:
-    """Output records for ``items`` in order: summaries, or ``{"id", "error"}`` records.
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one input item: its summary, or the error (reading or summarising) it met."""
+
+    item: Item
+    summary: Summary | None = None
+    error: str | None = None
+
+    @property
+    def cluster_id(self) -> str:
+        return self.item.cluster_id
+
+    def record(self, config: RunConfig) -> dict:
+        """The output line: ``{"id", ...summary record}`` or ``{"id", "error"}``."""
+        if self.summary is None:
+            return {"id": self.cluster_id, "error": self.error}
+        from summarizer.render import summary_record
+
+        record = summary_record(self.summary, self.item.cluster, config)
+        record.pop("config")  # the same for every line of a job
+        return {"id": self.cluster_id, **record}
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """The outcomes of one batch, in input order, and what its stages counted."""
+
+    outcomes: tuple[Outcome, ...]
+    stats: StageStats
+
+
+def summarize_items(pipeline, items: list[Item]) -> BatchOutcome:
+    """An Outcome per item, in order, and the stage counters of the batch.
 
     The batch is summarised in one pass; if that fails, each cluster is retried alone so that
-    one bad cluster costs only its own record. With ``html_dir``, each summary's HTML page is
-    written there too.
+    one bad cluster costs only its own record.
     """
-    from summarizer.render import summary_record
-
-    clusters = [item.cluster for item in items if item.cluster is not None]
-    failures: dict[str, str] = {}
+    clusters: list[Cluster] = [item.cluster for item in items if item.cluster is not None]
+    failures: dict[int, str] = {}
+    stats = StageStats()
     try:
-        summaries = {s.cluster_id: s for s in pipeline.summarize_many(clusters)} if clusters else {}
+        result = pipeline.summarize_batch(clusters) if clusters else None
+        summaries = list(result.summaries) if result else []
+        if result:
+            stats.merge(result.stats)
     except Exception:
-        summaries = {}
-        for cluster in clusters:
+        summaries = []
+        for position, cluster in enumerate(clusters):
             try:
-                summaries[cluster.cluster_id] = pipeline.summarize(cluster)
+                result = pipeline.summarize_batch([cluster])
+                summaries.append(result.summaries[0])
+                stats.merge(result.stats)
             except Exception as error:
-                failures[cluster.cluster_id] = f"{type(error).__name__}: {error}"
-    records = []
+                summaries.append(None)
+                failures[position] = f"{type(error).__name__}: {error}"
+    outcomes = []
+    position = 0
     for item in items:
-        if item.cluster is None or item.cluster_id in failures:
-            records.append({"id": item.cluster_id, "error": item.error or failures[item.cluster_id]})
+        if item.cluster is None:
+            outcomes.append(Outcome(item, error=item.error))
             continue
-        record = summary_record(summaries[item.cluster_id], item.cluster, config)
-        record.pop("config")  # the same for every line of a job
-        if html_dir is not None:
-            from summarizer.render_html import page_name, render_html, write_page
-
-            write_page(html_dir, page_name(item.cluster_id), render_html(summaries[item.cluster_id], item.cluster))
-        records.append({"id": item.cluster_id, **record})
-    return records
+        summary = summaries[position]
+        outcomes.append(Outcome(item, summary, failures.get(position)))
+        position += 1
+    return BatchOutcome(tuple(outcomes), stats)
 
 
 def count_lines(path: str) -> int | None:
@@ -185,7 +172,7 @@ def count_lines(path: str) -> int | None:
 
 def write_html_index(output: Path, html_dir: Path) -> None:
     """``index.html`` for a batch's pages, from every record of its output (earlier runs too)."""
-    from summarizer.render_html import opening, page_name, render_index, write_page
+    from summarizer.render_html import IndexEntry, opening, page_name, render_index, write_page
 
     entries = []
     with output.open(encoding="utf-8") as handle:
@@ -193,11 +180,11 @@ def write_html_index(output: Path, html_dir: Path) -> None:
             record = json.loads(line)
             name = page_name(str(record["id"]))
             if "error" in record:
-                entries.append((str(record["id"]), None, f"error: {record['error']}", 0))
+                entries.append(IndexEntry(str(record["id"]), None, f"error: {record['error']}", 0))
             else:
                 page = name if (html_dir / name).exists() else None
-                entries.append((str(record["id"]), page, opening(record.get("summary", "")),
-                                len(record.get("documents", []))))
+                entries.append(IndexEntry(str(record["id"]), page, opening(record.get("summary", "")),
+                                          len(record.get("documents", []))))
     write_page(html_dir, "index.html", render_index(entries, title=output.stem))
 
 
@@ -212,6 +199,7 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
     from tqdm import tqdm
 
     from summarizer.pipeline import Pipeline
+    from summarizer.render_html import page_name, render_html, write_page
 
     output = Path(output_path)
     done = recover_output(output)
@@ -229,16 +217,19 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
     pending: list[Item] = []
 
     def flush() -> None:
-        tokens_before = pipeline.generator.generated_tokens
-        for record in summarize_items(pipeline, pending, config, Path(html_dir) if html_dir else None):
-            writer.write(record)
-            if "error" in record:
+        batch = summarize_items(pipeline, pending)
+        for outcome in batch.outcomes:
+            writer.write(outcome.record(config))
+            if outcome.summary is None:
                 stats.errors += 1
             else:
                 stats.written += 1
-            done.add(record["id"])
+                if html_dir:
+                    write_page(Path(html_dir), page_name(outcome.cluster_id),
+                               render_html(outcome.summary, outcome.item.cluster))
+            done.add(outcome.cluster_id)
         writer.sync()
-        stats.generated_tokens += pipeline.generator.generated_tokens - tokens_before
+        stats.generated_tokens += batch.stats.counters["fuse.generated_tokens"]
         stats.seconds = time.perf_counter() - started
         bar.update(len(pending))
         bar.set_postfix_str(f"{stats.written / stats.seconds:.2f} clusters/s, "
@@ -246,7 +237,7 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
         pending.clear()
 
     try:
-        for item in iter_items(input_path, config):
+        for item in iter_items(input_path, config.ingest):
             if limit is not None and stats.written + stats.errors + len(pending) >= limit:
                 break
             if not in_shard(item.cluster_id, shard):

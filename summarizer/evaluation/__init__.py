@@ -1,11 +1,4 @@
 """Evaluation: metrics (ROUGE, consistency, neutrality, coverage), systems and the harness."""
-from pathlib import Path
+from summarizer.evaluation.modules import module_path
 
-_MODULES = {"rouge": "summarizer_rouge", "consistency": "summarizer_consistency", "arousal": "summarizer_arousal"}
-
-
-def module_path(name: str) -> str:
-    """Local path of one of our metrics as a Hugging Face ``evaluate`` module (loads offline)."""
-    if name not in _MODULES:
-        raise ValueError(f"unknown evaluate module {name!r}; available: {', '.join(sorted(_MODULES))}")
-    return str(Path(__file__).resolve().parent / "hf_modules" / _MODULES[name])
+__all__ = ["module_path"]

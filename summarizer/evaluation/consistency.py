@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from summarizer.config import GuardConfig, SegmentConfig
-from summarizer.registry import Registry
-from summarizer.retrieve.similarity import lexical_similarity
-from summarizer.segment import segment_cluster, split_sentences
+from summarizer.config_schema import GuardConfig, RunConfig, SegmentConfig
+from summarizer.errors import RunError, UsageError
+from summarizer.segment import segment_cluster
+from summarizer.similarity import Similarity, lexical_similarity
 from summarizer.text import content_stems
 from summarizer.types import Cluster, SentenceRef
-from summarizer.verify import FaithfulnessGuard, SourceIndex, clean_draft
+from summarizer.verify import FaithfulnessGuard, SourceIndex, draft_sentences, normalized_sources
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ AGGREGATES = ("mean-min", "mean", "min")
 def check_aggregate(name: str) -> None:
     """Raise ValueError naming the choices unless ``name`` is one of ``AGGREGATES``."""
     if name not in AGGREGATES:
-        raise ValueError(f"unknown summary aggregate {name!r}; available: {', '.join(AGGREGATES)}")
+        raise UsageError(f"unknown summary aggregate {name!r}; available: {', '.join(AGGREGATES)}")
 
 
 @dataclass(frozen=True)
@@ -77,14 +77,9 @@ class ConsistencyResult:
         return float(np.mean([s.supported for s in self.sentences])) if self.sentences else float("nan")
 
 
-CONSISTENCY: Registry["ConsistencyScorer"] = Registry("consistency scorer")
-
-
-def summary_sentences(summary: str) -> list[str]:
-    return [s for s, _ in split_sentences(clean_draft(summary).replace("\n", " "))]
-
-
 class ConsistencyScorer:
+    """A consistency checker (``summarizer.registries.CONSISTENCY``): a summary against its sources."""
+
     def score(self, summary: str, cluster: Cluster) -> ConsistencyResult:
         raise NotImplementedError
 
@@ -113,7 +108,6 @@ class _Sources:
     trigrams: tuple[frozenset[tuple[str, ...]], ...]  # per source sentence
 
 
-@CONSISTENCY.register("offline")
 class OfflineConsistency(ConsistencyScorer):
     """Per summary sentence, the mean of three agreements with the sources, each in [0, 1]:
 
@@ -136,11 +130,18 @@ class OfflineConsistency(ConsistencyScorer):
     def __init__(self, encoder, guard: GuardConfig = GuardConfig(), lexical_weight: float = 0.3,
                  segment: SegmentConfig = SegmentConfig()) -> None:
         self.encoder = encoder
-        self.guard = FaithfulnessGuard(encoder, guard, lexical_weight)
+        self.guard = FaithfulnessGuard(Similarity(encoder, lexical_weight), guard)
         self.segment = segment
         # Several summaries of one cluster (systems, FRANK's models) share its segmented,
         # embedded sources; the last few are kept.
         self._sources: dict[tuple[tuple[str, str], ...], _Sources] = {}
+
+    @classmethod
+    def from_config(cls, config: RunConfig) -> OfflineConsistency:
+        """The checker with the run's encoder, guard settings and similarity (encoder loaded once)."""
+        from summarizer.embeddings import get_encoder
+
+        return cls(get_encoder(config.embedding), config.guard, config.retrieve.lexical_weight, config.segment)
 
     def _prepare(self, cluster: Cluster) -> _Sources:
         key = tuple((d.doc_id, d.text) for d in cluster.documents)
@@ -150,7 +151,7 @@ class OfflineConsistency(ConsistencyScorer):
             segmented = segment_cluster(cluster, self.segment)
             sentences = segmented.sentences
             index = SourceIndex(sentences, np.zeros((len(sentences), self.encoder.dimension), dtype=np.float32),
-                                self.guard.index_text(segmented))
+                                normalized_sources(cluster))
             stems = frozenset().union(*(content_stems(d.text) for d in cluster.documents))
             self._sources[key] = _Sources(index, np.zeros(len(sentences), dtype=bool),
                                           tuple(content_stems(s.text) for s in sentences), stems,
@@ -183,7 +184,7 @@ class OfflineConsistency(ConsistencyScorer):
         return stem_precision, best / len(trigrams)
 
     def score(self, summary: str, cluster: Cluster) -> ConsistencyResult:
-        sentences = summary_sentences(summary)
+        sentences = draft_sentences(summary, self.segment.language)
         sources = self._prepare(cluster)
         self._embed_candidates(sentences, sources)
         results = []
@@ -194,12 +195,11 @@ class OfflineConsistency(ConsistencyScorer):
             score = (guard_score + stem_precision + single_source) / 3
             results.append(SentenceConsistency(
                 sentence=sentence, score=round(float(score), 6), supported=check.supported,
-                best_support=tuple(SentenceRef(s.doc_id, s.index, s.span) for s in verdict.support),
+                best_support=tuple(SentenceRef.of(s) for s in verdict.support),
                 unsupported_terms=check.unsupported_terms))
         return ConsistencyResult(tuple(results))
 
 
-@CONSISTENCY.register("nli")
 class NLIConsistency(ConsistencyScorer):
     """Entailment minus contradiction from any sequence-classification NLI model."""
 
@@ -212,7 +212,7 @@ class NLIConsistency(ConsistencyScorer):
                 loaded = (AutoModelForSequenceClassification.from_pretrained(model),
                           AutoTokenizer.from_pretrained(model))
             except (OSError, ValueError) as error:
-                raise RuntimeError(f"NLI model {model!r} could not be loaded: {error}") from None
+                raise RunError(f"NLI model {model!r} could not be loaded: {error}") from None
         self.model, self.tokenizer = loaded
         self.model = self.model.to(device).eval()
         self.device = torch.device(device)
@@ -226,6 +226,10 @@ class NLIConsistency(ConsistencyScorer):
             raise ValueError(f"NLI model {model!r} must label its classes 'entailment' and 'contradiction' "
                              f"in config.id2label; it has {sorted(labels)}")
 
+    @classmethod
+    def from_config(cls, config: RunConfig) -> NLIConsistency:
+        return cls(config.evaluation.nli_model, segment=config.segment)
+
     def _pair_scores(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
         scores = []
         for start in range(0, len(premises), self.batch_size):
@@ -238,7 +242,7 @@ class NLIConsistency(ConsistencyScorer):
         return np.concatenate(scores) if scores else np.zeros(0)
 
     def score(self, summary: str, cluster: Cluster) -> ConsistencyResult:
-        sentences = summary_sentences(summary)
+        sentences = draft_sentences(summary, self.segment.language)
         sources = segment_cluster(cluster, self.segment).sentences
         if not sentences or not sources:
             return ConsistencyResult(())
@@ -255,6 +259,6 @@ class NLIConsistency(ConsistencyScorer):
             score = float(row[best])
             results.append(SentenceConsistency(
                 sentence=sentence, score=round(score, 6), supported=score > self.threshold,
-                best_support=(SentenceRef(sources[best].doc_id, sources[best].index, sources[best].span),),
+                best_support=(SentenceRef.of(sources[best]),),
                 per_document=per_document))
         return ConsistencyResult(tuple(results))

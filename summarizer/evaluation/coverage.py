@@ -12,10 +12,6 @@ class Coverage:
     documents_total: int
     evenness: float  # normalised entropy of sentence attributions over all documents: 1 = even
 
-    @property
-    def share_used(self) -> float:
-        return self.documents_used / self.documents_total if self.documents_total else float("nan")
-
 
 def source_coverage(attributions: list[tuple[str, ...]], document_ids: list[str]) -> Coverage:
     """``attributions[i]`` are the documents summary sentence ``i`` rests on (cited or aligned).

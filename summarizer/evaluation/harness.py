@@ -9,14 +9,16 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from summarizer.config import RunConfig
-from summarizer.evaluation.consistency import CONSISTENCY, ConsistencyScorer, NLIConsistency, OfflineConsistency
+from summarizer.config_schema import RunConfig
+from summarizer.errors import UsageError
+from summarizer.evaluation.consistency import ConsistencyScorer
 from summarizer.evaluation.coverage import source_coverage
 from summarizer.evaluation.neutrality import load_vad_lexicon, neus_arousal, single_outlet_share
 from summarizer.evaluation.rouge import ROUGE_TYPES, Rouge, bootstrap_interval
-from summarizer.evaluation.systems import SYSTEMS, PredictionsFile, System
-from summarizer.ingest import InputError, cluster_from_record
-from summarizer.ingest.readers import HUB_PREFIX, open_dataset
+from summarizer.evaluation.systems import PredictionsFile, System
+from summarizer.ingest import InputError, read_clusters
+from summarizer.registries import CONSISTENCY, SYSTEMS
+from summarizer.text import word_count
 from summarizer.types import Cluster
 
 log = logging.getLogger(__name__)
@@ -52,27 +54,9 @@ METRICS = (
 )
 
 
-def load_clusters(data: str, config: RunConfig, limit: int | None) -> list[Cluster]:
-    """Read clusters through ``datasets.load_dataset`` (local JSON/JSONL/Parquet or ``hf:NAME``)."""
-    records = open_dataset(data, split="validation" if data.startswith(HUB_PREFIX) else "train",
-                           streaming=False)
-    if limit is not None:
-        records = records.select(range(min(limit, len(records))))
-    stem = Path(data).stem
-    return [cluster_from_record(record, f"{stem}-{i}", f"{data}[{i}]", config.ingest)
-            for i, record in enumerate(records)]
-
-
 def consistency_scorer(config: RunConfig) -> ConsistencyScorer:
     """The consistency checker ``evaluation.consistency`` names, its model loaded once."""
-    from summarizer.embeddings import get_encoder
-
-    evaluation = config.evaluation
-    if evaluation.consistency == "nli":
-        return NLIConsistency(evaluation.nli_model)
-    CONSISTENCY.get(evaluation.consistency)
-    return OfflineConsistency(get_encoder(config.embedding), config.guard, config.retrieve.lexical_weight,
-                              config.segment)
+    return CONSISTENCY.build(config.evaluation.consistency, config)
 
 
 def with_titles_in_text(cluster: Cluster) -> Cluster:
@@ -94,7 +78,7 @@ class Scorer:
         self.lexicon = load_vad_lexicon(evaluation.lexicon_path) if evaluation.lexicon_path else None
 
     def score(self, summary: str, cluster: Cluster, attributions) -> dict[str, Any]:
-        row: dict[str, Any] = {"words": len(summary.split())}
+        row: dict[str, Any] = {"words": word_count(summary)}
         # An outlet's headline is part of what it published: a summary may quote it, and its
         # words count as that outlet's wording.
         cluster = with_titles_in_text(cluster)
@@ -122,7 +106,7 @@ def build_systems(names: list[str], predictions: dict[str, str], config: RunConf
     systems: list[System] = [SYSTEMS.build(name, config) for name in names]
     systems += [PredictionsFile(name, path) for name, path in predictions.items()]
     if not systems:
-        raise ValueError("no systems to evaluate: give --systems and/or --predictions NAME=PATH")
+        raise UsageError("no systems to evaluate: give --systems and/or --predictions NAME=PATH")
     return systems
 
 
@@ -131,7 +115,7 @@ def run_evaluation(data: str, system_names: list[str], predictions: dict[str, st
     """Score every system on every cluster and write the run folder; returns its path."""
     from tqdm import tqdm
 
-    clusters = load_clusters(data, config, limit)
+    clusters = read_clusters(data, config.ingest, limit)
     if not clusters:
         raise InputError(f"{data}: no clusters")
     systems = build_systems(system_names, predictions, config)  # a bad name fails before any output

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from summarizer.text import STOPWORDS, stem, words
+from summarizer.errors import UsageError
+from summarizer.text import STOPWORDS, document_frequency, stem, words
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
 
-class LexiconError(ValueError):
+class LexiconError(UsageError):
     """The lexicon file is missing or not in the NRC-VAD format."""
 
 
@@ -112,6 +113,6 @@ def single_outlet_share(summary: str, documents: list[str]) -> float | None:
     summary_stems = _content_stems(summary)
     if not summary_stems:
         return None
-    document_sets = [set(_content_stems(d)) for d in documents]
-    single = sum(1 for s in summary_stems if sum(s in d for d in document_sets) == 1)
+    outlets = document_frequency(_content_stems(d) for d in documents)
+    single = sum(1 for s in summary_stems if outlets[s] == 1)
     return single / len(summary_stems)

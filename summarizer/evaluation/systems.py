@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from summarizer.config import RunConfig
+from summarizer.config_schema import RunConfig
 from summarizer.evaluation.rouge import Rouge
-from summarizer.registry import Registry
+from summarizer.ingest import InputError
 from summarizer.segment import segment_cluster
-from summarizer.text import content_stems
+from summarizer.text import content_stems, word_count
 from summarizer.types import Cluster, Sentence
 
 
@@ -24,10 +24,9 @@ class SystemOutput:
     attributions: tuple[tuple[str, ...], ...] | None = None
 
 
-SYSTEMS: Registry["System"] = Registry("system")
-
-
 class System:
+    """A summariser the harness scores (``summarizer.registries.SYSTEMS``)."""
+
     name = ""
 
     def run(self, cluster: Cluster) -> SystemOutput | None:
@@ -39,7 +38,6 @@ def _extractive(sentences: list[Sentence]) -> SystemOutput:
     return SystemOutput(" ".join(s.text for s in sentences), tuple((s.doc_id,) for s in sentences))
 
 
-@SYSTEMS.register("lead")
 class Lead(System):
     """The first sentence of every document."""
 
@@ -53,7 +51,6 @@ class Lead(System):
         return _extractive([s for s in sentences if s.index == 0])
 
 
-@SYSTEMS.register("lexrank")
 class LexRank(System):
     """LexRank (Erkan & Radev, 2004): PageRank over the TF-IDF cosine graph of the cluster."""
 
@@ -99,13 +96,12 @@ class LexRank(System):
             if any(len(stems & content_stems(sentences[j].text)) > 0.5 * max(1, len(stems)) for j in chosen):
                 continue  # near-duplicate of a chosen sentence
             chosen.append(int(i))
-            words += len(sentences[i].text.split())
+            words += word_count(sentences[i].text)
         order = {d.doc_id: n for n, d in enumerate(cluster.documents)}
         chosen.sort(key=lambda i: (sentences[i].index, order[sentences[i].doc_id]))
         return _extractive([sentences[i] for i in chosen])
 
 
-@SYSTEMS.register("oracle")
 class GreedyOracle(System):
     """Greedy extractive oracle: add the sentence that most raises ROUGE-1 + ROUGE-2 F1."""
 
@@ -139,7 +135,6 @@ class GreedyOracle(System):
         return _extractive(chosen)
 
 
-@SYSTEMS.register("pipeline")
 class PipelineSystem(System):
     """This project's pipeline with the run's configuration (any fusion backend)."""
 
@@ -165,7 +160,7 @@ class PredictionsFile(System):
         self.predictions: dict[str, str] = {}
         self.problems: list[str] = []
         if not self.path.is_file():
-            raise FileNotFoundError(f"predictions file {str(self.path)!r} not found")
+            raise InputError(f"predictions file {str(self.path)!r} not found")
         for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue

@@ -1,5 +1,5 @@
-"""Fusion: generators chosen by name through ``GENERATORS``."""
-from summarizer.fuse.base import GENERATORS, FusionRequest, Generator, Passage
-from summarizer.fuse import embedded, extractive, hf  # noqa: F401  (register the backends)
+"""Fusion: generators chosen by name through ``summarizer.registries.GENERATORS`` (imported lazily)."""
+from summarizer.fuse.base import FusionRequest, Generator, Passage
+from summarizer.registries import GENERATORS
 
 __all__ = ["GENERATORS", "FusionRequest", "Generator", "Passage"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from summarizer.config import FuseConfig
-from summarizer.registry import Registry
+from summarizer.config_schema import FuseConfig
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,8 @@ class Generator(ABC):
     def model_id(self) -> str:
         return self.config.model or self.name
 
-    @property
-    def generates(self) -> bool:
-        return True
+    #: whether the backend writes text; the extractive one does not, and is never asked to
+    generates: bool = True
 
     def unit(self) -> str:
         return self.preferred_unit if self.config.unit == "auto" else self.config.unit
@@ -52,9 +50,6 @@ class Generator(ABC):
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Token counts of ``texts`` under this backend's tokenizer."""
 
-    @abstractmethod
     def generate(self, requests: list[FusionRequest]) -> list[str]:
-        """One output text per request, in request order."""
-
-
-GENERATORS: Registry[Generator] = Registry("fusion backend")
+        """One output text per request, in request order (backends that generate override this)."""
+        raise NotImplementedError(f"the {self.name!r} backend generates no text")

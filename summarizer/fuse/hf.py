@@ -1,190 +1,18 @@
 """Hugging Face backends: any seq2seq checkpoint and any instruction-tuned causal LM."""
 from __future__ import annotations
 
-import functools
 import logging
-import re
-from pathlib import Path
 
 import torch
-from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList
+from transformers import LogitsProcessorList, StoppingCriteriaList
 
-from summarizer.config import FuseConfig
-from summarizer.fuse.base import GENERATORS, FusionRequest, Generator
+from summarizer.config_schema import FuseConfig
+from summarizer.fuse.base import FusionRequest, Generator
+from summarizer.fuse.decoding import FirstSentenceStop, IncrementalNoRepeatNGram
+from summarizer.fuse.hf_runtime import load_error, resolve_device, resolve_dtype
 from summarizer.fuse.prompts import SYSTEM, instruction, pack_documents
-from summarizer.text import has_open_quotation
 
 log = logging.getLogger(__name__)
-
-_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(name)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(f"fuse.device={name} but no CUDA device is available; use --set fuse.device=cpu")
-    return device
-
-
-@functools.lru_cache(maxsize=1)
-def cpu_info() -> tuple[str, frozenset[str]]:
-    """The CPU's model name and feature flags from /proc/cpuinfo (empty where there is none)."""
-    name, flags = "", frozenset()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name") and not name:
-                    name = line.split(":", 1)[1].strip()
-                elif line.startswith("flags") and not flags:
-                    flags = frozenset(line.split(":", 1)[1].split())
-                if name and flags:
-                    break
-    except OSError:
-        pass
-    return name, flags
-
-
-def cpu_has_native_bf16() -> bool:
-    """The CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX); elsewhere torch emulates it slowly."""
-    flags = cpu_info()[1]
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def resolve_dtype(name: str, device: torch.device) -> torch.dtype | None:
-    """``auto``: bfloat16 on CUDA; on CPU the checkpoint's own dtype (None)."""
-    if name == "auto":
-        return torch.bfloat16 if device.type == "cuda" else None
-    return _DTYPES[name]
-
-
-class Int8DecodeLinear(torch.nn.Module):
-    """A linear layer that decodes with an int8 copy of its weight and prefills with the original.
-
-    On a CPU, decoding a small model reads every weight once per generated token for a handful of
-    rows: memory, not arithmetic, is the limit, and an int8 copy (per-output-channel scales) is a
-    quarter of float32's bytes. Prompt passes have hundreds of rows and are arithmetic-bound, so
-    they keep the exact float32 product.
-    """
-
-    #: at most this many rows (tokens of the whole batch) take the int8 path
-    max_rows = 32
-
-    def __init__(self, linear: torch.nn.Linear) -> None:
-        super().__init__()
-        self.weight = linear.weight  # shared, so tied embeddings stay tied
-        self.bias = linear.bias
-        with torch.no_grad():
-            weight = linear.weight.detach().float()
-            scales = weight.abs().amax(dim=1).clamp(min=1e-12) / 127
-            quantized = torch.round(weight / scales[:, None]).clamp(-127, 127).to(torch.int8)
-        self.register_buffer("int8_weight", quantized, persistent=False)
-        self.register_buffer("int8_scales", scales.to(torch.bfloat16), persistent=False)
-
-    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
-        rows = hidden.numel() // hidden.shape[-1]
-        if rows > self.max_rows:
-            return torch.nn.functional.linear(hidden, self.weight, self.bias)
-        flat = hidden.reshape(rows, hidden.shape[-1]).to(torch.bfloat16)
-        output = torch._weight_int8pack_mm(flat, self.int8_weight, self.int8_scales)
-        output = output.to(hidden.dtype).reshape(*hidden.shape[:-1], output.shape[-1])
-        return output if self.bias is None else output + self.bias
-
-
-def int8_decoding(model: torch.nn.Module) -> torch.nn.Module:
-    """Replace the model's float32 linear layers by ``Int8DecodeLinear`` (in place)."""
-    if not hasattr(torch, "_weight_int8pack_mm"):
-        raise RuntimeError(f"torch {torch.__version__} has no int8 weight kernel")
-    for module in list(model.modules()):
-        for name, child in list(module.named_children()):
-            if isinstance(child, torch.nn.Linear) and child.weight.dtype == torch.float32:
-                setattr(module, name, Int8DecodeLinear(child))
-    return model
-
-
-def load_error(model: str, error: Exception) -> RuntimeError:
-    hint = ("it is not a local folder, and hub names need network access"
-            if not Path(model).exists() else "the folder does not hold a loadable checkpoint")
-    return RuntimeError(f"fuse.model={model!r} could not be loaded: {hint} "
-                        f"({type(error).__name__}: {error})")
-
-
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s|\n")
-# A period right after a lower-case word or a number ends the sentence without waiting for the next token
-# ("U.S." and "Mr." do not match); each saved step is a whole decoding step of the batch.
-_FINAL_SENTENCE_END = re.compile(r"[a-z0-9]{3}[.!?][\"')\]]*$")
-# Small models often answer "1. The pact ..." after a numbered prompt; the marker is no sentence.
-_LEADING_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s+")
-
-
-class FirstSentenceStop(StoppingCriteria):
-    """Marks each sequence finished once it has written one full sentence.
-
-    In group unit only the first sentence of a draft is used, so decoding past it costs
-    time (about half of the fusion time on the seed cluster) for nothing.
-    """
-
-    def __init__(self, tokenizer, prompt_length: int) -> None:
-        self.tokenizer = tokenizer
-        self.prompt_length = prompt_length
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs) -> torch.BoolTensor:
-        texts = self.tokenizer.batch_decode(input_ids[:, self.prompt_length:], skip_special_tokens=True)
-        # A sentence end needs something after it ("U.S. officials" is not one) and some text before.
-        texts = [_LEADING_MARKER.sub("", t, count=1).lstrip() for t in texts]
-        done = [self._has_sentence(t) for t in texts]
-        return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
-
-    @staticmethod
-    def _has_sentence(text: str) -> bool:
-        if len(text.split()) <= 3:
-            return False
-        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        if _FINAL_SENTENCE_END.search(text):
-            ends.append(len(text))
-        # A period inside an open quotation ('"We will not stand by. We ...') ends no sentence
-        # of ours: copying a quoted source sentence must go on to its closing mark.
-        return any(not has_open_quotation(text[:end]) for end in ends)
-
-
-class IncrementalNoRepeatNGram(LogitsProcessor):
-    """transformers' ``no_repeat_ngram_size`` (no n-gram twice in prompt + continuation), kept
-    incrementally.
-
-    The library's version rebuilds every row's n-gram table from the whole sequence at each
-    step, in Python; with a causal model's prompt that was about a third of the fusion time on
-    the seed cluster. Here the table is built once from the prompt and grows by one n-gram per
-    step. Banning the prompt's n-grams is deliberate: it keeps the embedded model from copying
-    a source sentence with a small change (with copying allowed, the guard accepted 28 of 363
-    NeuS val sentences against 2, and ROUGE-1 and the consistency checker's minimum both fell;
-    eval/README.md).
-    """
-
-    def __init__(self, ngram_size: int) -> None:
-        self.ngram_size = ngram_size
-        self._tables: list[dict[tuple[int, ...], set[int]]] | None = None
-        self._seen = 0
-
-    def _add(self, table: dict[tuple[int, ...], set[int]], tokens: list[int], start: int) -> None:
-        n = self.ngram_size
-        for i in range(max(0, start - n + 1), len(tokens) - n + 1):
-            table.setdefault(tuple(tokens[i:i + n - 1]), set()).add(tokens[i + n - 1])
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        n = self.ngram_size
-        rows = input_ids.tolist()
-        if self._tables is None or len(self._tables) != len(rows):
-            self._tables = [{} for _ in rows]
-            self._seen = 0
-        for row, (tokens, table) in enumerate(zip(rows, self._tables)):
-            self._add(table, tokens, self._seen)
-            if len(tokens) >= n - 1:
-                banned = table.get(tuple(tokens[len(tokens) - n + 1:]))
-                if banned:
-                    scores[row, list(banned)] = -float("inf")
-        self._seen = len(rows[0]) if rows else 0
-        return scores
 
 
 class HFGenerator(Generator):
@@ -306,7 +134,6 @@ class HFGenerator(Generator):
         return results
 
 
-@GENERATORS.register("seq2seq")
 class Seq2SeqGenerator(HFGenerator):
     """Any ``AutoModelForSeq2SeqLM`` (BART, PEGASUS, T5, LED/PRIMERA) on packed documents."""
 
@@ -350,7 +177,6 @@ class Seq2SeqGenerator(HFGenerator):
         return self.tokenizer.batch_decode(output, skip_special_tokens=True)
 
 
-@GENERATORS.register("causal")
 class CausalGenerator(HFGenerator):
     """Any instruction-tuned ``AutoModelForCausalLM``, prompted through its chat template."""
 

@@ -2,23 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from summarizer.text import word_count
+from summarizer.text import normalize, word_count
 
-_CHAR_MAP = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
-    "\u2026": "...",
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
-    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
-    "\r": None,
-})
 _SPACES = re.compile(r"[ \t\f\v]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 # Lines that belong to the page, not the story. Matched against a whole stripped line.
 _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
@@ -45,12 +33,6 @@ class CleanedText:
     text: str
     title: str
     removed_lines: tuple[str, ...]
-
-
-def normalize(text: str) -> str:
-    """Unicode NFC, straight quotes, plain hyphens and spaces, no control characters."""
-    text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
-    return _CONTROL.sub("", text)
 
 
 def _is_boilerplate(line: str) -> bool:

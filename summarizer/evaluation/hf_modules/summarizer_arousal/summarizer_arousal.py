@@ -22,6 +22,7 @@ class SummarizerArousal(evaluate.Metric):
 
     def _compute(self, predictions, references, lexicon_path=None):
         from summarizer.evaluation.neutrality import LexiconError, load_vad_lexicon, neus_arousal
+        from summarizer.text import word_count
 
         if not lexicon_path:
             raise LexiconError("lexicon_path is required: the NRC-VAD lexicon is not redistributable; get it "
@@ -32,4 +33,4 @@ class SummarizerArousal(evaluate.Metric):
         return {"arousal_positive": sum(s.positive for s in scores) / count,
                 "arousal_negative": sum(s.negative for s in scores) / count,
                 "arousal_total": sum(s.total for s in scores) / count,
-                "words": sum(len(p.split()) for p in predictions) / count}
+                "words": sum(word_count(p) for p in predictions) / count}

@@ -1,0 +1,24 @@
+"""Dropping repeated facts: two summary sentences that say the same thing keep the first.
+
+Retrieval already keeps redundant facts apart, but a fused or repaired sentence can come out close
+to another group's sentence; the later one of such a pair is dropped.
+"""
+from __future__ import annotations
+
+from summarizer.similarity import Similarity
+from summarizer.types import SummarySentence
+
+#: two output sentences with embeddings at least this close say the same thing
+DUPLICATE_SIMILARITY = 0.85
+
+
+def drop_repeated(sentences: list[SummarySentence], similarity: Similarity) -> list[SummarySentence]:
+    """``sentences`` without those that repeat an earlier kept one (embedding cosine ≥ 0.85)."""
+    if not sentences:
+        return []
+    vectors = similarity.encode([s.text for s in sentences])
+    kept: list[int] = []
+    for i, vector in enumerate(vectors):
+        if not any(float(vector @ vectors[j]) >= DUPLICATE_SIMILARITY for j in kept):
+            kept.append(i)
+    return [sentences[i] for i in kept]

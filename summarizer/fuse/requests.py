@@ -1,0 +1,56 @@
+"""The fuse stage: what each selection asks of the fusion backend, and the drafts it gets back."""
+from __future__ import annotations
+
+import logging
+
+from summarizer.config_schema import FuseConfig
+from summarizer.fuse.base import FusionRequest, Generator, Passage
+from summarizer.text import word_count
+from summarizer.types import DraftUnit, Drafts, SelectedGroup, Selection
+
+log = logging.getLogger(__name__)
+
+
+def fusable(group: SelectedGroup, config: FuseConfig) -> bool:
+    """A fact carried by fewer outlets than ``fuse.min_group_size_to_fuse`` is copied, not fused."""
+    return len(group.members) >= config.min_group_size_to_fuse
+
+
+def _passages(group: SelectedGroup) -> tuple[Passage, ...]:
+    return tuple(Passage(m.doc_id, m.text) for m in group.to_fuse)
+
+
+def fusion_requests(selection: Selection, unit: DraftUnit, config: FuseConfig) -> list[FusionRequest]:
+    """Cluster unit: one request for the whole selection; group unit: one per fusable group."""
+    if not selection.groups or unit is DraftUnit.NONE:
+        return []
+    if unit is DraftUnit.CLUSTER:
+        passages = tuple(p for g in selection.groups for p in _passages(g))
+        words = sum(word_count(g.representative.text) for g in selection.groups)
+        return [FusionRequest(passages, "cluster", words)]
+    return [FusionRequest(_passages(g), "group", word_count(g.representative.text))
+            for g in selection.groups if fusable(g, config)]
+
+
+def draft_unit(generator: Generator) -> DraftUnit:
+    """The unit ``generator`` writes in (``fuse.unit``, or its preferred one for "auto")."""
+    return DraftUnit(generator.unit()) if generator.generates else DraftUnit.NONE
+
+
+def fuse(selections: list[Selection], generator: Generator, config: FuseConfig) -> list[Drafts]:
+    """One ``Drafts`` per selection, every request of the batch generated in one call."""
+    unit = draft_unit(generator)
+    per_selection = [fusion_requests(s, unit, config) for s in selections]
+    requests = [r for rs in per_selection for r in rs]
+    if requests:
+        log.info("generating %d fusion request(s) for %d cluster(s)", len(requests), len(selections))
+    outputs = iter(generator.generate(requests) if requests else [])
+    drafts = []
+    for selection in selections:
+        if not selection.groups or unit is DraftUnit.NONE:
+            drafts.append(Drafts(DraftUnit.NONE))
+        elif unit is DraftUnit.CLUSTER:
+            drafts.append(Drafts(unit, (next(outputs),)))
+        else:
+            drafts.append(Drafts(unit, tuple(next(outputs) if fusable(g, config) else "" for g in selection.groups)))
+    return drafts

@@ -1,0 +1,144 @@
+"""Records → documents and clusters: decoding, cleaning and the ingest limits.
+
+Every reader builds its clusters here, so a file, a JSONL line and a dataset row are cleaned and
+checked the same way; a problem is an ``InputError`` naming the file, line or field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from summarizer.config_schema import IngestConfig
+from summarizer.errors import UsageError
+from summarizer.ingest.clean import clean_text
+from summarizer.ingest.html_text import html_to_text, looks_like_html
+from summarizer.text import word_count
+from summarizer.types import Cluster, Document
+
+
+class InputError(UsageError):
+    """Input that cannot be summarised; the message names the file, line or field."""
+
+
+_BINARY_SAMPLE = 8192
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes, and a warning when a fallback encoding was needed."""
+
+    text: str
+    warning: str | None = None
+
+
+def decode_bytes(data: bytes, where: str) -> Decoded:
+    """Decode file bytes: UTF-16 by its byte-order mark, else UTF-8, else Windows-1252 with a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return Decoded(data.decode("utf-16"))
+        except UnicodeDecodeError as error:
+            raise InputError(f"{where}: starts as UTF-16 but is not valid UTF-16 ({error.reason} at byte "
+                             f"{error.start}); save it again as UTF-8") from None
+    sample = data[:_BINARY_SAMPLE]
+    if b"\x00" in sample:
+        raise InputError(f"{where}: looks like a binary file (it contains NUL bytes); "
+                         "give plain-text articles")
+    try:
+        return Decoded(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        text = data.decode("cp1252", errors="replace")
+        return Decoded(text, f"{where}: not valid UTF-8 (byte {error.start}); "
+                             "read as Windows-1252/Latin-1, check accented characters")
+
+
+def make_document(doc_id: str, raw_text: str, title: str, source: str,
+                  config: IngestConfig) -> Document:
+    """Clean one article and check it against the ingest limits."""
+    if len(raw_text) > config.max_chars_per_document:
+        raise InputError(
+            f"{source}: {len(raw_text):,} characters is over ingest.max_chars_per_document="
+            f"{config.max_chars_per_document:,}; raise it with "
+            f"--set ingest.max_chars_per_document=N if this file really is one article"
+        )
+    if looks_like_html(raw_text):
+        raw_text, page_title = html_to_text(raw_text)
+        title = title or page_title
+    cleaned = clean_text(raw_text, strip_boilerplate=config.strip_boilerplate,
+                         title_from_first_line=config.title_from_first_line and not title)
+    return Document(doc_id=doc_id, text=cleaned.text, title=title.strip() or cleaned.title,
+                    source=source, removed_lines=cleaned.removed_lines)
+
+
+def finish_cluster(cluster_id: str, documents: list[Document], reference: str | None,
+                   warnings: list[str], config: IngestConfig, where: str) -> Cluster:
+    """Drop documents too short to use, enforce limits, and build the Cluster."""
+    usable = []
+    for doc in documents:
+        if word_count(doc.text) < config.min_words:
+            warnings.append(f"{doc.source}: skipped, fewer than {config.min_words} words of "
+                            "story text after cleaning")
+        else:
+            usable.append(doc)
+    if not usable:
+        detail = "; ".join(warnings) if warnings else "no documents given"
+        raise InputError(f"{where}: no usable documents ({detail})")
+    if len(usable) > config.max_documents:
+        raise InputError(f"{where}: {len(usable)} documents is over ingest.max_documents="
+                         f"{config.max_documents}; raise it with --set ingest.max_documents=N")
+    return Cluster(cluster_id=cluster_id, documents=tuple(usable), reference=reference,
+                   warnings=tuple(warnings))
+
+
+def _as_text(value: Any, where: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        title = value.get("title") or ""
+        text = value.get("text") or ""
+        if not isinstance(title, str) or not isinstance(text, str):
+            raise InputError(f"{where}: 'title' and 'text' must be strings")
+        return f"{title}\n{text}".strip() if title else text
+    if not isinstance(value, str):
+        raise InputError(f"{where}: expected a string, got {type(value).__name__}")
+    return value
+
+
+def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
+                        config: IngestConfig) -> Cluster:
+    """Build a cluster from one record: NeuS-style list of documents or Multi-News string."""
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    cluster_id = str(record.get(config.id_field) or fallback_id)
+    if config.documents_field not in record:
+        raise InputError(f"{where}: missing field {config.documents_field!r} "
+                         f"(set ingest.documents_field if your data names it differently)")
+    raw_docs = record[config.documents_field]
+    if isinstance(raw_docs, str):
+        raw_docs = [d for d in raw_docs.split(config.document_separator) if d.strip()]
+    if not isinstance(raw_docs, list):
+        raise InputError(f"{where}: field {config.documents_field!r} must be a list of documents "
+                         f"or a string joined by {config.document_separator!r}")
+    documents = []
+    for position, raw in enumerate(raw_docs):
+        doc_where = f"{where}: {config.documents_field}[{position}]"
+        if isinstance(raw, str):
+            text, title = raw, ""
+        elif isinstance(raw, dict):
+            text = raw.get(config.text_field)
+            title = raw.get(config.title_field) or ""
+            if text is None:
+                text = ""
+            if not isinstance(text, str) or not isinstance(title, str):
+                raise InputError(f"{doc_where}: {config.text_field!r} and {config.title_field!r} "
+                                 "must be strings")
+        else:
+            raise InputError(f"{doc_where}: expected an object with {config.text_field!r} "
+                             f"or a string, got {type(raw).__name__}")
+        # A title-only document still says something; keep its title as its text.
+        body = text if text.strip() else title
+        documents.append(make_document(f"d{position}", body, title, doc_where, config))
+    reference = record.get(config.reference_field)
+    if reference is None and "summary" in record and config.reference_field == "reference":
+        reference = record["summary"]  # Multi-News and most summarization datasets
+    reference_text = _as_text(reference, f"{where}: {config.reference_field}") or None
+    return finish_cluster(cluster_id, documents, reference_text, [], config, where)

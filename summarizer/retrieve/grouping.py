@@ -1,0 +1,97 @@
+"""Which sentences may stand alone, and how near-duplicate sentences across outlets form facts."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from summarizer.config_schema import RetrieveConfig
+from summarizer.lexicon import Lexicon
+from summarizer.text import has_open_quotation, is_question, word_count
+from summarizer.types import SegmentedCluster
+
+_ATTRIBUTION = ("said", "says", "told", "according", "stated", "added", "declared", "noted",
+                "announced", "hailed", "called", "described", "wrote", "warned", "claimed",
+                "insisted", "argued", "emphasized", "emphasised", "stressed", "urged")
+
+_LEANS_ON_PREVIOUS = re.compile(
+    r"^[\"“']?(?:He|She|They|His|Her|Their|Its|These|Those|Such|Both|"
+    r"The (?:first|second|third|former|latter|other|same)|Another|Also|Meanwhile)\b")
+
+
+def leans_on_previous(text: str) -> bool:
+    """A sentence whose opening points back at the one before it in its article ("He said",
+    "The first had been presented"): out of that context the reader cannot tell who or what."""
+    return bool(_LEANS_ON_PREVIOUS.match(text.lstrip()))
+
+
+def unattributed_quote(text: str) -> bool:
+    """A quotation with no speaker: the reader cannot tell whose claim it is."""
+    if text.count('"') < 2:
+        return False
+    lowered = text.lower()
+    return not any(word in lowered for word in _ATTRIBUTION)
+
+
+def candidate_mask(segmented: SegmentedCluster, word_counts: np.ndarray, config: RetrieveConfig) -> np.ndarray:
+    """Sentences that may be chosen as a fact: a usable length, no question, no lean on the
+    previous sentence, no quotation cut open. Very short documents: every sentence."""
+    sentences = segmented.sentences
+    texts = [s.text for s in sentences]
+    candidate = ((word_counts >= config.min_sentence_words) & (word_counts <= config.max_sentence_words)
+                 & np.array([not is_question(t) for t in texts], dtype=bool)
+                 & np.array([s.index == 0 or not leans_on_previous(s.text) for s in sentences], dtype=bool)
+                 # an odd number of quotation marks: one piece of a longer quotation, or an
+                 # excerpt cut off mid-quote ('published a story titled "U.S.')
+                 & np.array([not has_open_quotation(t) for t in texts], dtype=bool))
+    if not candidate.any():
+        candidate = np.ones(len(texts), dtype=bool)
+    return candidate
+
+
+def sentence_word_counts(segmented: SegmentedCluster) -> np.ndarray:
+    return np.array([word_count(s.text) for s in segmented.sentences], dtype=int)
+
+
+def group_facts(segmented: SegmentedCluster, similarity: np.ndarray, salience: np.ndarray,
+                candidate: np.ndarray, threshold: float) -> list[list[int]]:
+    """Greedy grouping: each candidate, by salience, takes its best match from every other doc.
+
+    Each document's sentence positions are indexed once; a seed's best unassigned match in a
+    document is one vectorised argmax (the first of equal maxima, as a scan in order would give).
+    """
+    doc_of = [s.doc_id for s in segmented.sentences]
+    positions = {doc: np.array([j for j, d in enumerate(doc_of) if d == doc]) for doc in dict.fromkeys(doc_of)}
+    assigned = np.zeros(len(doc_of), dtype=bool)
+    groups: list[list[int]] = []
+    for seed in sorted(np.flatnonzero(candidate), key=lambda i: (-salience[i], i)):
+        if assigned[seed]:
+            continue
+        members = [int(seed)]
+        assigned[seed] = True
+        for doc, pool in positions.items():
+            if doc == doc_of[seed]:
+                continue
+            open_pool = pool[~assigned[pool]]
+            if not open_pool.size:
+                continue
+            best = int(open_pool[np.argmax(similarity[seed, open_pool])])
+            if similarity[seed, best] >= threshold:
+                members.append(best)
+                assigned[best] = True
+        groups.append(members)
+    return groups
+
+
+def representative(members: list[int], segmented: SegmentedCluster, similarity: np.ndarray,
+                   candidate: np.ndarray, colour: frozenset[str], lexicon: Lexicon) -> int:
+    """The member worded most like the others, without loaded words or unattributed quotes."""
+
+    def quality(i: int) -> float:
+        sentence = segmented.sentences[i]
+        others = [j for j in members if j != i]
+        shared = float(np.mean([similarity[i, j] for j in others])) if others else 0.0
+        return (shared - 0.15 * lexicon.loaded_count(sentence.text, colour)
+                - 0.3 * unattributed_quote(sentence.text) - (0.0 if candidate[i] else 1.0))
+
+    return max(members, key=lambda i: (quality(i), -i))

@@ -1,0 +1,98 @@
+"""Salience signals of every sentence, and the scorers (``retrieve.scorer``) that weigh them.
+
+Cross-outlet corroboration is the main signal: a fact several outlets report is both more
+likely to matter and less likely to be one outlet's framing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from summarizer.config_schema import RetrieveConfig
+from summarizer.retrieve.features import sentence_features
+from summarizer.retrieve.salience_model import load_salience_model
+from summarizer.similarity import Similarity
+from summarizer.types import EmbeddedCluster, SegmentedCluster
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Per-sentence salience signals, each in [0, 1], aligned with the cluster's sentences."""
+
+    corroboration: np.ndarray
+    centrality: np.ndarray
+    position: np.ndarray
+    title: np.ndarray
+    support: np.ndarray  # number of other documents carrying the sentence's fact
+    features: np.ndarray  # n × len(FEATURE_NAMES), for learned scorers
+    pairwise: np.ndarray  # n × n blended similarity of the sentences, which grouping reads too
+
+
+def corroboration_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
+    """Weighted blend of corroboration, centrality, position and title overlap."""
+    weight_title = config.weight_title if signals.title.any() else 0.0
+    total = (config.weight_corroboration + config.weight_centrality + config.weight_position
+             + weight_title)
+    return (config.weight_corroboration * signals.corroboration
+            + config.weight_centrality * signals.centrality
+            + config.weight_position * signals.position
+            + weight_title * signals.title) / total
+
+
+def learned_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
+    """A linear model over ``FEATURE_NAMES`` trained on NeuS train (retrieve.salience_model
+    names another one). Predicts each sentence's ROUGE-1 + ROUGE-2 precision against a neutral
+    reference; scaled to [0, 1] so that MMR's trade-off means the same as for the other scorers."""
+    if not len(signals.features):
+        return np.zeros(0)
+    return minmax(load_salience_model(config.salience_model).predict(signals.features))
+
+
+def lead_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
+    """Position only: the lead-sentences baseline with the same grouping and budget."""
+    return signals.position.copy()
+
+
+def minmax(values: np.ndarray) -> np.ndarray:
+    """``values`` scaled to [0, 1] (all zeros when they are all equal)."""
+    if values.size == 0:
+        return values
+    low, high = float(values.min()), float(values.max())
+    return np.zeros_like(values) if high - low < 1e-9 else (values - low) / (high - low)
+
+
+def compute_signals(segmented: SegmentedCluster, similarity: np.ndarray, vectors: np.ndarray,
+                    title_similarity: np.ndarray, group_threshold: float) -> Signals:
+    doc_of = np.array([s.doc_id for s in segmented.sentences])
+    doc_ids = [d.doc_id for d in segmented.cluster.documents]
+    n = len(segmented.sentences)
+    # Best match of each sentence in each document.
+    best_in_doc = np.stack([np.where(doc_of == d, similarity, -1.0).max(axis=1) for d in doc_ids],
+                           axis=1) if n else np.zeros((0, len(doc_ids)))
+    own = np.array([doc_ids.index(d) for d in doc_of], dtype=int)
+    if n:
+        best_in_doc[np.arange(n), own] = np.nan
+    others = max(1, len(doc_ids) - 1)
+    # Soft count of other outlets carrying the fact: a sigmoid around the grouping threshold.
+    soft = 1.0 / (1.0 + np.exp(-(best_in_doc - group_threshold) / 0.05))
+    corroboration = np.nan_to_num(soft, nan=0.0).sum(axis=1) / others
+    support = np.nan_to_num(best_in_doc >= group_threshold, nan=0).sum(axis=1)
+    centroid = vectors.mean(axis=0) if n else np.zeros(vectors.shape[1])
+    centrality = minmax(vectors @ centroid) if n else np.zeros(0)
+    position = np.array([1.0 / np.sqrt(1.0 + s.index) for s in segmented.sentences])
+    title = minmax(title_similarity) if title_similarity.any() else title_similarity
+    features = sentence_features(segmented, vectors, title_similarity, corroboration, centrality, position,
+                                 title, support)
+    return Signals(corroboration=corroboration, centrality=centrality, position=position, title=title,
+                   support=support.astype(int), features=features, pairwise=similarity)
+
+
+def cluster_signals(embedded: EmbeddedCluster, similarity: Similarity, config: RetrieveConfig) -> Signals:
+    """Salience signals of every sentence (also what scripts/train_salience.py trains on, so
+    training and use see the same features)."""
+    texts, vectors, title_vectors = embedded.texts, embedded.vectors, embedded.title_vectors
+    pairwise = similarity.between(vectors, vectors, texts, texts)
+    title_similarity = (vectors @ title_vectors.T).max(axis=1) if len(title_vectors) and len(texts) \
+        else np.zeros(len(texts))
+    return compute_signals(embedded.segmented, pairwise, vectors, title_similarity, config.group_threshold)
