@@ -12,7 +12,7 @@ from typing import TextIO
 
 from summarizer.config_schema import RunConfig
 from summarizer.errors import UsageError
-from summarizer.render import render, summary_record
+from summarizer.render import error_record, render, summary_record
 from summarizer.render_html import IndexEntry, opening, page_name, render_html, render_index, write_page
 from summarizer.types import Cluster, Summary
 
@@ -41,7 +41,7 @@ class StreamSink:
 
     def error(self, cluster_id: str, message: str) -> None:
         if self.several and self.fmt == "json":
-            self.stream.write(json.dumps({"cluster_id": cluster_id, "error": message}) + "\n")
+            self.stream.write(json.dumps(error_record(cluster_id, message), ensure_ascii=False) + "\n")
             self.stream.flush()
 
     def close(self) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 from summarizer.config_schema import RunConfig
 from summarizer.types import Cluster, ComparedFact, Comparison, SentenceRef, Summary
 
-SCHEMA_VERSION = 1
+#: 2: every record's key is "id" (was "cluster_id" in summaries, while batch lines and errors had "id")
+SCHEMA_VERSION = 2
 
 
 def _citation_marks(summary: Summary, sentence_index: int, doc_numbers: dict[str, int]) -> str:
@@ -125,8 +126,8 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
         return sentence_ref_record(c, texts)
 
     return {
+        "id": summary.cluster_id,
         "schema_version": SCHEMA_VERSION,
-        "cluster_id": summary.cluster_id,
         "summary": summary.text,
         "word_count": summary.word_count,
         # One outlet's headline, chosen because the others' agree with it most (not in "summary").
@@ -161,6 +162,11 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
         "warnings": list(summary.warnings),
         "comparison": comparison_record(summary.comparison, cluster) if summary.comparison else None,
     }
+
+
+def error_record(cluster_id: str, message: str) -> dict[str, Any]:
+    """The JSON record of a cluster that could not be read or summarised (``run`` and ``batch``)."""
+    return {"id": cluster_id, "error": message}
 
 
 def render_json(summary: Summary, cluster: Cluster, config: RunConfig) -> str:

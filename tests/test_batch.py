@@ -43,6 +43,25 @@ def test_errors_are_recorded_and_a_rerun_adds_nothing(tmp_path, encoder):
     assert len(_lines(out)) == 8
 
 
+def test_run_and_batch_write_the_same_records_with_one_id_key(tmp_path, encoder, capsys):
+    from summarizer.cli import main
+
+    data, out, run_out = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "run.jsonl"
+    _write_clusters(data, 2, bad_lines=["{not json"])
+    run_batch(str(data), str(out), EXTRACTIVE, batch_size=2, progress=False)
+    code = main(["run", str(data), "--set", "fuse.backend=extractive", "--set", "output.include_timings=false",
+                 "--format", "json", "--output", str(run_out), "--quiet"])
+    assert code == 1  # one input line failed
+    batch_records, run_records = _lines(out), _lines(run_out)
+    for record in batch_records + run_records:
+        assert next(iter(record)) == "id" and "cluster_id" not in record
+    assert run_records[2] == batch_records[2] == {"id": "in-3", "error": run_records[2]["error"]}
+    for batch_record, run_record in zip(batch_records[:2], run_records[:2]):
+        run_record.pop("config")
+        batch_record["timings_seconds"] = None
+        assert batch_record == run_record  # a batch line is the run record without the config
+
+
 def test_torn_last_line_is_removed_and_redone(tmp_path, encoder):
     data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     _write_clusters(data, 3)

@@ -76,7 +76,7 @@ def test_markdown_and_jsonl_of_several_clusters(tmp_path, capsys):
     clusters.write_text("\n".join(json.dumps({"id": f"c{i}", "documents": docs}) for i in range(2)) + "\n")
     assert main(["run", str(clusters), "--set", "fuse.backend=extractive", "--format", "json", "-q"]) == 0
     lines = capsys.readouterr().out.strip().split("\n")
-    assert [json.loads(line)["cluster_id"] for line in lines] == ["c0", "c1"]
+    assert [json.loads(line)["id"] for line in lines] == ["c0", "c1"]
     assert main(["run", str(EXAMPLE), "--set", "fuse.backend=extractive", "--format", "markdown", "-q"]) == 0
     markdown = capsys.readouterr().out
     assert markdown.startswith("## Summary: bridge") and "### Sources" in markdown

@@ -188,8 +188,8 @@ def test_jsonl_with_malformed_lines_missing_fields_and_wrong_types(tmp_path, cap
         assert f"clusters.jsonl:{where}" in err and what in err, (where, what, err)
     written = [json.loads(line) for line in output.read_text().splitlines()]
     # Every input line that holds a record has its output line: a summary, or the error it met.
-    assert [r["cluster_id"] for r in written if "error" not in r] == ["good", "good2"]
-    assert [r["cluster_id"] for r in written if "error" in r] == [
+    assert [r["id"] for r in written if "error" not in r] == ["good", "good2"]
+    assert [r["id"] for r in written if "error" in r] == [
         "clusters-2", "nodocs", "wrongtype", "badtext", "clusters-6", "clusters-8"]
 
 
@@ -320,7 +320,7 @@ def test_fuzz_cli_on_folders_of_arbitrary_files(tmp_path_factory, capsys, encode
     code, out, err = cli(capsys, "run", str(path), *EXTRACTIVE, "--format", "json", "--quiet")
     assert code in (0, 2), err
     if code == 0:
-        assert summary_of(out)["cluster_id"] == path.name
+        assert summary_of(out)["id"] == path.name
     else:
         assert err.startswith("error: ") and str(path) in err
 

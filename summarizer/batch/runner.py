@@ -104,14 +104,14 @@ class Outcome:
         return self.item.cluster_id
 
     def record(self, config: RunConfig) -> dict:
-        """The output line: ``{"id", ...summary record}`` or ``{"id", "error"}``."""
-        if self.summary is None:
-            return {"id": self.cluster_id, "error": self.error}
-        from summarizer.render import summary_record
+        """The output line: the summary's JSON record without ``config``, or ``{"id", "error"}``."""
+        from summarizer.render import error_record, summary_record
 
+        if self.summary is None:
+            return error_record(self.cluster_id, self.error)
         record = summary_record(self.summary, self.item.cluster, config)
         record.pop("config")  # the same for every line of a job
-        return {"id": self.cluster_id, **record}
+        return record
 
 
 @dataclass(frozen=True)
