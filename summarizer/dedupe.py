@@ -6,14 +6,17 @@ to another group's sentence; the later one of such a pair is dropped.
 from __future__ import annotations
 
 from summarizer.similarity import Similarity
+from summarizer.stats import StageStats
 from summarizer.types import SummarySentence
 
 #: two output sentences with embeddings at least this close say the same thing
 DUPLICATE_SIMILARITY = 0.85
 
 
-def drop_repeated(sentences: list[SummarySentence], similarity: Similarity) -> list[SummarySentence]:
-    """``sentences`` without those that repeat an earlier kept one (embedding cosine ≥ 0.85)."""
+def drop_repeated(sentences: list[SummarySentence], similarity: Similarity,
+                  stats: StageStats | None = None) -> list[SummarySentence]:
+    """``sentences`` without those that repeat an earlier kept one (embedding cosine ≥ 0.85);
+    counts "dedupe.dropped" in ``stats``."""
     if not sentences:
         return []
     vectors = similarity.encode([s.text for s in sentences])
@@ -21,4 +24,6 @@ def drop_repeated(sentences: list[SummarySentence], similarity: Similarity) -> l
     for i, vector in enumerate(vectors):
         if not any(float(vector @ vectors[j]) >= DUPLICATE_SIMILARITY for j in kept):
             kept.append(i)
+    if stats is not None:
+        stats.count("dedupe.dropped", len(sentences) - len(kept))
     return [sentences[i] for i in kept]

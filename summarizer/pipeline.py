@@ -24,7 +24,7 @@ from summarizer.retrieve import retrieve
 from summarizer.segment import segment_cluster
 from summarizer.similarity import Similarity
 from summarizer.stats import StageStats
-from summarizer.types import Cluster, Origin, Summary
+from summarizer.types import Cluster, Summary
 from summarizer.verify import FaithfulnessGuard, GuardPolicy
 
 log = logging.getLogger(__name__)
@@ -83,16 +83,11 @@ class Pipeline:
             selections = [retrieve(e, config.retrieve, self.similarity, self.lexicon, self.generator.count_tokens)
                           for e in embedded]
         with stats.timed("fuse"):
-            tokens_before = self.generator.generated_tokens
-            drafts = fuse(selections, self.generator, config.fuse)
-            stats.count("fuse.generated_tokens", self.generator.generated_tokens - tokens_before)
+            drafts = fuse(selections, self.generator, config.fuse, stats)
         with stats.timed("guard"):
-            sentences = [self.policy.apply(s, d) for s, d in zip(selections, drafts)]
-            for origin in Origin:
-                stats.count(f"guard.{origin.value}", sum(x.origin is origin for chosen in sentences for x in chosen))
+            sentences = [self.policy.apply(s, d, stats) for s, d in zip(selections, drafts)]
         with stats.timed("dedupe"):
-            kept = [drop_repeated(chosen, self.similarity) for chosen in sentences]
-            stats.count("dedupe.dropped", sum(map(len, sentences)) - sum(map(len, kept)))
+            kept = [drop_repeated(chosen, self.similarity, stats) for chosen in sentences]
         with stats.timed("neutral"):
             headlines = [s.headline for s in selections]
             if config.neutral.drop_loaded_words:

@@ -53,6 +53,25 @@ def test_guard_replaces_hallucinations_and_keeps_faithful_fusions(encoder):
     assert "United States" not in summary.text and "sources" not in summary.text
 
 
+def test_each_stage_counts_what_it_did(encoder):
+    generator = ScriptedGenerator([
+        "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.",
+        "Both countries must help each other if either one is attacked by the United States.",
+        "The above three sources provide different perspectives on the agreement.",
+    ] * 2)
+    result = Pipeline(RunConfig(), generator=generator).summarize_batch([PACT, PACT])
+    counters = result.stats.counters
+    origins = [s.origin for summary in result.summaries for s in summary.sentences]
+    assert counters["fuse.requests"] == len(generator.requests) > 0
+    # The guard counts what it decided; dedupe then drops sentences that repeat one of their summary.
+    assert counters["guard.generated"] >= origins.count(Origin.GENERATED) >= 1
+    assert counters["guard.extracted"] >= origins.count(Origin.EXTRACTED) >= 1
+    assert counters["guard.generated"] + counters["guard.repaired"] + counters["guard.extracted"] \
+        == len(origins) + counters["dedupe.dropped"]
+    assert set(result.stats.seconds) == {"segment", "retrieve", "fuse", "guard", "dedupe", "neutral", "compare"}
+    assert [s.cluster_id for s in result.summaries] == ["test", "test"]
+
+
 def test_one_outlets_colour_is_removed(encoder):
     from helpers import make_cluster
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 
 from summarizer.config_schema import FuseConfig
+from summarizer.errors import RunError
 from summarizer.fuse.base import FusionRequest, Generator, Passage
+from summarizer.stats import StageStats
 from summarizer.text import word_count
 from summarizer.types import DraftUnit, Drafts, SelectedGroup, Selection
 
@@ -37,14 +39,26 @@ def draft_unit(generator: Generator) -> DraftUnit:
     return DraftUnit(generator.unit()) if generator.generates else DraftUnit.NONE
 
 
-def fuse(selections: list[Selection], generator: Generator, config: FuseConfig) -> list[Drafts]:
-    """One ``Drafts`` per selection, every request of the batch generated in one call."""
+def fuse(selections: list[Selection], generator: Generator, config: FuseConfig,
+         stats: StageStats | None = None) -> list[Drafts]:
+    """One ``Drafts`` per selection, every request of the batch generated in one call.
+
+    Counts ``fuse.requests`` and ``fuse.generated_tokens`` (the generator's running total, before
+    and after this call) in ``stats``.
+    """
+    stats = stats if stats is not None else StageStats()
     unit = draft_unit(generator)
     per_selection = [fusion_requests(s, unit, config) for s in selections]
     requests = [r for rs in per_selection for r in rs]
+    tokens_before = generator.generated_tokens
     if requests:
         log.info("generating %d fusion request(s) for %d cluster(s)", len(requests), len(selections))
-    outputs = iter(generator.generate(requests) if requests else [])
+    texts = generator.generate(requests) if requests else []
+    if len(texts) != len(requests):
+        raise RunError(f"fusion backend {generator.name!r} returned {len(texts)} texts for {len(requests)} requests")
+    outputs = iter(texts)
+    stats.count("fuse.requests", len(requests))
+    stats.count("fuse.generated_tokens", generator.generated_tokens - tokens_before)
     drafts = []
     for selection in selections:
         if not selection.groups or unit is DraftUnit.NONE:

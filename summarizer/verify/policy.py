@@ -9,6 +9,7 @@ closest to what it tried to say; if nothing of it is usable, the extractive summ
 from __future__ import annotations
 
 from summarizer.segment import split_sentences
+from summarizer.stats import StageStats
 from summarizer.text import word_count
 from summarizer.types import (DraftUnit, Drafts, Origin, SelectedGroup, Selection, SentenceRef, SummarySentence,
                               SupportCheck)
@@ -60,8 +61,16 @@ class GuardPolicy:
         return extracted(fallback, rejected=draft, check=SupportCheck(
             True, 1.0, (), f"model sentence rejected ({verdict.check.reason}); source sentence used"))
 
-    def apply(self, selection: Selection, drafts: Drafts) -> list[SummarySentence]:
-        """The summary's sentences for ``selection``, one per fact (group unit) or per usable sentence."""
+    def apply(self, selection: Selection, drafts: Drafts, stats: StageStats | None = None) -> list[SummarySentence]:
+        """The summary's sentences for ``selection``, one per fact (group unit) or per usable sentence;
+        counts each origin ("guard.generated", "guard.repaired", "guard.extracted") in ``stats``."""
+        sentences = self._apply(selection, drafts)
+        if stats is not None:
+            for sentence in sentences:
+                stats.count(f"guard.{sentence.origin.value}")
+        return sentences
+
+    def _apply(self, selection: Selection, drafts: Drafts) -> list[SummarySentence]:
         index = SourceIndex.of(selection.embedded)
         if drafts.unit is DraftUnit.NONE:
             return [extracted(g) for g in selection.groups]
