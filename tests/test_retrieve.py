@@ -93,17 +93,17 @@ def test_headline_avoids_one_outlets_loaded_words(encoder):
 
 
 def test_length_follows_the_documents(encoder):
-    from summarizer.retrieve import summary_length
+    from summarizer.retrieve.select import SummaryLength, summary_length
     from summarizer.segment import segment_cluster
 
     config = RunConfig().retrieve
     short = segment_cluster(PACT, RunConfig().segment)  # documents of about 35 words
-    assert summary_length(short, config) == (config.min_summary_words, round(config.min_summary_words * 1.25))
+    assert summary_length(short, config) == SummaryLength(config.min_summary_words, round(config.min_summary_words * 1.25))
     long_docs = make_cluster(*[tuple(f"Sentence {i} of document {d} says something about the pact and its terms."
                                      for i in range(40)) for d in range(3)])
-    assert summary_length(segment_cluster(long_docs, RunConfig().segment), config) == (150, 150)
+    assert summary_length(segment_cluster(long_docs, RunConfig().segment), config) == SummaryLength(150, 150)
     fixed = with_overrides(RunConfig(), retrieve={"length_ratio": 0.0}).retrieve
-    assert summary_length(short, fixed) == (150, 150)
+    assert summary_length(short, fixed) == SummaryLength(150, 150)
     selection = _select(encoder)
     words = sum(len(g.representative.text.split()) for g in selection.groups)
     assert words <= round(config.min_summary_words * 1.25)

@@ -139,7 +139,7 @@ def _cpu_key() -> str:
 
     import torch
 
-    model = cpu_info()[0] or platform.processor() or platform.machine()
+    model = cpu_info().name or platform.processor() or platform.machine()
     return f"{model}|threads={torch.get_num_threads()}|torch={torch.__version__}"
 
 

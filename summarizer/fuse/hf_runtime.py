@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -20,8 +21,14 @@ def resolve_device(name: str) -> torch.device:
     return device
 
 
+@dataclass(frozen=True)
+class CpuInfo:
+    name: str  # "model name" of /proc/cpuinfo
+    flags: frozenset[str]  # its feature flags (avx512_bf16, amx_bf16, ...)
+
+
 @functools.lru_cache(maxsize=1)
-def cpu_info() -> tuple[str, frozenset[str]]:
+def cpu_info() -> CpuInfo:
     """The CPU's model name and feature flags from /proc/cpuinfo (empty where there is none)."""
     name, flags = "", frozenset()
     try:
@@ -35,12 +42,12 @@ def cpu_info() -> tuple[str, frozenset[str]]:
                     break
     except OSError:
         pass
-    return name, flags
+    return CpuInfo(name, flags)
 
 
 def cpu_has_native_bf16() -> bool:
     """The CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX); elsewhere torch emulates it slowly."""
-    flags = cpu_info()[1]
+    flags = cpu_info().flags
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 

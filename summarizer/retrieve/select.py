@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,7 +50,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
         return [rep] + sorted((i for i in groups[k] if i != rep), key=lambda i: (-pairwise[rep, i], i))
 
     headline = choose_headline(embedded, colour, lexicon) if config.headline else None
-    target_words, most_words = summary_length(segmented, config)
+    length = summary_length(segmented, config)
     chosen: list[int] = []
     used_tokens = 0
     used_words = word_count(headline.text) if headline else 0
@@ -68,12 +69,12 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
             continue  # one outlet's framing, carried by no other outlet: not a neutral fact
         tokens = sum(member_tokens[i] for i in ordered_members(best)[:config.fusion_members])
         words_needed = word_counts[rep]
-        if used_tokens + tokens > config.budget_tokens or (chosen and used_words + words_needed > most_words):
+        if used_tokens + tokens > config.budget_tokens or (chosen and used_words + words_needed > length.most):
             continue  # a shorter fact further down may still fit
         chosen.append(best)
         used_tokens += tokens
         used_words += int(words_needed)
-        if used_words >= target_words:
+        if used_words >= length.target:
             break
 
     sizes = {d.doc_id: max(1, len(segmented.of_document(d.doc_id))) for d in segmented.cluster.documents}
@@ -102,8 +103,16 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
                      facts=tuple(facts.values()), headline=headline, colour=colour)
 
 
-def summary_length(segmented: SegmentedCluster, config: RetrieveConfig) -> tuple[int, int]:
-    """(target, most) words of the summary, headline included.
+@dataclass(frozen=True)
+class SummaryLength:
+    """Words of the summary, headline included: selection stops at ``target``, never passes ``most``."""
+
+    target: int
+    most: int
+
+
+def summary_length(segmented: SegmentedCluster, config: RetrieveConfig) -> SummaryLength:
+    """How long the summary should be, headline included.
 
     The target follows the sources: ``length_ratio`` of the median document's length, within
     [min_summary_words, summary_words], so that three 60-word wire excerpts get a 50-word
@@ -112,8 +121,8 @@ def summary_length(segmented: SegmentedCluster, config: RetrieveConfig) -> tuple
     the first fact is always taken, whatever its length.
     """
     if config.length_ratio <= 0:
-        return config.summary_words, config.summary_words
+        return SummaryLength(config.summary_words, config.summary_words)
     lengths = [sum(word_count(s.text) for s in segmented.of_document(d.doc_id)) for d in segmented.cluster.documents]
     median = float(np.median(lengths)) if lengths else 0.0
     target = int(round(min(config.summary_words, max(config.min_summary_words, config.length_ratio * median))))
-    return target, min(config.summary_words, int(round(target * 1.25)))
+    return SummaryLength(target, min(config.summary_words, int(round(target * 1.25))))
