@@ -11,6 +11,7 @@ import sys
 
 from summarizer import __version__
 from summarizer.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, SummarizerError, exit_code  # noqa: F401
+from summarizer.text import printable
 
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -109,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--shard", default="0/1", metavar="I/N",
                        help="process only shard I of N (by a stable hash of the id), e.g. 0/4")
     batch.add_argument("--limit", type=int, metavar="N", help="stop after N clusters in this run (local engine)")
+    batch.add_argument("--retry-errors", action="store_true",
+                       help="redo the clusters whose record in --output is an error; their new record replaces "
+                            "it (local engine)")
     batch.add_argument("--engine", choices=["local", "ray"], default="local",
                        help="local: this process; ray: Ray Data over the cluster at RAY_ADDRESS (or a local one); "
                             "ray reads JSONL input")
@@ -138,8 +142,13 @@ def main(argv: list[str] | None = None) -> int:
                "batch": commands.batch}[args.command]
     try:
         return command(args)
+    except BrokenPipeError:
+        # The reader went away (`| head`): what it took was written; say so once, without a traceback.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (Python flushes stdout again at exit)
+        print("error: the output was closed before the run finished (broken pipe)", file=sys.stderr)
+        return EXIT_FAILED
     except (SummarizerError, OSError, KeyboardInterrupt) as error:
         code = exit_code(error)
-        message = "interrupted" if isinstance(error, KeyboardInterrupt) else f"error: {error}"
+        message = "interrupted" if isinstance(error, KeyboardInterrupt) else f"error: {printable(str(error))}"
         print(message, file=sys.stderr)
         return code if code is not None else EXIT_FAILED

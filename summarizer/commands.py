@@ -13,9 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from summarizer.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from summarizer.text import printable
 from summarizer.types import Item
 
 log = logging.getLogger("summarizer")
+
+
+def _check_limit(limit: int | None) -> None:
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit {limit}: give a number of clusters ≥ 1 (leave it out for all)")
 
 
 def _quiet_pipeline_progress() -> None:
@@ -34,9 +40,12 @@ def batch(args: argparse.Namespace) -> int:
         raise UsageError(f"--shard {args.shard!r}: expected I/N with 0 ≤ I < N, e.g. 0/4")
     if args.batch_size < 1:
         raise UsageError("--batch-size must be ≥ 1")
+    _check_limit(args.limit)
     if args.html_dir and args.engine == "ray":
         raise UsageError("--html works with --engine local only (Ray's driver receives JSON records, not the "
                          "source documents a page shows)")
+    if args.retry_errors and args.engine == "ray":
+        raise UsageError("--retry-errors works with --engine local only")
     _quiet_pipeline_progress()
     config = load_config(args.config, args.overrides)
     if args.engine == "ray":
@@ -48,7 +57,7 @@ def batch(args: argparse.Namespace) -> int:
         from summarizer.batch.runner import run_batch
 
         stats = run_batch(args.input, args.output, config, args.batch_size, (index, count), args.limit,
-                          progress=not args.quiet, html_dir=args.html_dir)
+                          progress=not args.quiet, html_dir=args.html_dir, retry_errors=args.retry_errors)
     print(stats.line(), file=sys.stderr)
     return EXIT_OK
 
@@ -67,6 +76,7 @@ def evaluate(args: argparse.Namespace) -> int:
             raise UsageError(f"--predictions {item!r}: expected NAME=PATH")
         predictions[name] = path
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    _check_limit(args.limit)
     _quiet_pipeline_progress()
     run_name = args.run_name or f"{Path(args.data).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     config = load_config(args.config, overrides)
@@ -110,11 +120,14 @@ def run(args: argparse.Namespace) -> int:
     from summarizer.config import load_config
     from summarizer.ingest import iter_items
     from summarizer.output import open_sink
+    from summarizer.paths import check_output_is_not_input
 
     overrides = list(args.overrides)
     if args.format:
         overrides.append(f"output.format={args.format}")
+    _check_limit(args.limit)
     config = load_config(args.config, overrides)
+    check_output_is_not_input(args.output, args.path)
     items = iter_items(args.path, config.ingest)
     head = _read_ahead(items)
     if not head:
@@ -129,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
                 break
             if item.cluster is None:
                 failures += 1
-                print(f"error: {item.error}", file=sys.stderr)
+                print(f"error: {printable(item.error)}", file=sys.stderr)
                 sink.error(item.cluster_id, item.error)
                 continue
             if pipeline is None:  # loaded only once the input has a cluster to summarise
@@ -139,13 +152,13 @@ def run(args: argparse.Namespace) -> int:
                 pipeline = Pipeline(config)
                 log.info("models ready in %.1f s", time.perf_counter() - started)
             for warning in item.cluster.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+                print(f"warning: {printable(warning)}", file=sys.stderr)
             try:
                 summary = pipeline.summarize(item.cluster)
             except Exception as error:  # one bad cluster must not lose the others' output
                 failures += 1
                 message = f"{type(error).__name__}: {error}"
-                print(f"error: cluster {item.cluster_id!r}: {message}", file=sys.stderr)
+                print(f"error: cluster {item.cluster_id!r}: {printable(message)}", file=sys.stderr)
                 sink.error(item.cluster_id, message)
                 continue
             sink.write(summary, item.cluster)

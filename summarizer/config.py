@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import reprlib
 import os
 import types
 import typing
@@ -26,6 +27,7 @@ from summarizer.registries import CONSISTENCY, GENERATORS, SCORERS
 from summarizer.registry import UnknownNameError
 
 _BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "seed": (0, 2**32 - 1),  # what numpy accepts as a seed
     "ingest.max_documents": (1, None),
     "ingest.max_chars_per_document": (1, None),
     "ingest.min_words": (0, None),
@@ -72,6 +74,16 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Values in messages are shown shortened: a YAML alias bomb (nine lists of nine, nested) is cheap to
+# load by reference and would take gigabytes to print in full.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 4, 4, 4, 60, 60
+
+
+def _short(value: Any) -> str:
+    return _SHORT.repr(value)
+
+
 def _suggest(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -89,7 +101,7 @@ def _coerce(path: str, value: Any, annotation: Any) -> Any:
     elif annotation is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if not math.isfinite(value):  # NaN passes every range check; infinity means nothing here
-                raise ConfigError(f"{path}: expected a finite number, got {value!r}")
+                raise ConfigError(f"{path}: expected a finite number, got {_short(value)}")
             return float(value)
     elif annotation is str:
         if isinstance(value, str):
@@ -103,8 +115,8 @@ def _coerce(path: str, value: Any, annotation: Any) -> Any:
             return tuple(value)
     elif origin in (typing.Union, types.UnionType):
         return value
-    expected = getattr(annotation, "__name__", str(annotation))
-    raise ConfigError(f"{path}: expected {expected}, got {value!r} ({type(value).__name__})")
+    expected = "a list of strings" if origin is tuple else getattr(annotation, "__name__", str(annotation))
+    raise ConfigError(f"{path}: expected {expected}, got {_short(value)} ({type(value).__name__})")
 
 
 def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
@@ -131,11 +143,11 @@ def _validate(config: RunConfig) -> None:
         value = flat[path]
         if (low is not None and value < low) or (high is not None and value > high):
             span = f"≥ {low}" if high is None else f"between {low} and {high}"
-            raise ConfigError(f"{path} = {value} is out of range: must be {span}")
+            raise ConfigError(f"{path} = {_short(value)} is out of range: must be {span}")
     for path, choices in _CHOICES.items():
         if flat[path] not in choices:
             raise ConfigError(
-                f"{path} = {flat[path]!r}; choose one of {', '.join(choices)}"
+                f"{path} = {_short(flat[path])}; choose one of {', '.join(choices)}"
                 f"{_suggest(str(flat[path]), list(choices))}"
             )
     if config.retrieve.min_sentence_words >= config.retrieve.max_sentence_words:
@@ -182,7 +194,7 @@ def _validate_paths(config: RunConfig) -> None:
         section, name = key.split(".")
         value = getattr(getattr(config, section), name)
         if value and _looks_like_path(value) and not Path(value).expanduser().exists():
-            raise ConfigError(f"{key} = {value!r}: no such folder; give an existing local model folder "
+            raise ConfigError(f"{key} = {_short(value)}: no such folder; give an existing local model folder "
                               "or a Hugging Face hub name such as facebook/bart-large-cnn")
     lexicon = config.evaluation.lexicon_path
     if lexicon and not Path(lexicon).expanduser().is_file():
@@ -254,7 +266,7 @@ def load_config(path: str | os.PathLike[str] | None = None, overrides: list[str]
     try:
         config = _build(RunConfig, data, "")
     except TypeError as error:  # a mapping given where a scalar belongs, and the like
-        raise ConfigError(str(error)) from None
+        raise ConfigError(str(error)[:300]) from None
     _validate(config)
     return config
 

@@ -41,8 +41,13 @@ class SentenceEncoder:
         self.path = config.model or str(bundled_model_path())
         self.batch_size = config.batch_size
         self.device = torch.device(config.device)
-        self.tokenizer = AutoTokenizer.from_pretrained(self.path)
-        self.model = AutoModel.from_pretrained(self.path).to(self.device).eval()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(self.path)
+            self.model = AutoModel.from_pretrained(self.path).to(self.device).eval()
+        except (OSError, ValueError) as error:
+            raise RunError(f"embedding.model={self.path!r} could not be loaded ({type(error).__name__}: "
+                           f"{str(error)[:200]}); give a local sentence-transformers folder, or leave it empty "
+                           "for the bundled all-MiniLM-L6-v2") from None
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 

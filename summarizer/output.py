@@ -6,6 +6,7 @@ never loses what was already produced.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -22,10 +23,24 @@ class OutputError(UsageError):
 
 
 class StreamSink:
-    """Text, Markdown, JSON (JSON Lines for several clusters) or one HTML page, to a stream."""
+    """Text, Markdown, JSON (JSON Lines for several clusters) or one HTML page, to a stream.
+
+    A regular output file is written as ``.NAME.partial`` beside it and renamed over it on close,
+    so an earlier file of that name is replaced only by a complete run's output (what a run that
+    failed half-way produced is kept too: close renames it as well); a hard kill leaves the
+    ``.partial`` file and the earlier output untouched. Devices and pipes are written directly.
+    """
 
     def __init__(self, output: str | None, fmt: str, several: bool, config: RunConfig) -> None:
-        self.stream: TextIO = open(output, "w", encoding="utf-8") if output else sys.stdout
+        self.target = Path(output) if output else None
+        self.partial: Path | None = None
+        if self.target is None:
+            self.stream: TextIO = sys.stdout
+        elif self.target.exists() and not self.target.is_file():
+            self.stream = open(self.target, "w", encoding="utf-8")  # /dev/stdout, a FIFO
+        else:
+            self.partial = self.target.with_name(f".{self.target.name}.partial")
+            self.stream = open(self.partial, "w", encoding="utf-8")
         self.fmt = fmt
         self.several = several
         self.config = config
@@ -45,8 +60,11 @@ class StreamSink:
             self.stream.flush()
 
     def close(self) -> None:
-        if self.stream is not sys.stdout:
-            self.stream.close()
+        if self.stream is sys.stdout:
+            return
+        self.stream.close()
+        if self.partial is not None:
+            os.replace(self.partial, self.target)
 
 
 class HtmlFolderSink:
@@ -90,4 +108,8 @@ def open_sink(output: str | None, fmt: str, several: bool, config: RunConfig, ti
                               "cluster plus index.html")
         if several or folder:
             return HtmlFolderSink(output, title)
-    return StreamSink(output, fmt, several, config)
+    try:
+        return StreamSink(output, fmt, several, config)
+    except OSError as error:
+        raise OutputError(f"--output {output!r} cannot be written ({error.strerror or error}); give a file in a "
+                          "writable folder") from None

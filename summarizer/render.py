@@ -1,10 +1,13 @@
 """Output formats: plain text, Markdown and JSON, all from the same Summary records."""
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
 from summarizer.config_schema import RunConfig
+from summarizer.text import printable
 from summarizer.types import Cluster, ComparedFact, Comparison, SentenceRef, Summary
 
 #: 2: every record's key is "id" (was "cluster_id" in summaries, while batch lines and errors had "id")
@@ -31,32 +34,44 @@ def render_text(summary: Summary, cluster: Cluster) -> str:
     return f"{body}\n\nSources:\n{sources}\n"
 
 
+# Characters that mean something inside a line of Markdown (CommonMark: emphasis, code, links,
+# tables, strike-through); "<" and "&" are HTML-escaped. Text from the sources is escaped before it
+# goes into a Markdown page, so a title holding "<img onerror=…>" or "[link](…)" stays text. Our
+# own lines start every line, so line-start markers ("#", "-", "1.") in source text mean nothing.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` (from a source, an id, a model) as literal Markdown text: HTML and Markdown escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(printable(text), quote=False))
+
+
 def render_markdown(summary: Summary, cluster: Cluster) -> str:
     numbers = _doc_numbers(cluster)
-    lines = [f"## Summary: {cluster.cluster_id}", ""]
+    lines = [f"## Summary: {markdown_text(cluster.cluster_id)}", ""]
     if summary.headline:
         n = numbers[summary.headline.doc_id]
-        lines += [f"**{summary.headline.text}** [{n}](#source-{n}) *(headline)*", ""]
+        lines += [f"**{markdown_text(summary.headline.text)}** [{n}](#source-{n}) *(headline)*", ""]
     for i, sentence in enumerate(summary.sentences):
         marks = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in sentence.cited_docs)
         note = "" if sentence.origin.value == "generated" else f" *({sentence.origin.value})*"
-        lines.append(f"- {sentence.text} {marks}{note}")
+        lines.append(f"- {markdown_text(sentence.text)} {marks}{note}")
     lines += ["", "### Sources", ""]
     for doc in cluster.documents:
         n = numbers[doc.doc_id]
-        title = f" — {doc.title}" if doc.title else ""
-        lines.append(f'<a id="source-{n}"></a>{n}. `{doc.doc_id}`{title}')
+        title = f" — {markdown_text(doc.title)}" if doc.title else ""
+        lines.append(f'<a id="source-{n}"></a>{n}. {markdown_text(doc.doc_id)}{title}')
     if summary.comparison is not None:
         lines += [""] + _markdown_comparison(summary.comparison, cluster)
-    lines += ["", f"*{summary.word_count} words · model: {summary.model}*", ""]
+    lines += ["", f"*{summary.word_count} words · model: {markdown_text(summary.model)}*", ""]
     for warning in summary.warnings:
-        lines.append(f"> warning: {warning}")
+        lines.append(f"> warning: {markdown_text(warning)}")
     return "\n".join(lines) + "\n"
 
 
 def _markdown_fact(fact: ComparedFact, numbers: dict[str, int]) -> str:
     outlets = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in fact.documents)
-    return f"- {fact.text} — {outlets}"
+    return f"- {markdown_text(fact.text)} — {outlets}"
 
 
 def _markdown_comparison(comparison: Comparison, cluster: Cluster) -> list[str]:
@@ -71,14 +86,15 @@ def _markdown_comparison(comparison: Comparison, cluster: Cluster) -> list[str]:
         lines.append("")
     for outlet in comparison.outlets:
         n = numbers[outlet.doc_id]
-        lines += [f"**[{n}] {outlet.title or outlet.doc_id}**", ""]
+        lines += [f"**[{n}] {markdown_text(outlet.title or outlet.doc_id)}**", ""]
         if outlet.distinctive_terms:
-            terms = "; ".join(f"“{t.term}”" + (" (loaded)" if t.loaded else "") for t in outlet.distinctive_terms)
+            terms = "; ".join(f"“{markdown_text(t.term)}”" + (" (loaded)" if t.loaded else "")
+                              for t in outlet.distinctive_terms)
             lines.append(f"- Wording only this outlet uses: {terms}")
         for fact in outlet.omissions:
-            lines.append(f"- Leaves out: {fact.text}")
+            lines.append(f"- Leaves out: {markdown_text(fact.text)}")
         for fact in outlet.only_here:
-            lines.append(f"- Only here: {fact.text}")
+            lines.append(f"- Only here: {markdown_text(fact.text)}")
         lines.append("")
     return lines
 

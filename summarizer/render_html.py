@@ -243,7 +243,7 @@ def render_html(summary: Summary, cluster: Cluster) -> str:
 def page_name(cluster_id: str) -> str:
     """A safe, unique file name for a cluster's page (ids may hold any characters)."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", cluster_id).strip("._")[:80] or "cluster"
-    if safe != cluster_id:
+    if safe != cluster_id or safe.lower() == "index":  # index.html is the index page's
         safe += f"-{zlib.crc32(cluster_id.encode('utf-8')):08x}"
     return f"{safe}.html"
 

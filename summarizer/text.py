@@ -49,7 +49,19 @@ _CHAR_MAP = str.maketrans({
     "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
     "\r": None,
 })
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Control characters (terminal escapes start with \x1b) and bidirectional overrides and isolates,
+# which reorder what a terminal or a page shows ("txt.exe" displayed as "exe.txt").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]+")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, without control characters or bidi overrides: safe in a terminal, a
+    file name or an id."""
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub(" ", text))
 
 
 def normalize(text: str) -> str:

@@ -45,6 +45,7 @@ class Item:
     cluster_id: str
     cluster: Cluster | None
     error: str | None = None
+    where: str = ""  # the file, file:line or dataset[row] it came from
 
 
 @dataclass(frozen=True)

@@ -163,18 +163,23 @@ def test_ray_engine_on_a_local_ray_instance(tmp_path, encoder, tiny_bart):
 
     data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     _write_clusters(data, 6, bad_lines=["{bad json"])
+    with data.open("ab") as handle:  # a Windows-1252 line: invalid UTF-8 aborted the whole Ray job once
+        docs = [{"title": "", "text": d.text.replace("Port Vale", "Zürich")} for d in PACT.documents]
+        handle.write(json.dumps({"id": "latin", "documents": docs}, ensure_ascii=False).encode("cp1252") + b"\n")
     config = load_config(None, ["fuse.backend=seq2seq", f"fuse.model={tiny_bart}", "fuse.max_new_tokens=8",
                                 "fuse.summary_max_new_tokens=8"])
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:
         stats = run_ray(str(data), str(out), config, batch_size=4, progress=False)
-        assert (stats.written, stats.errors) == (6, 1)
+        assert (stats.written, stats.errors) == (7, 1)
         records = _lines(out)
-        assert sorted(r["id"] for r in records if "error" not in r) == [f"c{i:03d}" for i in range(6)]
+        assert sorted(r["id"] for r in records if "error" not in r) == [f"c{i:03d}" for i in range(6)] + ["latin"]
+        latin = next(r for r in records if r["id"] == "latin")
+        assert "not valid UTF-8" in latin["warnings"][0] and "Zürich" in json.dumps(latin, ensure_ascii=False)
         assert all(r["sentences"][0]["citations"] for r in records if "error" not in r)
         assert {r["model"]["backend"] for r in records if "error" not in r} == {"seq2seq"}
         again = run_ray(str(data), str(out), config, batch_size=4, progress=False)
         assert (again.written, again.errors) == (0, 0)  # resumable: nothing is done twice
-        assert len(_lines(out)) == 7
+        assert len(_lines(out)) == 8
     finally:
         ray.shutdown()

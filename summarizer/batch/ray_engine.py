@@ -16,10 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from summarizer.batch.runner import AppendOnlyWriter, BatchStats, in_shard, recover_output, summarize_items
+from summarizer.batch.output_file import AppendOnlyWriter, recover_output
+from summarizer.batch.runner import BatchStats, in_shard, summarize_items
 from summarizer.config import RunConfig, config_from_dict
 from summarizer.ingest import InputError
 from summarizer.ingest.readers import item_from_line
+from summarizer.paths import OutputLock, check_output_is_not_input
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +37,8 @@ class RaySummarizer:
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         items = []
-        for line in batch["text"]:
-            line = str(line)
+        for text in batch["text"]:
+            line = as_bytes(str(text))
             item = item_from_line(line, fallback_id(line), f"input line {fallback_id(line)}", self.config.ingest)
             if item is not None:
                 items.append(item)
@@ -45,44 +47,62 @@ class RaySummarizer:
                                  dtype=object)}
 
 
-def fallback_id(line: str) -> str:
+# Ray reads the input as Latin-1, which maps every byte to one character and back, so that no line
+# can fail to decode there (a line of invalid UTF-8 aborted the whole job); each line's bytes are
+# then decoded like the local runner's (UTF-8, else Windows-1252 with a warning).
+READ_ENCODING = "latin-1"
+
+
+def as_bytes(text: str) -> bytes:
+    """The line's bytes as they are in the file (``text`` was read as Latin-1)."""
+    return text.encode(READ_ENCODING)
+
+
+def fallback_id(line: bytes) -> str:
     """A stable id for a line without one (Ray gives no line numbers), the same on every run."""
-    return f"line-{zlib.crc32(line.encode('utf-8')):08x}"
+    return f"line-{zlib.crc32(line):08x}"
 
 
-def line_id(line: str, id_field: str) -> str:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError:
-        return fallback_id(line)
-    value = record.get(id_field) if isinstance(record, dict) else None
-    return str(value) if value else fallback_id(line)
+def line_id(line: bytes, config: RunConfig) -> str:
+    """The id the line's record has (what the output's records are keyed by), without reading documents."""
+    item = item_from_line(line, fallback_id(line), "input line", config.ingest)
+    return item.cluster_id if item is not None else fallback_id(line)
 
 
 def run_ray(input_path: str, output_path: str, config: RunConfig, batch_size: int = 8,
             shard: tuple[int, int] = (0, 1), concurrency: int | None = None, progress: bool = True) -> BatchStats:
     """Summarise a JSONL file of clusters with Ray Data; resumable like the local runner."""
-    import ray
-    from tqdm import tqdm
 
     if not Path(input_path).is_file() or Path(input_path).suffix.lower() not in (".jsonl", ".ndjson"):
         raise InputError(f"{input_path}: --engine ray reads JSONL files of clusters (one per line)")
     output = Path(output_path)
+    check_output_is_not_input(output_path, input_path)
+    lock = OutputLock(output)
+    try:
+        return _run_ray(input_path, output, config, batch_size, shard, concurrency, progress)
+    finally:
+        lock.release()
+
+
+def _run_ray(input_path: str, output: Path, config: RunConfig, batch_size: int, shard: tuple[int, int],
+             concurrency: int | None, progress: bool) -> BatchStats:
+    import ray
+    from tqdm import tqdm
+
     done = recover_output(output)
     if not ray.is_initialized():
         ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
     gpus = int(ray.cluster_resources().get("GPU", 0))
     actors = concurrency or max(1, gpus)
-    id_field = config.ingest.id_field
 
     def wanted(row: dict) -> bool:
-        line = row["text"]
+        line = as_bytes(row["text"])
         if not line.strip():
             return False
-        cluster_id = line_id(line, id_field)
+        cluster_id = line_id(line, config)
         return cluster_id not in done and in_shard(cluster_id, shard)
 
-    dataset = (ray.data.read_text(str(Path(input_path).resolve()))
+    dataset = (ray.data.read_text(str(Path(input_path).resolve()), encoding=READ_ENCODING)
                .filter(wanted)
                .map_batches(RaySummarizer, fn_constructor_kwargs={"config": config.to_dict()},
                             batch_size=batch_size, concurrency=actors, num_gpus=1 if gpus else 0))

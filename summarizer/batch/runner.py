@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarizer.batch.output_file import AppendOnlyWriter, compact_output, recover_output
 from summarizer.config_schema import RunConfig
-from summarizer.ingest import InputError, iter_items
+from summarizer.ingest import iter_items
+from summarizer.paths import OutputLock, check_output_is_not_input
 from summarizer.stats import StageStats
 from summarizer.types import Cluster, Item, Summary
 
@@ -30,48 +31,6 @@ log = logging.getLogger(__name__)
 def in_shard(cluster_id: str, shard: tuple[int, int]) -> bool:
     index, count = shard
     return count == 1 or zlib.crc32(cluster_id.encode("utf-8")) % count == index
-
-
-def recover_output(path: Path) -> set[str]:
-    """Drop a torn last line left by a killed run; return the ids already written."""
-    if not path.exists():
-        return set()
-    done: set[str] = set()
-    with path.open("rb+") as handle:
-        data = handle.read()
-        complete = data.rfind(b"\n") + 1
-        if complete < len(data):
-            log.warning("%s: removing a partial last line left by an interrupted run", path)
-            handle.truncate(complete)
-        for number, line in enumerate(data[:complete].splitlines(), start=1):
-            try:
-                done.add(str(json.loads(line)["id"]))
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise InputError(f"{path}:{number}: not a line this runner wrote; choose another --output "
-                                 "or remove the file") from None
-    return done
-
-
-class AppendOnlyWriter:
-    """Writes whole lines with one ``write`` each on an O_APPEND descriptor, fsync'd per batch."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-
-    def write(self, record: dict | str) -> None:
-        """Append one record (a dict, or an already serialised JSON line)."""
-        line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
-        data = (line + "\n").encode("utf-8")
-        written = os.write(self.fd, data)
-        if written != len(data):  # only on a full disk and the like; never leave half a line
-            raise OSError(f"short write ({written} of {len(data)} bytes)")
-
-    def sync(self) -> None:
-        os.fsync(self.fd)
-
-    def close(self) -> None:
-        os.close(self.fd)
 
 
 @dataclass
@@ -190,19 +149,38 @@ def write_html_index(output: Path, html_dir: Path) -> None:
 
 def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: int = 8,
               shard: tuple[int, int] = (0, 1), limit: int | None = None, progress: bool = True,
-              html_dir: str | None = None) -> BatchStats:
+              html_dir: str | None = None, retry_errors: bool = False) -> BatchStats:
     """Summarise every cluster of ``input_path`` not yet in ``output_path``; resumable.
 
-    With ``html_dir``, one HTML page per summarised cluster is written there, and an
-    ``index.html`` of the whole output when the run ends.
+    The output is never the input, is locked against a second job for the run, and is checked
+    before anything is changed. A record whose id an earlier record of the input already had is
+    an error record (nothing collides). ``retry_errors`` redoes the clusters whose last record is
+    an error, and keeps only the new record of each. With ``html_dir``, one HTML page per
+    summarised cluster is written there, and an ``index.html`` of the whole output at the end.
     """
+    output = Path(output_path)
+    check_output_is_not_input(output_path, input_path)
+    lock = OutputLock(output)
+    try:
+        done = recover_output(output, retry_errors)
+        retried = bool(retry_errors and output.stat().st_size)
+        stats = _run(input_path, output, config, batch_size, shard, limit, progress, html_dir, done)
+        if retried:
+            compact_output(output)
+    finally:
+        lock.release()
+    if html_dir:
+        write_html_index(output, Path(html_dir))
+    return stats
+
+
+def _run(input_path: str, output: Path, config: RunConfig, batch_size: int, shard: tuple[int, int],
+         limit: int | None, progress: bool, html_dir: str | None, done: set[str]) -> BatchStats:
     from tqdm import tqdm
 
     from summarizer.pipeline import Pipeline
     from summarizer.render_html import page_name, render_html, write_page
 
-    output = Path(output_path)
-    done = recover_output(output)
     pipeline = Pipeline(config)
     writer = AppendOnlyWriter(output)
     stats = BatchStats(skipped_done=0)
@@ -215,6 +193,7 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
     bar = tqdm(desc="clusters", unit="cluster", disable=not progress, file=sys.stderr, dynamic_ncols=True,
                total=total, initial=min(len(done), total) if total is not None else 0)
     pending: list[Item] = []
+    seen: set[str] = set()
 
     def flush() -> None:
         batch = summarize_items(pipeline, pending)
@@ -237,24 +216,33 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
         pending.clear()
 
     try:
-        for item in iter_items(input_path, config.ingest):
-            if limit is not None and stats.written + stats.errors + len(pending) >= limit:
-                break
-            if not in_shard(item.cluster_id, shard):
-                stats.other_shards += 1
-                continue
-            if item.cluster_id in done:
-                stats.skipped_done += 1
-                continue
-            pending.append(item)
-            if len(pending) >= batch_size:
+        try:
+            for item in iter_items(input_path, config.ingest):
+                if limit is not None and stats.written + stats.errors + len(pending) >= limit:
+                    break
+                if item.cluster_id in seen:  # the same id twice: the later one is an error, never a collision
+                    item = Item(f"{item.cluster_id} (duplicate at {item.where})", None,
+                                f"{item.where}: duplicate id {item.cluster_id!r} (an earlier record has it); "
+                                "give each cluster its own id", item.where)
+                else:
+                    seen.add(item.cluster_id)
+                if not in_shard(item.cluster_id, shard):
+                    stats.other_shards += 1
+                    continue
+                if item.cluster_id in done:
+                    stats.skipped_done += 1
+                    continue
+                pending.append(item)
+                if len(pending) >= batch_size:
+                    flush()
+        except Exception:
+            if pending:  # the input broke off (a dataset that stopped streaming): keep what was read
                 flush()
+            raise
         if pending:
             flush()
     finally:
         writer.close()
         bar.close()
-    if html_dir:
-        write_html_index(output, Path(html_dir))
     stats.seconds = time.perf_counter() - started
     return stats

@@ -21,6 +21,8 @@ def detect_reader(path: str) -> str:
         return "jsonl" if suffix in (".jsonl", ".ndjson") else "datasets" if suffix in DATASET_BUILDERS else "file"
     if path.startswith(HUB_PREFIX):
         return "datasets"
+    if local.exists():  # a FIFO, a socket, a device
+        raise InputError(f"{path}: not a regular file or folder; give a file or a folder of articles")
     raise InputError(f"{path}: no such file or folder (for a Hugging Face hub dataset write "
                      f"{HUB_PREFIX}NAME, e.g. {HUB_PREFIX}multi_news)")
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from summarizer.config_schema import IngestConfig
-from summarizer.ingest.records import InputError, cluster_from_record, decode_bytes, finish_cluster, make_document
+from summarizer.ingest.records import (Decoded, InputError, cluster_from_record, decode_bytes, finish_cluster,
+                                      make_document)
+from summarizer.text import printable
 from summarizer.types import Document, Item
 
 # Hub datasets are named explicitly so that a mistyped folder never becomes a network request.
@@ -21,71 +24,87 @@ DATASET_BUILDERS = {".parquet": "parquet", ".csv": "csv", ".arrow": "arrow", ".j
 
 def read_folder(path: Path, config: IngestConfig) -> Iterator[Item]:
     """A folder of text files is one cluster, one document per file, in name order."""
-    cluster_id = path.resolve().name
-    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    cluster_id, where = printable(path.resolve().name), printable(str(path))
+    try:
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError as error:
+        yield Item(cluster_id, None, f"{path}: the folder cannot be read ({error.strerror or error})", where)
+        return
     if not files:
-        yield Item(cluster_id, None, f"{path}: the folder has no files; put one article per text file in it")
+        yield Item(cluster_id, None, f"{path}: the folder has no files; put one article per text file in it", where)
         return
     stems = [p.stem for p in files]
     documents: list[Document] = []
     warnings: list[str] = []
     try:
         for file in files:
-            doc_id = file.stem if stems.count(file.stem) == 1 else file.name
+            doc_id = printable(file.stem if stems.count(file.stem) == 1 else file.name)
+            name = printable(str(file))  # file names reach terminals and pages: no escapes in them
             try:
-                decoded = decode_bytes(file.read_bytes(), str(file))
+                decoded = decode_bytes(file.read_bytes(), name)
             except InputError as error:
                 warnings.append(f"{error}; skipped")
                 continue
             except OSError as error:  # unreadable (permissions, a vanished file): one document lost, not all
-                warnings.append(f"{file}: cannot be read ({error.strerror or error}); skipped")
+                warnings.append(f"{name}: cannot be read ({error.strerror or error}); skipped")
                 continue
             if decoded.warning:
                 warnings.append(decoded.warning)
-            documents.append(make_document(doc_id, decoded.text, "", str(file), config))
-        yield Item(cluster_id, finish_cluster(cluster_id, documents, None, warnings, config, str(path)))
+            documents.append(make_document(doc_id, decoded.text, "", name, config))
+        yield Item(cluster_id, finish_cluster(cluster_id, documents, None, warnings, config, where), where=where)
     except InputError as error:
-        yield Item(cluster_id, None, str(error))
+        yield Item(cluster_id, None, str(error), where)
 
 
 def read_file(path: Path, config: IngestConfig) -> Iterator[Item]:
     """A single article file: summarised as a one-document cluster."""
+    cluster_id, where = printable(path.stem), printable(str(path))
     try:
-        decoded = decode_bytes(path.read_bytes(), str(path))
-        doc = make_document(path.stem, decoded.text, "", str(path), config)
-        yield Item(path.stem, finish_cluster(path.stem, [doc], None, [decoded.warning] if decoded.warning else [],
-                                             config, str(path)))
+        decoded = decode_bytes(path.read_bytes(), where)
+        doc = make_document(cluster_id, decoded.text, "", where, config)
+        warnings = [decoded.warning] if decoded.warning else []
+        yield Item(cluster_id, finish_cluster(cluster_id, [doc], None, warnings, config, where), where=where)
     except InputError as error:
-        yield Item(path.stem, None, str(error))
+        yield Item(cluster_id, None, str(error), where)
     except OSError as error:
-        yield Item(path.stem, None, f"{path}: cannot be read ({error.strerror or error})")
+        yield Item(cluster_id, None, f"{path}: cannot be read ({error.strerror or error})", where)
+
+
+def record_id(record: object, fallback_id: str, config: IngestConfig) -> str:
+    """A record's id (``ingest.id_field``), printable, or ``fallback_id`` when it has none."""
+    value = record.get(config.id_field) if isinstance(record, dict) else None
+    return printable(str(value)) if value not in (None, "") else fallback_id
 
 
 def item_from_line(raw: bytes | str, fallback_id: str, where: str, config: IngestConfig) -> Item | None:
     """One JSONL line → an Item (None for a blank line); never raises on bad input."""
     try:
-        line = decode_bytes(raw, where).text if isinstance(raw, bytes) else raw
+        decoded = decode_bytes(raw, where) if isinstance(raw, bytes) else Decoded(raw)
+        line = decoded.text
         if not line.strip():
             return None
         record = json.loads(line)
     except InputError as error:
-        return Item(fallback_id, None, str(error))
+        return Item(fallback_id, None, str(error), where)
     except json.JSONDecodeError as error:
-        return Item(fallback_id, None, f"{where}: not valid JSON ({error.msg} at column {error.colno})")
+        return Item(fallback_id, None, f"{where}: not valid JSON ({error.msg} at column {error.colno})", where)
     except RecursionError:
-        return Item(fallback_id, None, f"{where}: not valid JSON (nested too deeply)")
-    cluster_id = str(record.get(config.id_field) or fallback_id) if isinstance(record, dict) else fallback_id
+        return Item(fallback_id, None, f"{where}: not valid JSON (nested too deeply)", where)
+    cluster_id = record_id(record, fallback_id, config)
     try:
-        return Item(cluster_id, cluster_from_record(record, fallback_id, where, config))
+        cluster = cluster_from_record(record, cluster_id, where, config)
     except InputError as error:
-        return Item(cluster_id, None, str(error))
+        return Item(cluster_id, None, str(error), where)
+    if decoded.warning:
+        cluster = replace(cluster, warnings=(decoded.warning, *cluster.warnings))
+    return Item(cluster_id, cluster, where=where)
 
 
 def read_jsonl(path: Path, config: IngestConfig) -> Iterator[Item]:
     """One cluster per JSON line, read lazily; a bad line is an error item naming its line."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            item = item_from_line(raw, f"{path.stem}-{number}", f"{path}:{number}", config)
+            item = item_from_line(raw, f"{printable(path.stem)}-{number}", f"{path}:{number}", config)
             if item is not None:
                 yield item
 
@@ -118,9 +137,9 @@ def read_dataset(path: str | Path, config: IngestConfig) -> Iterator[Item]:
     """Anything ``datasets.load_dataset`` reads: local Parquet/CSV/JSON, or ``hf:NAME[:SPLIT]``."""
     name = str(path)
     for number, record in enumerate(open_dataset(name)):
-        fallback_id = f"{Path(name).stem}-{number}"
-        cluster_id = str(record.get(config.id_field) or fallback_id) if isinstance(record, dict) else fallback_id
+        cluster_id = record_id(record, f"{printable(Path(name).stem)}-{number}", config)
+        where = f"{name}[{number}]"
         try:
-            yield Item(cluster_id, cluster_from_record(record, fallback_id, f"{name}[{number}]", config))
+            yield Item(cluster_id, cluster_from_record(record, cluster_id, where, config), where=where)
         except InputError as error:
-            yield Item(cluster_id, None, str(error))
+            yield Item(cluster_id, None, str(error), where)

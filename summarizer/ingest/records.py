@@ -12,7 +12,7 @@ from summarizer.config_schema import IngestConfig
 from summarizer.errors import UsageError
 from summarizer.ingest.clean import clean_text
 from summarizer.ingest.html_text import html_to_text, looks_like_html
-from summarizer.text import word_count
+from summarizer.text import printable, word_count
 from summarizer.types import Cluster, Document
 
 
@@ -36,9 +36,10 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return Decoded(data.decode("utf-16"))
-        except UnicodeDecodeError as error:
-            raise InputError(f"{where}: starts as UTF-16 but is not valid UTF-16 ({error.reason} at byte "
-                             f"{error.start}); save it again as UTF-8") from None
+        except UnicodeDecodeError as error:  # most often a file cut one byte short: keep what decodes
+            return Decoded(data.decode("utf-16", errors="replace"),
+                           f"{where}: starts as UTF-16 but is not valid UTF-16 ({error.reason} at byte {error.start}); "
+                           "undecodable bytes were replaced, check the end of the text")
     sample = data[:_BINARY_SAMPLE]
     if b"\x00" in sample:
         raise InputError(f"{where}: looks like a binary file (it contains NUL bytes); "
@@ -65,7 +66,7 @@ def make_document(doc_id: str, raw_text: str, title: str, source: str,
         title = title or page_title
     cleaned = clean_text(raw_text, strip_boilerplate=config.strip_boilerplate,
                          title_from_first_line=config.title_from_first_line and not title)
-    return Document(doc_id=doc_id, text=cleaned.text, title=title.strip() or cleaned.title,
+    return Document(doc_id=doc_id, text=cleaned.text, title=printable(title).strip() or cleaned.title,
                     source=source, removed_lines=cleaned.removed_lines)
 
 
@@ -108,7 +109,7 @@ def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
     """Build a cluster from one record: NeuS-style list of documents or Multi-News string."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-    cluster_id = str(record.get(config.id_field) or fallback_id)
+    cluster_id = fallback_id if not record.get(config.id_field) else printable(str(record[config.id_field]))
     if config.documents_field not in record:
         raise InputError(f"{where}: missing field {config.documents_field!r} "
                          f"(set ingest.documents_field if your data names it differently)")

@@ -10,12 +10,52 @@ from summarizer.types import Cluster, Document, SegmentedCluster, Sentence
 _HAS_WORD = re.compile(r"\w")
 
 
+# pysbd's rule for numbered references ("… in 2019.[12] The") nests quantifiers, so a crafted
+# run of brackets ("figures ..[111 111][111 111]…", 109 characters) takes it over a minute. This
+# form matches the same references (digit groups separated by a comma, a dash or a space) with
+# one way to match each, so it runs in linear time.
+# The empty group keeps pysbd's group numbers (its replacement reads groups 2 and 7).
+_NUMBERED_REFERENCE = (r"(?<=[^\d\s])(\.|∯)((\[()\d{1,3}(?:(?:,\s?|\s?-\s?|\s)\d{1,3})*\])+|((\d{1,3}\s?)?\d{1,3}))"
+                       r"(\s)(?=[A-Z])")
+# pysbd rescans the whole text for every abbreviation it finds, so its time grows with the square
+# of a paragraph's length (40,000 characters: 6 s; 200,000: 128 s). Longer paragraphs are split
+# into pieces of at most this many characters, at sentence ends, before pysbd sees them; news
+# paragraphs are far shorter (at most 770 characters in NeuS and the seeds), so they are unaffected.
+MAX_PIECE_CHARS = 3000
+_PIECE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_ABBREVIATION_BEFORE = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof|Inc|Co|"
+                                  r"Corp|Ltd|No|vs|etc|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)|(?:[A-Z]\.)+[A-Z])\.$")
+
+
 @lru_cache(maxsize=4)
 def _segmenter(language: str):
     import pysbd
 
     # clean=False keeps the text byte-identical, so spans can be located exactly.
-    return pysbd.Segmenter(language=language, clean=False)
+    segmenter = pysbd.Segmenter(language=language, clean=False)
+    safe = type(f"Linear{segmenter.language_module.__name__}", (segmenter.language_module,),
+                {"NUMBERED_REFERENCE_REGEX": _NUMBERED_REFERENCE})
+    segmenter.language_module = safe
+    return segmenter
+
+
+def _pieces(paragraph: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
+    """``paragraph`` as (offset, piece) pieces of at most ``limit`` characters, cut after a sentence
+    end that is no abbreviation ("Mr.", "U.S."), else at a space, else anywhere."""
+    pieces = []
+    start = 0
+    while len(paragraph) - start > limit:
+        window = paragraph[start:start + limit]
+        cut = 0
+        for match in _PIECE_END.finditer(window, limit // 2):
+            if not _ABBREVIATION_BEFORE.search(window[:match.start() + 1]):
+                cut = match.end()
+        if not cut:
+            cut = window.rfind(" ", limit // 2) + 1 or limit
+        pieces.append((start, paragraph[start:start + cut]))
+        start += cut
+    pieces.append((start, paragraph[start:]))
+    return pieces
 
 
 _TOKEN = re.compile(r"\S+")
@@ -54,20 +94,22 @@ def split_sentences(text: str, language: str = "en", max_words: int = 120) -> li
     segmenter = _segmenter(language)
     pieces: list[tuple[str, tuple[int, int]]] = []
     offset = 0
-    for paragraph in text.split("\n"):
-        cursor = 0
-        for raw in segmenter.segment(paragraph) if paragraph.strip() else []:
-            sentence = raw.strip()
-            if not sentence:
-                continue
-            start = paragraph.find(sentence, cursor)
-            if start < 0:  # pysbd altered the text after all; fall back to the cursor
-                start = cursor
-            end = start + len(sentence)
-            cursor = end
-            if _HAS_WORD.search(sentence):
-                pieces.extend(_split_long(text[offset + start:offset + end], offset + start, max_words))
-        offset += len(paragraph) + 1
+    for line in text.split("\n"):
+        for shift, paragraph in _pieces(line) if line.strip() else []:
+            cursor = 0
+            for raw in segmenter.segment(paragraph) if paragraph.strip() else []:
+                sentence = raw.strip()
+                if not sentence:
+                    continue
+                start = paragraph.find(sentence, cursor)
+                if start < 0:  # pysbd altered the text after all; fall back to the cursor
+                    start = cursor
+                end = start + len(sentence)
+                cursor = end
+                if _HAS_WORD.search(sentence):
+                    begin = offset + shift + start
+                    pieces.extend(_split_long(text[begin:begin + len(sentence)], begin, max_words))
+        offset += len(line) + 1
     return pieces
 
 

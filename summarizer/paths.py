@@ -1,0 +1,75 @@
+"""Output safety: an output never aliases an input, and one batch job writes one output at a time."""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+from pathlib import Path
+
+from summarizer.errors import UsageError
+
+
+def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one file: equal once resolved, or one inode (hard and symbolic links)."""
+    a, b = Path(first), Path(second)
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output_is_not_input(output: str | None, input_path: str) -> None:
+    """Refuse an ``--output`` that is the input, or one of the files of an input folder."""
+    if not output or output == "-":
+        return
+    source = Path(input_path)
+    inputs = [source]
+    if source.is_dir():
+        inputs += [p for p in source.iterdir() if p.is_file()]
+    for candidate in inputs:
+        if same_file(output, candidate):
+            raise UsageError(f"--output {output!r} is the input {str(candidate)!r}: writing there would destroy "
+                             "what is being read; choose another --output")
+
+
+def lock_holder(path: Path) -> int | None:
+    """The process holding a lock on ``path``, from /proc/locks (Linux), or None if unknown."""
+    try:
+        stat = path.stat()
+        wanted = f"{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:{stat.st_ino}"
+        with open("/proc/locks", encoding="utf-8") as handle:
+            for line in handle:
+                fields = line.split()
+                if len(fields) >= 6 and fields[5] == wanted:
+                    return int(fields[4])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+class OutputLock:
+    """An exclusive lock on a batch output for the life of the job (``flock``: released when the
+    process ends, even by ``kill -9``, so no stale lock is ever left behind)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(self.fd)
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            holder = lock_holder(path)
+            who = f"process {holder}" if holder else "another process"
+            raise UsageError(f"--output {str(path)!r} is being written by {who} (another batch run on the same "
+                             "output); wait for it to finish or choose another --output") from None
+
+    def release(self) -> None:
+        if self.fd >= 0:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = -1
