@@ -178,8 +178,10 @@ def test_ray_engine_on_a_local_ray_instance(tmp_path, encoder, tiny_bart):
         assert "not valid UTF-8" in latin["warnings"][0] and "Zürich" in json.dumps(latin, ensure_ascii=False)
         assert all(r["sentences"][0]["citations"] for r in records if "error" not in r)
         assert {r["model"]["backend"] for r in records if "error" not in r} == {"seq2seq"}
+        ray.shutdown()
         again = run_ray(str(data), str(out), config, batch_size=4, progress=False)
         assert (again.written, again.errors) == (0, 0)  # resumable: nothing is done twice
+        assert not ray.is_initialized()  # and a rerun with nothing to do starts no Ray instance
         assert len(_lines(out)) == 8
     finally:
         ray.shutdown()

@@ -90,17 +90,27 @@ def _run_ray(input_path: str, output: Path, config: RunConfig, batch_size: int, 
     from tqdm import tqdm
 
     done = recover_output(output)
-    if not ray.is_initialized():
-        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
-    gpus = int(ray.cluster_resources().get("GPU", 0))
-    actors = concurrency or max(1, gpus)
 
-    def wanted(row: dict) -> bool:
-        line = as_bytes(row["text"])
+    def wanted_line(line: bytes) -> bool:
         if not line.strip():
             return False
         cluster_id = line_id(line, config)
         return cluster_id not in done and in_shard(cluster_id, shard)
+
+    def wanted(row: dict) -> bool:
+        return wanted_line(as_bytes(row["text"]))
+
+    # A rerun with nothing left to do starts no Ray instance and loads no model.
+    with open(input_path, "rb") as handle:
+        if not any(wanted_line(line.rstrip(b"\n")) for line in handle):  # Ray gives lines without it
+            return BatchStats(skipped_done=len(done))
+    if not ray.is_initialized():
+        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False,
+                 logging_level=logging.INFO if progress else logging.ERROR)
+    if not progress:
+        ray.data.DataContext.get_current().enable_progress_bars = False
+    gpus = int(ray.cluster_resources().get("GPU", 0))
+    actors = concurrency or max(1, gpus)
 
     dataset = (ray.data.read_text(str(Path(input_path).resolve()), encoding=READ_ENCODING)
                .filter(wanted)
