@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from summarizer.config_schema import RunConfig
+from summarizer.evaluation.fragments import bigram_sets, is_fused
 from summarizer.text import printable
 from summarizer.types import Cluster, ComparedFact, Comparison, SentenceRef, Summary
 
@@ -137,6 +138,7 @@ def comparison_record(comparison: Comparison, cluster: Cluster) -> dict[str, Any
 def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dict[str, Any]:
     """The JSON form of a summary (schema documented in README.md, "Output format")."""
     texts = {d.doc_id: d.text for d in cluster.documents}
+    sources = bigram_sets([s.text for s in summary.selection.segmented.sentences])
 
     def ref(c) -> dict[str, Any]:
         return sentence_ref_record(c, texts)
@@ -152,6 +154,8 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
         "sentences": [{
             "text": s.text,
             "origin": s.origin.value,
+            # No copy of one source sentence, and resting on two or more documents.
+            "fused": is_fused(s.text, sources, s.cited_docs),
             "citations": [ref(c) for c in s.citations],
             "cited_documents": list(s.cited_docs),
             "support": {"supported": s.check.supported, "similarity": s.check.similarity,

@@ -22,6 +22,9 @@ def assert_cited_and_grounded(record: dict) -> None:
     assert record["sentences"]
     for sentence in record["sentences"]:
         assert sentence["citations"], sentence
+        # A source sentence as written is never "fused"; fused text rests on two documents or more.
+        assert not (sentence["fused"] and sentence["origin"] == "extracted"), sentence
+        assert not sentence["fused"] or len(sentence["cited_documents"]) >= 2, sentence
         cited = " ".join(c["text"] for c in sentence["citations"])
         forms = term_forms(cited)
         for kind, token in checkable_terms(sentence["text"]):

@@ -209,6 +209,10 @@ def test_eval_cli(tmp_path, lexicon_file, capsys):
     assert "| lead | 1 |" in capsys.readouterr().out
     summary = json.loads((tmp_path / "cli" / "summary.json").read_text())
     assert summary["systems"]["lead"]["metrics"]["arousal_total"] is not None
+    metrics = summary["systems"]["lead"]["metrics"]
+    # Lead copies first sentences whole: no fused sentence, every word inside a copied fragment.
+    assert metrics["fused_share"]["mean"] == 0.0 and metrics["fragment_coverage"]["mean"] == 1.0
+    assert metrics["novel_1grams"]["mean"] == 0.0 and metrics["compression"]["mean"] > 1
 
 
 def test_offline_consistency_lexical_agreements_by_hand(encoder):

@@ -13,11 +13,13 @@ from summarizer.config_schema import RunConfig
 from summarizer.errors import UsageError
 from summarizer.evaluation.consistency import ConsistencyScorer
 from summarizer.evaluation.coverage import source_coverage
+from summarizer.evaluation.fragments import bigram_sets, extractive_fragments, is_fused, novel_ngram_share
 from summarizer.evaluation.neutrality import load_vad_lexicon, neus_arousal, single_outlet_share
 from summarizer.evaluation.rouge import ROUGE_TYPES, Rouge, bootstrap_interval
 from summarizer.evaluation.systems import PredictionsFile, System
 from summarizer.ingest import InputError, read_clusters
 from summarizer.registries import CONSISTENCY, SYSTEMS
+from summarizer.segment import segment_cluster
 from summarizer.text import word_count
 from summarizer.types import Cluster
 
@@ -48,6 +50,11 @@ METRICS = (
     Metric("arousal_negative", "Arousal-", False),
     Metric("arousal_total", "Arousal sum", False),
     Metric("single_outlet_share", "single-outlet wording", False, 100),
+    Metric("fused_share", "fused sentences", None, 100),
+    Metric("fragment_coverage", "fragment coverage", None),
+    Metric("fragment_density", "fragment density", None),
+    Metric("compression", "compression", None),
+    *(Metric(f"novel_{n}grams", f"novel {n}-grams", None, 100) for n in (1, 2, 3, 4)),
     Metric("documents_used", "documents used", True),
     Metric("coverage_evenness", "coverage evenness", True),
     Metric("words", "words", None),
@@ -99,6 +106,23 @@ class Scorer:
             attributions = [tuple(dict.fromkeys(r.doc_id for r in s.best_support)) for s in consistency.sentences]
         coverage = source_coverage(list(attributions), [d.doc_id for d in cluster.documents])
         row.update(documents_used=coverage.documents_used, coverage_evenness=coverage.evenness)
+        row.update(self.copying(summary, cluster, consistency, list(attributions)))
+        return row
+
+    def copying(self, summary: str, cluster: Cluster, consistency, attributions: list) -> dict[str, Any]:
+        """How much the summary copies: fused sentences, extractive fragments, novel n-grams."""
+        documents = [d.text for d in cluster.documents]
+        sentences = [s.sentence for s in consistency.sentences]
+        if len(attributions) != len(sentences):  # a system's own split differs from ours: align instead
+            attributions = [tuple(dict.fromkeys(r.doc_id for r in s.best_support)) for s in consistency.sentences]
+        sources = bigram_sets([s.text for s in segment_cluster(cluster, self.config.segment).sentences])
+        fused = [is_fused(text, sources, tuple(docs)) for text, docs in zip(sentences, attributions)]
+        fragments = extractive_fragments(summary, documents)
+        row: dict[str, Any] = {"fused_share": sum(fused) / len(fused) if fused else None,
+                               "fragment_coverage": fragments.coverage, "fragment_density": fragments.density,
+                               "compression": fragments.compression}
+        for n in (1, 2, 3, 4):
+            row[f"novel_{n}grams"] = novel_ngram_share(summary, documents, n)
         return row
 
 
