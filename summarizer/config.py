@@ -48,6 +48,8 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "fuse.max_new_tokens": (1, None),
     "fuse.summary_max_new_tokens": (1, None),
     "fuse.min_new_tokens": (0, None),
+    "fuse.repetition_penalty": (0, None),
+    "fuse.length_penalty": (-10, 10),
     "fuse.num_beams": (1, None),
     "fuse.no_repeat_ngram_size": (0, None),
     "fuse.batch_size": (1, None),
@@ -114,6 +116,11 @@ def _coerce(path: str, value: Any, annotation: Any) -> Any:
         if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
             return tuple(value)
     elif origin in (typing.Union, types.UnionType):
+        arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if value in (None, "") and len(arguments) < len(typing.get_args(annotation)):
+            return None  # unset: YAML null, or `--set key=`
+        if len(arguments) == 1:
+            return _coerce(path, value, arguments[0])
         return value
     expected = "a list of strings" if origin is tuple else getattr(annotation, "__name__", str(annotation))
     raise ConfigError(f"{path}: expected {expected}, got {_short(value)} ({type(value).__name__})")
@@ -141,6 +148,8 @@ def _validate(config: RunConfig) -> None:
     flat = _flatten(config.to_dict())
     for path, (low, high) in _BOUNDS.items():
         value = flat[path]
+        if value is None:  # unset
+            continue
         if (low is not None and value < low) or (high is not None and value > high):
             span = f"≥ {low}" if high is None else f"between {low} and {high}"
             raise ConfigError(f"{path} = {_short(value)} is out of range: must be {span}")

@@ -100,13 +100,17 @@ class FuseConfig:
     # selection; "auto": group for instruction models, cluster for seq2seq models.
     unit: str = "auto"
     max_input_tokens: int = 1024
-    max_new_tokens: int = 60
-    summary_max_new_tokens: int = 220
-    min_new_tokens: int = 0
-    num_beams: int = 1
-    no_repeat_ngram_size: int = 3
-    repetition_penalty: float = 1.0
-    length_penalty: float = 1.0
+    # Generation settings. Unset (null): the model's own, as its authors tuned them (its
+    # generation_config: facebook/bart-large-cnn's 4 beams, minimum length and length penalty),
+    # and where the model sets nothing, the backend's (fuse/hf.py GENERATION_DEFAULTS). A value set
+    # here overrides both.
+    max_new_tokens: int | None = None  # per fused sentence (group unit)
+    summary_max_new_tokens: int | None = None  # per summary (cluster unit)
+    min_new_tokens: int | None = None
+    num_beams: int | None = None
+    no_repeat_ngram_size: int | None = None
+    repetition_penalty: float | None = None
+    length_penalty: float | None = None
     batch_size: int = 8
     # Padded tokens per generation batch (prompt length × batch size); length-sorted requests
     # fill batches up to this, so short inputs batch wide and long ones narrow.

@@ -3,7 +3,7 @@ import pytest
 from helpers import PACT
 
 from summarizer.config import FuseConfig, RunConfig, with_overrides
-from summarizer.fuse import GENERATORS, FusionRequest, Generator
+from summarizer.fuse import GENERATORS, FusionRequest, Generator, Passage
 from summarizer.pipeline import Pipeline
 from summarizer.types import Origin
 
@@ -270,3 +270,40 @@ def test_headline_gets_the_same_neutral_edits(encoder):
     summary = Pipeline(with_overrides(RunConfig(), fuse={"backend": "extractive"})).summarize(cluster)
     assert summary.headline.text == "Ceremony as Norland and Sudland sign defence pact"
     assert summary.headline.edits == ("removed 'lavish'",) and summary.headline.doc_id == "d0"
+
+
+def test_a_seq2seq_model_keeps_its_own_generation_settings(tiny_bart, tmp_path):
+    import shutil
+
+    from transformers import GenerationConfig
+
+    folder = tmp_path / "tuned-bart"
+    shutil.copytree(tiny_bart, folder)
+    # As facebook/bart-large-cnn ships: beams, lengths and a length penalty tuned by its authors.
+    GenerationConfig(num_beams=4, min_length=12, max_length=20, length_penalty=2.0, no_repeat_ngram_size=3,
+                     early_stopping=True, decoder_start_token_id=2, bos_token_id=1, eos_token_id=2,
+                     pad_token_id=0, forced_eos_token_id=2).save_pretrained(folder)
+    tuned = GENERATORS.build("seq2seq", FuseConfig(backend="seq2seq", model=str(folder)))
+    kwargs = tuned.generation_kwargs("cluster")
+    for key in ("num_beams", "max_new_tokens", "min_new_tokens", "length_penalty", "no_repeat_ngram_size"):
+        assert key not in kwargs, key  # left to the model's generation_config
+    captured = {}
+    real = tuned.model.generate
+
+    def generate(**arguments):
+        output = real(**arguments)
+        captured["length"] = output.shape[1]
+        captured["beams"] = tuned.model.generation_config.num_beams
+        return output
+
+    tuned.model.generate = generate
+    tuned.generate([FusionRequest((Passage("d0", PACT.documents[0].text),), "cluster", 20)])
+    assert captured["beams"] == 4 and 12 <= captured["length"] <= 20  # its minimum and maximum length
+    # A setting the user gives overrides the model's; unset ones stay the model's.
+    chosen = GENERATORS.build("seq2seq", FuseConfig(backend="seq2seq", model=str(folder), num_beams=2))
+    assert chosen.generation_kwargs("cluster")["num_beams"] == 2
+    assert "min_new_tokens" not in chosen.generation_kwargs("cluster")
+    # A model that sets nothing gets the backend's defaults.
+    plain = GENERATORS.build("seq2seq", FuseConfig(backend="seq2seq", model=str(tiny_bart)))
+    assert plain.generation_kwargs("cluster")["max_new_tokens"] == 220
+    assert plain.generation_kwargs("group")["max_new_tokens"] == 60

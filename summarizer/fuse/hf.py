@@ -14,6 +14,14 @@ from summarizer.fuse.prompts import SYSTEM, instruction, pack_documents
 
 log = logging.getLogger(__name__)
 
+#: a generation setting's value where neither the config nor the model's generation_config sets it
+GENERATION_DEFAULTS = {"max_new_tokens": 60, "summary_max_new_tokens": 220, "min_new_tokens": 0, "num_beams": 1,
+                       "no_repeat_ngram_size": 3, "repetition_penalty": 1.0, "length_penalty": 1.0}
+# generation_config keys by which a model sets a length ("max_length" in BART-CNN's, say)
+_MODEL_KEYS = {"max_new_tokens": ("max_new_tokens", "max_length"), "min_new_tokens": ("min_new_tokens", "min_length")}
+# the length setting of the other unit, not used for this one
+_OTHER_UNIT = {"group": {"summary_max_new_tokens"}, "cluster": {"max_new_tokens"}}
+
 
 class HFGenerator(Generator):
     """Shared batching, tokenisation and decoding for both model families."""
@@ -58,16 +66,25 @@ class HFGenerator(Generator):
         return [len(ids) for ids in encoded]
 
     def generation_kwargs(self, unit: str) -> dict:
-        config = self.config
-        kwargs = dict(
-            max_new_tokens=config.max_new_tokens if unit == "group" else config.summary_max_new_tokens,
-            min_new_tokens=config.min_new_tokens, num_beams=config.num_beams, do_sample=False,
-            no_repeat_ngram_size=config.no_repeat_ngram_size,
-            repetition_penalty=config.repetition_penalty,
-            pad_token_id=self.tokenizer.pad_token_id,
-        )
-        if config.num_beams > 1:
-            kwargs.update(length_penalty=config.length_penalty, early_stopping=True)
+        """What ``generate`` gets: each setting the config sets; else, where the model's own
+        generation_config sets it (what its authors tuned), nothing (generate then uses the
+        model's); else the backend's default. Decoding is always greedy or beam search: the same
+        input gives the same summary."""
+        own = self.model.generation_config.to_diff_dict()
+        kwargs: dict = {"do_sample": False, "pad_token_id": self.tokenizer.pad_token_id}
+        for key, default in GENERATION_DEFAULTS.items():
+            if key in _OTHER_UNIT[unit]:
+                continue
+            name = "max_new_tokens" if key == "summary_max_new_tokens" else key
+            value = getattr(self.config, key)
+            if value is not None:
+                kwargs[name] = value
+            elif not any(k in own for k in _MODEL_KEYS.get(name, (name,))):
+                kwargs[name] = default
+        if kwargs.get("num_beams", own.get("num_beams", 1)) > 1:
+            kwargs.setdefault("early_stopping", own.get("early_stopping", True))
+        else:
+            kwargs.pop("length_penalty", None)  # means nothing without beams
         return kwargs
 
     def model_inputs(self, requests: list[FusionRequest]) -> dict[str, torch.Tensor]:
@@ -103,11 +120,11 @@ class HFGenerator(Generator):
             kwargs = self.generation_kwargs(batch[0].unit)
             prompt_length = inputs["input_ids"].shape[1]
             if not self.model.config.is_encoder_decoder:
-                if kwargs.pop("no_repeat_ngram_size") and self.config.num_beams == 1:
-                    kwargs["logits_processor"] = LogitsProcessorList(
-                        [IncrementalNoRepeatNGram(self.config.no_repeat_ngram_size)])
-                else:  # beams reorder rows between steps: the library's stateless version
-                    kwargs["no_repeat_ngram_size"] = self.config.no_repeat_ngram_size
+                own = self.model.generation_config
+                no_repeat = kwargs.get("no_repeat_ngram_size", own.no_repeat_ngram_size or 0)
+                if no_repeat and kwargs.get("num_beams", own.num_beams or 1) == 1:
+                    kwargs["no_repeat_ngram_size"] = 0  # done incrementally instead (same bans)
+                    kwargs["logits_processor"] = LogitsProcessorList([IncrementalNoRepeatNGram(no_repeat)])
                 if batch[0].unit == "group":
                     kwargs["stopping_criteria"] = StoppingCriteriaList(
                         [FirstSentenceStop(self.tokenizer, prompt_length)])
