@@ -280,6 +280,17 @@ def load_config(path: str | os.PathLike[str] | None = None, overrides: list[str]
     return config
 
 
+def merged_config(base: RunConfig, overrides: dict[str, Any]) -> RunConfig:
+    """``base`` with nested ``overrides`` (``{"fuse": {"backend": "extractive"}}``), checked like
+    ``--set``: unknown keys get a "did you mean" hint, types, ranges and names are validated."""
+    try:
+        config = _build(RunConfig, _deep_merge(base.to_dict(), overrides), "")
+    except TypeError as error:
+        raise ConfigError(str(error)[:300]) from None
+    _validate(config)
+    return config
+
+
 def config_from_dict(data: dict[str, Any]) -> RunConfig:
     """Rebuild a validated RunConfig from ``RunConfig.to_dict()`` output (e.g. on a Ray worker)."""
     config = _build(RunConfig, data, "")

@@ -135,8 +135,9 @@ def comparison_record(comparison: Comparison, cluster: Cluster) -> dict[str, Any
     }
 
 
-def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dict[str, Any]:
-    """The JSON form of a summary (schema documented in README.md, "Output format")."""
+def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None) -> dict[str, Any]:
+    """The JSON form of a summary (schema documented in README.md, "Output format"); without a
+    ``config`` (the Python API) the record has no "config" and keeps the timings."""
     texts = {d.doc_id: d.text for d in cluster.documents}
     sources = bigram_sets([s.text for s in summary.selection.segmented.sentences])
 
@@ -177,8 +178,8 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
                       for d in cluster.documents],
         "reference": cluster.reference,
         "model": {"backend": summary.backend, "name": summary.model},
-        "config": config.to_dict(),
-        "timings_seconds": summary.timings if config.output.include_timings else None,
+        "config": config.to_dict() if config is not None else None,
+        "timings_seconds": summary.timings if config is None or config.output.include_timings else None,
         "warnings": list(summary.warnings),
         "comparison": comparison_record(summary.comparison, cluster) if summary.comparison else None,
     }
@@ -187,6 +188,13 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig) -> dic
 def error_record(cluster_id: str, message: str) -> dict[str, Any]:
     """The JSON record of a cluster that could not be read or summarised (``run`` and ``batch``)."""
     return {"id": cluster_id, "error": message}
+
+
+def summary_json(summary: Summary) -> str:
+    """``Summary.to_json``: the JSON record of a summary, indented, without the run's config."""
+    record = summary_record(summary, summary.selection.cluster, None)
+    record.pop("config")
+    return json.dumps(record, ensure_ascii=False, indent=2)
 
 
 def render_json(summary: Summary, cluster: Cluster, config: RunConfig) -> str:

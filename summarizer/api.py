@@ -1,0 +1,82 @@
+"""The Python API: ``Summarizer`` (models loaded once, called on many clusters) and ``summarize``.
+
+    from summarizer import Summarizer, summarize
+
+    summary = summarize(["First outlet's article ...", "Second outlet's article ..."],
+                        fuse={"backend": "extractive"})
+    print(summary.text_with_headline)
+
+    summarizer = Summarizer(retrieve={"summary_words": 80})   # loads the models once
+    for documents in stories:
+        print(summarizer(documents).to_json())
+
+Overrides are config sections given as mappings, validated exactly like ``--set`` (a typo fails
+with a "did you mean" hint before any model loads). Importing this module loads no model.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Union
+
+from summarizer.config import load_config, merged_config
+from summarizer.config_schema import RunConfig
+from summarizer.errors import UsageError
+from summarizer.ingest import read_clusters
+from summarizer.ingest.records import cluster_from_record
+from summarizer.types import Cluster, Summary
+
+#: what a cluster may be given as: texts, {"title", "text"} mappings, a Cluster, or a path
+Documents = Union[Cluster, str, os.PathLike, Iterable[Union[str, Mapping[str, Any]]]]
+
+
+def _config(config: RunConfig | str | os.PathLike | None, overrides: dict[str, Any]) -> RunConfig:
+    """The run's config: ``config`` (a RunConfig, a YAML path, or the defaults) with ``overrides``."""
+    base = config if isinstance(config, RunConfig) else load_config(config)
+    return merged_config(base, overrides) if overrides else base
+
+
+def as_cluster(documents: Documents, config: RunConfig, cluster_id: str = "cluster") -> Cluster:
+    """``documents`` as a cleaned Cluster: a Cluster as it is; a path read like ``run`` reads it
+    (its first cluster); texts or {"title", "text"} mappings as one document each."""
+    if isinstance(documents, Cluster):
+        return documents
+    if isinstance(documents, (os.PathLike, Path)) or (isinstance(documents, str) and Path(documents).exists()):
+        clusters = read_clusters(str(documents), config.ingest, limit=1)
+        if not clusters:
+            raise UsageError(f"{documents}: no cluster found")
+        return clusters[0]
+    if isinstance(documents, str):
+        raise UsageError("give a list of documents (one string each), not one string; or the path of a "
+                         "folder or file")
+    records = [d if isinstance(d, Mapping) else {"text": d} for d in documents]
+    return cluster_from_record({"id": cluster_id, "documents": records}, cluster_id, "documents", config.ingest)
+
+
+class Summarizer:
+    """Loads the models once; call it on a cluster's documents, or use ``summarize_many``."""
+
+    def __init__(self, config: RunConfig | str | os.PathLike | None = None, **overrides: Mapping[str, Any]) -> None:
+        from summarizer.pipeline import Pipeline
+
+        self.config = _config(config, overrides)
+        self.pipeline = Pipeline(self.config)
+
+    def __call__(self, documents: Documents) -> Summary:
+        """The summary of one cluster's documents (id "cluster" unless they come with one)."""
+        return self.pipeline.summarize(as_cluster(documents, self.config))
+
+    def summarize_many(self, clusters: Iterable[Documents]) -> list[Summary]:
+        """One Summary per cluster, summarised together (one embedding pass, one generation pass)."""
+        items = [as_cluster(documents, self.config, f"cluster-{i}") for i, documents in enumerate(clusters)]
+        return list(self.pipeline.summarize_batch(items).summaries) if items else []
+
+
+def summarize(documents: Documents, config: RunConfig | str | os.PathLike | None = None,
+              **overrides: Mapping[str, Any]) -> Summary:
+    """Summarise one cluster; e.g. ``summarize(texts, fuse={"backend": "extractive"})``.
+
+    Loads the models on each call: for many clusters, make one ``Summarizer``.
+    """
+    return Summarizer(config, **overrides)(documents)
