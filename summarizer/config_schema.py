@@ -207,3 +207,53 @@ UNITS = ("auto", "group", "cluster")
 ORDERS = ("position", "importance")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 
+#: allowed ranges (low, high; None: unbounded), checked when a config is loaded
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "seed": (0, 2**32 - 1),  # what numpy accepts as a seed
+    "ingest.max_documents": (1, None),
+    "ingest.max_chars_per_document": (1, None),
+    "ingest.min_words": (0, None),
+    "embedding.batch_size": (1, None),
+    "segment.max_sentence_words": (10, None),
+    "retrieve.lexical_weight": (0, 1),
+    "retrieve.group_threshold": (0, 1),
+    "retrieve.redundancy_threshold": (0, 1),
+    "retrieve.mmr_lambda": (0, 1),
+    "retrieve.budget_tokens": (16, None),
+    "retrieve.fusion_members": (1, None),
+    "retrieve.summary_words": (10, None),
+    "retrieve.length_ratio": (0, 10),
+    "retrieve.min_summary_words": (1, None),
+    "retrieve.min_sentence_words": (1, None),
+    "retrieve.max_sentence_words": (2, None),
+    "fuse.max_input_tokens": (16, None),
+    "fuse.max_new_tokens": (1, None),
+    "fuse.summary_max_new_tokens": (1, None),
+    "fuse.min_new_tokens": (0, None),
+    "fuse.repetition_penalty": (0, None),
+    "fuse.length_penalty": (-10, 10),
+    "fuse.num_beams": (1, None),
+    "fuse.no_repeat_ngram_size": (0, None),
+    "fuse.batch_size": (1, None),
+    "fuse.max_batch_tokens": (16, None),
+    "fuse.min_group_size_to_fuse": (1, None),
+    "guard.min_similarity": (-1, 1),
+    "guard.min_content_overlap": (0, 1),
+    "guard.support_top_k": (1, None),
+    "guard.min_length_ratio": (0, 1),
+    "neutral.max_outlets_for_colour": (0, None),
+    "compare.max_facts": (1, None),
+    "compare.max_terms": (0, None),
+    "compare.facts_considered": (1, None),
+    "compare.omission_similarity": (0, 1),
+    "evaluation.bootstrap_resamples": (100, None),
+    "evaluation.lexrank_words": (5, None),
+}
+#: allowed values of the keys that name a choice
+CHOICES: dict[str, tuple[str, ...]] = {
+    "output.format": FORMATS,
+    "fuse.unit": UNITS,
+    "fuse.dtype": DTYPES,
+    "fuse.attention": ("sdpa", "eager", "auto"),
+    "retrieve.order": ORDERS,
+}

@@ -122,7 +122,7 @@ def test_package_init_files_only_re_export():
 def test_stage_modules_do_not_import_the_config_loader():
     # Stages read their section of the schema; only entry points load configs (no circle, fast checks).
     graph = _import_graph()
-    entry_points = {"summarizer.cli", "summarizer.commands", "summarizer.batch.ray_engine",
+    entry_points = {"summarizer.api", "summarizer.cli", "summarizer.commands", "summarizer.batch.ray_engine",
                     "summarizer.evaluation.hf_modules.summarizer_consistency.summarizer_consistency"}
     users = {name for name, imports in graph.items() if "summarizer.config" in imports}
     assert users <= entry_points, users - entry_points
