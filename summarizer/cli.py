@@ -8,21 +8,33 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from summarizer import __version__
 from summarizer.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, SummarizerError, exit_code  # noqa: F401
 from summarizer.text import printable
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _prog() -> str:
+    """The name the user typed: ``summarizer`` (the console script) or ``python -m summarizer``."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m summarizer" if name in ("__main__.py", "-c", "") else name
+
+
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml for every key)")
     parser.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
                         help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default=None,
+                        help="messages on stderr from this level up (default: info; warning with --quiet)")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m summarizer",
+        prog=_prog(),
         description="Fuse several outlets' versions of a story into one neutral summary "
                     "in which every sentence cites its sources.")
     parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
@@ -41,15 +53,17 @@ def _parser() -> argparse.ArgumentParser:
                "  python -m summarizer run stories/ --set fuse.backend=seq2seq "
                "--set fuse.model=facebook/bart-large-cnn\n"
                "  python -m summarizer run clusters.jsonl --format json --output out.jsonl")
-    run.add_argument("path", metavar="PATH", help="folder, text file, JSONL/Parquet file or hf:DATASET")
+    run.add_argument("path", metavar="PATH",
+                     help="folder, text file, JSONL/Parquet file, hf:DATASET, or - for standard input (JSON "
+                          "Lines of clusters, or one article's text)")
     _add_config_options(run)
-    run.add_argument("--format", choices=["text", "markdown", "json", "html"], default=None,
+    run.add_argument("--format", choices=["text", "markdown", "json", "jsonl", "html"], default=None,
                      help="output format (default: output.format from the config, i.e. text); "
-                          "json gives one object per cluster, as JSON Lines when there are several; "
-                          "html gives one self-contained page, or for several clusters one page each "
-                          "plus index.html in the --output folder")
+                          "json gives one indented object for one cluster, JSON Lines for several; jsonl "
+                          "always gives JSON Lines, one record per line; html gives one self-contained page, "
+                          "or for several clusters one page each plus index.html in the --output folder")
     run.add_argument("--output", "-o", metavar="FILE",
-                     help="write here instead of stdout; clusters are written as they finish "
+                     help="write here instead of stdout (- is stdout); clusters are written as they finish "
                           "(a folder for --format html with several clusters)")
     run.add_argument("--limit", type=int, metavar="N", help="summarise only the first N clusters")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress messages on stderr")
@@ -131,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     # Before anything imports transformers: its weight-conversion bars are no progress for our users.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
-                        format="summarizer: %(message)s", stream=sys.stderr)
+    level = (args.log_level.upper() if getattr(args, "log_level", None)
+             else logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
+    logging.basicConfig(level=level, format="summarizer: %(message)s", stream=sys.stderr)
     # Library chatter (weight-loading notes, deprecation notes) is not progress for our users.
     for noisy in ("transformers", "datasets", "huggingface_hub", "accelerate"):
         logging.getLogger(noisy).setLevel(logging.ERROR)

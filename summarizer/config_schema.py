@@ -202,7 +202,7 @@ class RunConfig:
         return asdict(self)
 
 
-FORMATS = ("text", "markdown", "json", "html")
+FORMATS = ("text", "markdown", "json", "jsonl", "html")
 UNITS = ("auto", "group", "cluster")
 ORDERS = ("position", "importance")
 DTYPES = ("auto", "float32", "bfloat16", "float16")

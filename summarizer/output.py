@@ -45,8 +45,13 @@ class StreamSink:
         self.several = several
         self.config = config
 
+    @property
+    def lines(self) -> bool:
+        """JSON Lines: always with jsonl, and for json when the input holds several clusters."""
+        return self.fmt == "jsonl" or (self.several and self.fmt == "json")
+
     def write(self, summary: Summary, cluster: Cluster) -> None:
-        if self.several and self.fmt == "json":
+        if self.lines:
             self.stream.write(json.dumps(summary_record(summary, cluster, self.config), ensure_ascii=False) + "\n")
         else:
             if self.several and self.fmt == "text":
@@ -55,7 +60,7 @@ class StreamSink:
         self.stream.flush()
 
     def error(self, cluster_id: str, message: str) -> None:
-        if self.several and self.fmt == "json":
+        if self.lines:
             self.stream.write(json.dumps(error_record(cluster_id, message), ensure_ascii=False) + "\n")
             self.stream.flush()
 
@@ -100,7 +105,9 @@ class HtmlFolderSink:
 
 
 def open_sink(output: str | None, fmt: str, several: bool, config: RunConfig, title: str):
-    """The sink for a run: HTML of several clusters (or into a folder) goes to a folder of pages."""
+    """The sink for a run: HTML of several clusters (or into a folder) goes to a folder of pages;
+    ``-`` is standard output."""
+    output = None if output == "-" else output
     if fmt == "html":
         folder = output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
         if several and (output is None or output.lower().endswith((".html", ".htm"))):

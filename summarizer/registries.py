@@ -29,6 +29,7 @@ READERS = Registry("input reader", {
     "file": "summarizer.ingest.readers:read_file",
     "jsonl": "summarizer.ingest.readers:read_jsonl",
     "datasets": "summarizer.ingest.readers:read_dataset",
+    "stdin": "summarizer.ingest.readers:read_stdin",
 })
 
 #: consistency checkers (evaluation.consistency): RunConfig → ConsistencyScorer

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import EXAMPLE, ROOT
+from helpers import EXAMPLE, PACT, ROOT
 
 from summarizer.cli import main
 from summarizer.text import checkable_terms, term_forms, term_is_supported
@@ -119,3 +119,30 @@ def test_usage_errors(capsys):
     help_text = capsys.readouterr().out
     for option in ("--config", "--set", "--format", "--output", "--limit", "--quiet"):
         assert option in help_text
+
+
+def test_cli_conventions(capsys, monkeypatch, encoder):
+    import io
+    import logging
+
+    from summarizer.cli import _parser
+
+    extractive = ["--set", "fuse.backend=extractive", "--set", "output.include_timings=false"]
+    # "-" reads JSON Lines of clusters, or one article, from standard input; --output - is stdout.
+    lines = "\n".join(json.dumps({"id": f"c{i}", "documents": [{"text": d.text} for d in PACT.documents]})
+                      for i in range(2))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(lines.encode())))
+    assert main(["run", "-", *extractive, "--format", "jsonl", "--output", "-", "--quiet"]) == 0
+    assert [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()] == ["c0", "c1"]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(" ".join(d.text for d in PACT.documents).encode())))
+    assert main(["run", "-", *extractive, "--quiet"]) == 0
+    assert "Norland" in capsys.readouterr().out
+    # --format jsonl is JSON Lines whatever the number of clusters; --log-level error silences progress.
+    assert main(["run", str(EXAMPLE), *extractive, "--format", "jsonl", "--log-level", "error"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 1 and json.loads(out)["id"] == "bridge" and err == ""
+    logging.getLogger().setLevel(logging.WARNING)
+    monkeypatch.setattr("sys.argv", ["/usr/local/bin/summarizer"])
+    assert _parser().prog == "summarizer"
+    monkeypatch.setattr("sys.argv", ["/x/summarizer/__main__.py"])
+    assert _parser().prog == "python -m summarizer"

@@ -71,7 +71,7 @@ def test_unknown_backend_lists_available():
 @pytest.mark.parametrize("override, message", [
     ("fuse.num_beams=0", "fuse.num_beams = 0 is out of range"),
     ("fuse.num_beams=two", "fuse.num_beams: expected int"),
-    ("output.format=pdf", "output.format = 'pdf'; choose one of text, markdown, json, html"),
+    ("output.format=pdf", "output.format = 'pdf'; choose one of text, markdown, json, jsonl, html"),
     ("fuse.backend=seq2seq", "needs fuse.model"),
     ("fuse", "expected KEY=VALUE"),
     ("retrieve.mmr_lambda=.nan", "retrieve.mmr_lambda: expected a finite number"),

@@ -13,6 +13,8 @@ from summarizer.types import Cluster, Item
 
 def detect_reader(path: str) -> str:
     """The ``READERS`` name for ``path``: folder, jsonl, datasets or (a single article) file."""
+    if path == "-":
+        return "stdin"
     local = Path(path)
     if local.is_dir():
         return "folder"

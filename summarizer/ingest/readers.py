@@ -109,6 +109,26 @@ def read_jsonl(path: Path, config: IngestConfig) -> Iterator[Item]:
                 yield item
 
 
+def read_stdin(path: str | Path, config: IngestConfig) -> Iterator[Item]:
+    """Standard input (``-``): JSON Lines of clusters when it starts with "{", else one article."""
+    import sys
+
+    data = sys.stdin.buffer.read()
+    if data.lstrip().startswith(b"{"):
+        for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+            item = item_from_line(raw, f"stdin-{number}", f"<stdin>:{number}", config)
+            if item is not None:
+                yield item
+        return
+    try:
+        decoded = decode_bytes(data, "<stdin>")
+        document = make_document("stdin", decoded.text, "", "<stdin>", config)
+        warnings = [decoded.warning] if decoded.warning else []
+        yield Item("stdin", finish_cluster("stdin", [document], None, warnings, config, "<stdin>"), where="<stdin>")
+    except InputError as error:
+        yield Item("stdin", None, str(error), "<stdin>")
+
+
 def open_dataset(path: str, streaming: bool = True):
     """Records of a local JSON/JSONL/Parquet/CSV/Arrow file, or of ``hf:NAME[:SPLIT]`` on the hub
     (split "train" unless named, e.g. ``hf:multi_news:validation``).
