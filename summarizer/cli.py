@@ -16,6 +16,8 @@ from summarizer.text import printable
 
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+#: the documented default config, shipped in the package (configs/default.yaml in the source links to it)
+DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
 
 
 def _prog() -> str:
@@ -25,7 +27,8 @@ def _prog() -> str:
 
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="FILE", help="YAML config (see configs/default.yaml for every key)")
+    parser.add_argument("--config", metavar="FILE",
+                        help=f"YAML config; every key, its default and meaning: {DEFAULT_CONFIG}")
     parser.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="overrides",
                         help="override one config key, e.g. --set fuse.backend=extractive (repeatable)")
     parser.add_argument("--log-level", choices=LOG_LEVELS, default=None,

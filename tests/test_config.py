@@ -28,6 +28,15 @@ def test_default_yaml_matches_builtin_defaults():
         assert (list(value) if isinstance(value, tuple) else value) == written[key], key
 
 
+def test_the_default_config_ships_in_the_package():
+    from summarizer.cli import DEFAULT_CONFIG, _parser
+
+    assert DEFAULT_CONFIG.is_file() and load_config(DEFAULT_CONFIG) == RunConfig()
+    assert (ROOT / "configs" / "default.yaml").resolve() == DEFAULT_CONFIG.resolve()
+    run = _parser()._subparsers._group_actions[0].choices["run"]
+    assert "summarizer/default.yaml" in run.format_help().replace("\n", "").replace(" ", "")
+
+
 def test_checking_a_config_imports_no_model_library():
     # A typo must be reported at once: validation checks names without importing any backend.
     script = ("import sys; from summarizer.config import load_config; "
