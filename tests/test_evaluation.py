@@ -271,3 +271,33 @@ def test_headlines_count_as_what_an_outlet_published(encoder):
     row = Scorer(RunConfig()).score("Pact signed in Port Vale. " + PACT.documents[1].text.split("\n")[0],
                                     cluster, None)
     assert row["supported_share"] == 1.0  # the headline is supported by the outlet that wrote it
+
+
+def test_paired_bootstrap_by_hand():
+    from summarizer.evaluation.report import paired_bootstrap
+
+    same = paired_bootstrap([0.3, 0.5, 0.4], [0.3, 0.5, 0.4])
+    assert same["difference"] == 0.0 and same["p"] == 1.0
+    better = paired_bootstrap([0.1, 0.2, 0.3, 0.4], [0.2, 0.3, 0.4, 0.5])
+    assert better["difference"] == pytest.approx(0.1) and better["p"] == 0.0
+    assert better["low"] == pytest.approx(0.1) and better["high"] == pytest.approx(0.1)
+    mixed = paired_bootstrap([0.5, 0.5, 0.5, 0.5], [0.6, 0.4, 0.6, 0.4], seed=1)
+    assert mixed["difference"] == pytest.approx(0.0) and mixed["p"] > 0.5 and mixed["low"] < 0 < mixed["high"]
+
+
+def test_report_shows_plots_provenance_and_paired_tests(tmp_path, capsys):
+    from summarizer.cli import main
+
+    data = tmp_path / "data.jsonl"
+    _write_dataset(data, [PACT, make_cluster(*[(s + " Officials said so.",) for s in
+                                                ("The pact was signed on Wednesday.", "Both leaders signed it.",
+                                                 "The signing took place in Port Vale.")],
+                                            cluster_id="other")])
+    assert main(["eval", "--data", str(data), "--systems", "lead,lexrank", "-q", "--run-name", "r",
+                 "--set", f"evaluation.results_dir={tmp_path}"]) == 0
+    report = (tmp_path / "r" / "report.md").read_text()
+    assert "![metric distributions](metrics.png)" in report and "![length against arousal]" in report
+    assert "## Each system against lead" in report and "| lexrank | R-1 F1 |" in report
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["environment"]["torch"] and "python" in summary["environment"]
+    assert set(summary["paired"]["lexrank"]) >= {"rouge1_f", "consistency_score"}

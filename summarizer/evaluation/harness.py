@@ -5,7 +5,7 @@ import json
 import logging
 import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +13,25 @@ from summarizer.config_schema import RunConfig
 from summarizer.errors import UsageError
 from summarizer.evaluation.consistency import ConsistencyScorer
 from summarizer.evaluation.coverage import source_coverage
-from summarizer.evaluation.fragments import bigram_sets, extractive_fragments, is_fused, novel_ngram_share
-from summarizer.evaluation.neutrality import load_vad_lexicon, neus_arousal, single_outlet_share
-from summarizer.evaluation.rouge import ROUGE_TYPES, Rouge, bootstrap_interval
+from summarizer.evaluation.fragments import (
+    bigram_sets,
+    extractive_fragments,
+    is_fused,
+    novel_ngram_share,
+)
+from summarizer.evaluation.metrics import METRICS, Metric  # noqa: F401  (re-exported)
+from summarizer.evaluation.neutrality import (
+    load_vad_lexicon,
+    neus_arousal,
+    single_outlet_share,
+)
+from summarizer.evaluation.report import (
+    paired_comparisons,
+    render_report,
+    run_environment,
+    write_plots,
+)
+from summarizer.evaluation.rouge import Rouge, bootstrap_interval
 from summarizer.evaluation.systems import PredictionsFile, System
 from summarizer.ingest import InputError, read_clusters
 from summarizer.registries import CONSISTENCY, SYSTEMS
@@ -24,41 +40,6 @@ from summarizer.text import word_count
 from summarizer.types import Cluster
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A metric declared as data: its column, label, direction and display scale."""
-
-    key: str
-    label: str
-    higher_is_better: bool | None  # None: descriptive (length, say), neither better nor worse
-    scale: float = 1.0
-
-    @property
-    def arrow(self) -> str:
-        return {True: " ↑", False: " ↓", None: ""}[self.higher_is_better]
-
-
-METRICS = (
-    *(Metric(f"{r}_f", f"{r.replace('rouge', 'R-')} F1", True, 100) for r in ROUGE_TYPES),
-    Metric("consistency_score", "consistency (summary)", True),
-    Metric("consistency_mean", "consistency (mean)", True),
-    Metric("consistency_min", "consistency (min)", True),
-    Metric("supported_share", "supported sentences", True, 100),
-    Metric("arousal_positive", "Arousal+", False),
-    Metric("arousal_negative", "Arousal-", False),
-    Metric("arousal_total", "Arousal sum", False),
-    Metric("single_outlet_share", "single-outlet wording", False, 100),
-    Metric("fused_share", "fused sentences", None, 100),
-    Metric("fragment_coverage", "fragment coverage", None),
-    Metric("fragment_density", "fragment density", None),
-    Metric("compression", "compression", None),
-    *(Metric(f"novel_{n}grams", f"novel {n}-grams", None, 100) for n in (1, 2, 3, 4)),
-    Metric("documents_used", "documents used", True),
-    Metric("coverage_evenness", "coverage evenness", True),
-    Metric("words", "words", None),
-)
 
 
 def consistency_scorer(config: RunConfig) -> ConsistencyScorer:
@@ -184,7 +165,8 @@ def run_evaluation(data: str, system_names: list[str], predictions: dict[str, st
     bar.close()
     summary = summarize_rows(rows, [s.name for s in systems], config, len(clusters), skipped)
     summary.update(data=data, run_name=run_name, limit=limit, config=config.to_dict(),
-                   lexicon="used" if scorer.lexicon is not None else "not given: arousal skipped")
+                   lexicon="used" if scorer.lexicon is not None else "not given: arousal skipped",
+                   environment=run_environment(), paired=paired_comparisons(rows, [s.name for s in systems], config))
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     (out_dir / "report.md").write_text(render_report(summary), encoding="utf-8")
     write_plots(rows, [s.name for s in systems], out_dir, scorer.lexicon is not None)
@@ -208,70 +190,3 @@ def summarize_rows(rows: list[dict[str, Any]], systems: list[str], config: RunCo
                                      "seconds_per_example": (sum(r["seconds"] for r in mine) / len(mine))
                                      if mine else None, "metrics": metrics}
     return result
-
-
-def render_report(summary: dict[str, Any]) -> str:
-    shown = [m for m in METRICS if any(s["metrics"].get(m.key) for s in summary["systems"].values())]
-    lines = [f"# Evaluation: {summary['run_name']}", "",
-             f"Data: `{summary['data']}` ({summary['examples']} clusters"
-             + (f", limit {summary['limit']}" if summary["limit"] else "") + f"). NRC-VAD lexicon: {summary['lexicon']}.",
-             "Mean and 95% bootstrap CI per metric (ROUGE, supported sentences and single-outlet wording in %). "
-             "↑ higher is better, ↓ lower is better.", "",
-             "| system | n | " + " | ".join(f"{m.label}{m.arrow}" for m in shown)
-             + " | s/example |",
-             "| --- | --- | " + " | ".join("---" for _ in shown) + " | --- |"]
-    for name, data in summary["systems"].items():
-        cells = []
-        for metric in shown:
-            value = data["metrics"].get(metric.key)
-            cells.append("–" if not value else
-                         f"{value['mean'] * metric.scale:.2f} [{value['low'] * metric.scale:.2f}, "
-                         f"{value['high'] * metric.scale:.2f}]")
-        per = data["seconds_per_example"]
-        lines.append(f"| {name} | {data['scored']} | " + " | ".join(cells) + f" | {per:.2f} |" if per is not None
-                     else f"| {name} | 0 | " + " | ".join(cells) + " | – |")
-    problems = {name: data["skipped"] for name, data in summary["systems"].items() if data["skipped"]}
-    if problems:
-        lines += ["", "## Skipped or problematic examples", ""]
-        for name, items in problems.items():
-            lines.append(f"- **{name}**: {len(items)}")
-            lines += [f"  - {item}" for item in items[:20]]
-            if len(items) > 20:
-                lines.append(f"  - … {len(items) - 20} more in summary.json")
-    lines += ["", "Plots: `metrics.png` (distributions), `length_vs_arousal.png`.", ""]
-    return "\n".join(lines)
-
-
-def write_plots(rows: list[dict[str, Any]], systems: list[str], out_dir: Path, has_arousal: bool) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only, no display
-    import matplotlib.pyplot as plt
-
-    panels = [m for m in METRICS if m.key in ("rouge1_f", "rouge2_f", "rougeLsum_f", "consistency_score",
-                                               "single_outlet_share", "words")]
-    figure, axes = plt.subplots(2, 3, figsize=(13, 7))
-    for axis, metric in zip(axes.flat, panels):
-        data = [[r[metric.key] * metric.scale for r in rows if r["system"] == s and r.get(metric.key) is not None]
-                for s in systems]
-        if any(data):
-            axis.boxplot([d or [float("nan")] for d in data], tick_labels=systems)
-        axis.set_title(metric.label)
-        axis.tick_params(axis="x", rotation=30)
-    figure.tight_layout()
-    figure.savefig(out_dir / "metrics.png", dpi=110)
-    plt.close(figure)
-
-    key, label = ("arousal_total", "NeuS arousal (sum)") if has_arousal else \
-        ("single_outlet_share", "single-outlet wording share (arousal skipped: no lexicon)")
-    figure, axis = plt.subplots(figsize=(7, 5))
-    for system in systems:
-        points = [(r["words"], r[key]) for r in rows if r["system"] == system and r.get(key) is not None]
-        if points:
-            axis.scatter(*zip(*points), label=system, s=12, alpha=0.6)
-    axis.set_xlabel("summary length (words)")
-    axis.set_ylabel(label)
-    axis.legend()
-    figure.tight_layout()
-    figure.savefig(out_dir / "length_vs_arousal.png", dpi=110)
-    plt.close(figure)
