@@ -141,8 +141,20 @@ def test_evaluate_modules_load_offline(lexicon_file, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     rouge = evaluate.load(module_path("rouge"))
     pair = ASCII_PAIRS[0]
-    result = rouge.compute(predictions=[pair[0]], references=[pair[1]])
+    result = rouge.compute(predictions=[pair[0]], references=[pair[1]], use_stemmer=True)
     assert result["rouge1"] == pytest.approx(Rouge().score(*pair)["rouge1"].fmeasure)
+    # A drop-in for the hub's rouge: its arguments, and per example the numbers of rouge_score itself.
+    from rouge_score import rouge_scorer
+
+    predictions, references = [p for p, _ in ASCII_PAIRS], [r for _, r in ASCII_PAIRS]
+    per_example = rouge.compute(predictions=predictions, references=references, use_aggregator=False,
+                                rouge_types=["rouge1", "rougeL"])
+    stock = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=False)
+    assert set(per_example) == {"rouge1", "rougeL"}
+    for name in ("rouge1", "rougeL"):
+        assert per_example[name] == pytest.approx([stock.score(r, p)[name].fmeasure for p, r in ASCII_PAIRS])
+    several = rouge.compute(predictions=predictions[:1], references=[[references[1], references[0]]])
+    assert several["rouge1"] == pytest.approx(per_example["rouge1"][0])  # the best reference counts
     arousal = evaluate.load(module_path("arousal"))
     result = arousal.compute(predictions=["Zorble grumf."], references=["A report."], lexicon_path=str(lexicon_file))
     assert result["arousal_total"] == pytest.approx(1.5)

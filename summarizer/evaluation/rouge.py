@@ -49,8 +49,9 @@ def sentences_per_line(text: str) -> str:
 class Rouge:
     """Per-example ROUGE-1/2/L/Lsum precision, recall and F1 (stemmed, Unicode-aware)."""
 
-    def __init__(self, use_stemmer: bool = True) -> None:
-        self._scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=UnicodeTokenizer(use_stemmer))
+    def __init__(self, use_stemmer: bool = True, tokenizer=None) -> None:
+        """``tokenizer``: any object with ``tokenize(text) -> list[str]`` (default: ``UnicodeTokenizer``)."""
+        self._scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=tokenizer or UnicodeTokenizer(use_stemmer))
 
     def score(self, prediction: str, reference: str) -> dict[str, RougeScore]:
         raw = self._scorer.score(sentences_per_line(reference), sentences_per_line(prediction))

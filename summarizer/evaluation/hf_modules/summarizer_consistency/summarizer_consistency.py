@@ -15,7 +15,10 @@ class SummarizerConsistency(evaluate.Metric):
         return evaluate.MetricInfo(
             description="Per-sentence support of a summary by its sources: MiniLM similarity plus agreement of "
                         "names, numbers, dates, negations, quotes and roles (summarizer project).",
-            citation="",
+            citation="""@software{summarizer_consistency,
+    title = "summarizer: offline factual consistency of summaries against their sources",
+    note = "The pipeline's faithfulness guard as a metric; FRANK results in eval/README.md",
+}""",
             inputs_description="predictions: list of summaries; sources: list of lists of source documents.",
             features=datasets.Features({"predictions": datasets.Value("string"),
                                         "sources": datasets.Sequence(datasets.Value("string"))}),
