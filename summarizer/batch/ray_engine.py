@@ -20,7 +20,7 @@ from summarizer.batch.output_file import AppendOnlyWriter, recover_output
 from summarizer.batch.runner import BatchStats, in_shard, summarize_items
 from summarizer.config import RunConfig, config_from_dict
 from summarizer.ingest import InputError
-from summarizer.ingest.readers import item_from_line
+from summarizer.ingest.readers import item_from_line, line_record_id, parse_line
 from summarizer.paths import OutputLock, check_output_is_not_input
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,9 @@ def fallback_id(line: bytes) -> str:
 
 
 def line_id(line: bytes, config: RunConfig) -> str:
-    """The id the line's record has (what the output's records are keyed by), without reading documents."""
-    item = item_from_line(line, fallback_id(line), "input line", config.ingest)
-    return item.cluster_id if item is not None else fallback_id(line)
+    """The id the line's record has (what the output's records are keyed by), without cleaning its
+    documents: the driver asks this of every line, the actors then read the lines it keeps."""
+    return line_record_id(parse_line(line, "input line"), fallback_id(line), config.ingest)
 
 
 def run_ray(input_path: str, output_path: str, config: RunConfig, batch_size: int = 8,

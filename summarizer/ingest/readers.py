@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from summarizer.config_schema import IngestConfig
@@ -76,27 +76,50 @@ def record_id(record: object, fallback_id: str, config: IngestConfig) -> str:
     return printable(str(value)) if value not in (None, "") else fallback_id
 
 
-def item_from_line(raw: bytes | str, fallback_id: str, where: str, config: IngestConfig) -> Item | None:
-    """One JSONL line → an Item (None for a blank line); never raises on bad input."""
+@dataclass(frozen=True)
+class ParsedLine:
+    """One JSONL line decoded and parsed: its record, or why it is none (``blank``: an empty line)."""
+
+    record: object = None
+    error: str | None = None
+    warning: str | None = None  # the decoding fallback used, if any
+    blank: bool = False
+
+
+def parse_line(raw: bytes | str, where: str) -> ParsedLine:
+    """Decode and parse one JSONL line; never raises on bad input."""
     try:
         decoded = decode_bytes(raw, where) if isinstance(raw, bytes) else Decoded(raw)
-        line = decoded.text
-        if not line.strip():
-            return None
-        record = json.loads(line)
+        if not decoded.text.strip():
+            return ParsedLine(blank=True)
+        return ParsedLine(json.loads(decoded.text), warning=decoded.warning)
     except InputError as error:
-        return Item(fallback_id, None, str(error), where)
+        return ParsedLine(error=str(error))
     except json.JSONDecodeError as error:
-        return Item(fallback_id, None, f"{where}: not valid JSON ({error.msg} at column {error.colno})", where)
+        return ParsedLine(error=f"{where}: not valid JSON ({error.msg} at column {error.colno})")
     except RecursionError:
-        return Item(fallback_id, None, f"{where}: not valid JSON (nested too deeply)", where)
-    cluster_id = record_id(record, fallback_id, config)
+        return ParsedLine(error=f"{where}: not valid JSON (nested too deeply)")
+
+
+def line_record_id(parsed: ParsedLine, fallback_id: str, config: IngestConfig) -> str:
+    """The id a parsed line's item gets: its record's, or ``fallback_id`` for a line that is none."""
+    return fallback_id if parsed.error is not None or parsed.blank else record_id(parsed.record, fallback_id, config)
+
+
+def item_from_line(raw: bytes | str, fallback_id: str, where: str, config: IngestConfig) -> Item | None:
+    """One JSONL line → an Item (None for a blank line); never raises on bad input."""
+    parsed = parse_line(raw, where)
+    if parsed.blank:
+        return None
+    cluster_id = line_record_id(parsed, fallback_id, config)
+    if parsed.error is not None:
+        return Item(cluster_id, None, parsed.error, where)
     try:
-        cluster = cluster_from_record(record, cluster_id, where, config)
+        cluster = cluster_from_record(parsed.record, cluster_id, where, config)
     except InputError as error:
         return Item(cluster_id, None, str(error), where)
-    if decoded.warning:
-        cluster = replace(cluster, warnings=(decoded.warning, *cluster.warnings))
+    if parsed.warning:
+        cluster = replace(cluster, warnings=(parsed.warning, *cluster.warnings))
     return Item(cluster_id, cluster, where=where)
 
 
