@@ -75,15 +75,17 @@ class SentenceEncoder:
         scores that do not depend on --batch-size.
         """
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        lengths = [len(ids) for ids in self.tokenizer(missing, truncation=True, max_length=MAX_TOKENS)["input_ids"]] \
-            if missing else []
-        buckets: dict[int, list[str]] = {}
-        for text, length in zip(missing, lengths):
-            buckets.setdefault(min(MAX_TOKENS, -(-length // PAD_TO) * PAD_TO), []).append(text)
+        # Tokenised once; each pass pads its rows to the bucket's width.
+        encoded = self.tokenizer(missing, truncation=True, max_length=MAX_TOKENS) if missing else {"input_ids": []}
+        buckets: dict[int, list[int]] = {}
+        for i, ids in enumerate(encoded["input_ids"]):
+            buckets.setdefault(min(MAX_TOKENS, -(-len(ids) // PAD_TO) * PAD_TO), []).append(i)
         for width, members in sorted(buckets.items()):
             for start in range(0, len(members), self.batch_size):
-                batch = members[start:start + self.batch_size]
-                self._embed(batch + batch[-1:] * (self.batch_size - len(batch)), width)
+                rows = members[start:start + self.batch_size]
+                rows = rows + rows[-1:] * (self.batch_size - len(rows))
+                features = [{key: values[i] for key, values in encoded.items()} for i in rows]
+                self._embed([missing[i] for i in rows], features, width)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
@@ -92,9 +94,9 @@ class SentenceEncoder:
                 self._cache.clear()
         return result
 
-    def _embed(self, batch: list[str], width: int) -> None:
-        encoded = self.tokenizer(batch, padding="max_length", truncation=True, max_length=width,
-                                 return_tensors="pt").to(self.device)
+    def _embed(self, batch: list[str], features: list[dict], width: int) -> None:
+        encoded = self.tokenizer.pad(features, padding="max_length", max_length=width,
+                                     return_tensors="pt").to(self.device)
         with torch.inference_mode():
             hidden = self.model(**encoded).last_hidden_state
         mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
