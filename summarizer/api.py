@@ -37,12 +37,19 @@ def _config(config: RunConfig | str | os.PathLike | None, overrides: dict[str, A
     return merged_config(base, overrides) if overrides else base
 
 
+def _is_path(text: str) -> bool:
+    try:
+        return "\n" not in text and Path(text).exists()
+    except OSError:  # an article's text is no file name (too long, say)
+        return False
+
+
 def as_cluster(documents: Documents, config: RunConfig, cluster_id: str = "cluster") -> Cluster:
     """``documents`` as a cleaned Cluster: a Cluster as it is; a path read like ``run`` reads it
     (its first cluster); texts or {"title", "text"} mappings as one document each."""
     if isinstance(documents, Cluster):
         return documents
-    if isinstance(documents, (os.PathLike, Path)) or (isinstance(documents, str) and Path(documents).exists()):
+    if isinstance(documents, (os.PathLike, Path)) or (isinstance(documents, str) and _is_path(documents)):
         clusters = read_clusters(str(documents), config.ingest, limit=1)
         if not clusters:
             raise UsageError(f"{documents}: no cluster found")

@@ -42,6 +42,12 @@ from summarizer.types import Cluster
 log = logging.getLogger(__name__)
 
 
+def aligned_documents(consistency) -> list[tuple[str, ...]]:
+    """Per summary sentence, the documents the consistency checker aligned it to (for systems
+    whose sentences cite nothing)."""
+    return [tuple(dict.fromkeys(r.doc_id for r in s.best_support)) for s in consistency.sentences]
+
+
 def consistency_scorer(config: RunConfig) -> ConsistencyScorer:
     """The consistency checker ``evaluation.consistency`` names, its model loaded once."""
     return CONSISTENCY.build(config.evaluation.consistency, config)
@@ -64,6 +70,17 @@ class Scorer:
         evaluation = config.evaluation
         self.consistency = consistency_scorer(config)
         self.lexicon = load_vad_lexicon(evaluation.lexicon_path) if evaluation.lexicon_path else None
+        self._bigrams: dict[tuple[str, ...], list] = {}
+
+    def _source_bigrams(self, cluster: Cluster) -> list:
+        """The bigrams of each source sentence; every system is scored on the same clusters, so the
+        last few clusters' are kept rather than segmented again for each system."""
+        key = tuple(d.text for d in cluster.documents)
+        if key not in self._bigrams:
+            if len(self._bigrams) >= 16:
+                self._bigrams.pop(next(iter(self._bigrams)))
+            self._bigrams[key] = bigram_sets([s.text for s in segment_cluster(cluster, self.config.segment).sentences])
+        return self._bigrams[key]
 
     def score(self, summary: str, cluster: Cluster, attributions) -> dict[str, Any]:
         row: dict[str, Any] = {"words": word_count(summary)}
@@ -84,7 +101,7 @@ class Scorer:
                        arousal_total=arousal.total)
         row["single_outlet_share"] = single_outlet_share(summary, [d.text for d in cluster.documents])
         if attributions is None:  # align each sentence to the documents that support it
-            attributions = [tuple(dict.fromkeys(r.doc_id for r in s.best_support)) for s in consistency.sentences]
+            attributions = aligned_documents(consistency)
         coverage = source_coverage(list(attributions), [d.doc_id for d in cluster.documents])
         row.update(documents_used=coverage.documents_used, coverage_evenness=coverage.evenness)
         row.update(self.copying(summary, cluster, consistency, list(attributions)))
@@ -95,8 +112,8 @@ class Scorer:
         documents = [d.text for d in cluster.documents]
         sentences = [s.sentence for s in consistency.sentences]
         if len(attributions) != len(sentences):  # a system's own split differs from ours: align instead
-            attributions = [tuple(dict.fromkeys(r.doc_id for r in s.best_support)) for s in consistency.sentences]
-        sources = bigram_sets([s.text for s in segment_cluster(cluster, self.config.segment).sentences])
+            attributions = aligned_documents(consistency)
+        sources = self._source_bigrams(cluster)
         fused = [is_fused(text, sources, tuple(docs)) for text, docs in zip(sentences, attributions)]
         fragments = extractive_fragments(summary, documents)
         row: dict[str, Any] = {"fused_share": sum(fused) / len(fused) if fused else None,
