@@ -253,7 +253,7 @@ def test_a_million_character_paragraph_splits_in_seconds():
     paragraph = (sentences * (1_000_000 // len(sentences) + 1))[:1_000_000]
     started = time.perf_counter()
     pieces = split_sentences(paragraph)
-    assert time.perf_counter() - started < 60  # about 6 s here; pysbd alone: about 50 minutes
+    assert time.perf_counter() - started < 60  # about 6 s here; pysbd alone grows with the square of the length
     assert all(paragraph[a:b] == text for text, (a, b) in pieces)
     assert sum("Mr. Kim of the U.S. office" in text for text, _ in pieces) >= len(pieces) // 2 - 2
 
@@ -263,7 +263,7 @@ def test_a_crafted_line_does_not_backtrack():
 
     started = time.perf_counter()
     pieces = split_sentences("The report cited figures .." + "[111 111]" * 12)
-    assert time.perf_counter() - started < 1  # 12 repeats: hours with pysbd's own rule
+    assert time.perf_counter() - started < 1  # pysbd's own rule: 0.01 s for 4 repeats, 0.04 s for 5, 0.35 s for 6
     assert pieces
     # The references rule still works: a bracketed reference stays with its sentence.
     assert [t for t, _ in split_sentences("It rose 5%.[12] The rest fell.[1, 2] Then it ended.")] == \
@@ -319,6 +319,17 @@ def test_escapes_and_bidi_overrides_never_reach_the_outputs(tmp_path, capsys):
         code, out, err = cli(capsys, "run", str(folder), *EXTRACTIVE, "--format", fmt)
         assert code == 0, err
         assert "\x1b" not in out + err and "\u202e" not in out + err and "\x07" not in out + err, fmt
+
+
+def test_a_short_write_says_the_disk_may_be_full(tmp_path, monkeypatch):
+    from summarizer.batch.output_file import AppendOnlyWriter
+
+    writer = AppendOnlyWriter(tmp_path / "out.jsonl")
+    monkeypatch.setattr(os, "write", lambda fd, data: len(data) - 1)  # what a nearly full disk does
+    with pytest.raises(OSError, match="is the disk full"):
+        writer.write({"id": "c0", "error": "x"})
+    monkeypatch.undo()
+    writer.close()
 
 
 def test_smaller_cases(tmp_path, capsys):
