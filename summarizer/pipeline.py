@@ -26,6 +26,7 @@ from summarizer.similarity import Similarity
 from summarizer.stats import StageStats
 from summarizer.types import Cluster, Summary
 from summarizer.verify import FaithfulnessGuard, GuardPolicy
+from summarizer.verify.syntax import SyntaxCheck
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,9 @@ class Pipeline:
         self.generator = generator
         self.similarity = Similarity(self.encoder, config.retrieve.lexical_weight)
         self.lexicon = Lexicon.from_config(config.neutral)
-        self.policy = GuardPolicy(FaithfulnessGuard(self.similarity, config.guard), config.segment.language)
+        # Model text must parse as a complete sentence; the parser loads only where there is model text.
+        syntax = getattr(generator, "syntax", None) or (SyntaxCheck(config.fuse.parser) if generator.generates else None)
+        self.policy = GuardPolicy(FaithfulnessGuard(self.similarity, config.guard), config.segment.language, syntax)
         self.load_seconds = time.perf_counter() - started
 
     def summarize(self, cluster: Cluster) -> Summary:

@@ -10,10 +10,12 @@ from summarizer.registry import Registry
 
 #: fusion backends (fuse.backend): each a ``summarizer.fuse.base.Generator`` taking a FuseConfig
 GENERATORS = Registry("fusion backend", {
-    "default": "summarizer.fuse.embedded:EmbeddedGenerator",
+    "default": "summarizer.fuse.embedded:EmbeddedGenerator",  # the embedded model writing (its first name)
+    "embedded": "summarizer.fuse.embedded:EmbeddedGenerator",
     "causal": "summarizer.fuse.hf:CausalGenerator",
     "seq2seq": "summarizer.fuse.hf:Seq2SeqGenerator",
     "extractive": "summarizer.fuse.extractive:ExtractiveGenerator",
+    "wordgraph": "summarizer.fuse.choose:WordGraphFuser",
 }, base="summarizer.fuse.base:Generator")
 
 #: salience scorers (retrieve.scorer): (Signals, RetrieveConfig) → one score per sentence

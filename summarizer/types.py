@@ -1,8 +1,5 @@
-"""Typed records passed between pipeline stages.
-
-Every stage takes the previous stage's frozen dataclasses and returns its own, so a
-reader can follow the data from ingest to output without guessing dictionary keys.
-"""
+"""Typed records passed between pipeline stages: each stage takes the previous stage's frozen
+dataclasses and returns its own, so a reader follows the data without guessing dictionary keys."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -173,13 +170,19 @@ class DraftUnit(str, Enum):
 class Drafts:
     """Fusion output for one selection, checked by the guard (``verify.policy``).
 
-    ``GROUP``: ``texts`` holds one draft per selected group, in the selection's order, "" where the
-    group was not sent (too few outlets) or the model wrote nothing. ``CLUSTER``: ``texts`` holds
-    the one summary draft. ``NONE``: ``texts`` is empty.
-    """
+    ``GROUP``: ``texts`` holds one draft per selected group, in order, "" where the group was not
+    sent or the model wrote nothing; a choosing backend (``wordgraph``) puts each group's other
+    candidates, best first, in ``alternatives``. ``CLUSTER``: ``texts`` holds the one summary
+    draft. ``NONE``: ``texts`` is empty."""
 
     unit: DraftUnit
     texts: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+    def choices(self, position: int) -> tuple[str, ...]:
+        """GROUP unit: every candidate for the group at ``position``, best first ("" dropped)."""
+        rest = self.alternatives[position] if position < len(self.alternatives) else ()
+        return tuple(t for t in (self.texts[position], *rest) if t)
 
 
 class Origin(str, Enum):

@@ -72,8 +72,8 @@ def test_unknown_key_suggests_the_right_one():
 
 
 def test_unknown_backend_lists_available():
-    with pytest.raises(ValueError, match=r"unknown fusion backend 'bart'; available: causal, default, "
-                                         r"extractive, seq2seq"):
+    with pytest.raises(ValueError, match=r"unknown fusion backend 'bart'; available: causal, default, embedded, "
+                                         r"extractive, seq2seq, wordgraph"):
         load_config(None, ["fuse.backend=bart"])
 
 

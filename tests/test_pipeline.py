@@ -38,7 +38,7 @@ def _assert_trustworthy(summary, cluster):
 
 def test_guard_replaces_hallucinations_and_keeps_faithful_fusions(encoder):
     generator = ScriptedGenerator([
-        "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.",
+        "The leaders of Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.",
         "Both countries must help each other if either one is attacked by the United States.",
         "The above three sources provide different perspectives on the agreement.",
     ])
@@ -53,9 +53,26 @@ def test_guard_replaces_hallucinations_and_keeps_faithful_fusions(encoder):
     assert "United States" not in summary.text and "sources" not in summary.text
 
 
+def test_a_draft_that_drops_what_two_outlets_report_does_not_replace_the_source(encoder):
+    # Two outlets write that the *leaders* signed; a supported draft without them loses that.
+    generator = ScriptedGenerator(["Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.",
+                                   "", ""])
+    first = Pipeline(RunConfig(), generator=generator).summarize(PACT).sentences[0]
+    assert first.origin is Origin.EXTRACTED and "leader" in first.check.reason
+    assert first.text == "The leaders of Norland and Sudland signed a mutual defence pact on Wednesday in Port Vale."
+
+
+def test_an_incomplete_sentence_does_not_replace_the_source(encoder):
+    # Supported word for word, but its verb has no subject: the parser's check refuses it.
+    generator = ScriptedGenerator(["The leaders of Norland and Sudland, signed a mutual defence pact in Port Vale, "
+                                   "marks a new alliance on Wednesday.", "", ""])
+    first = Pipeline(RunConfig(), generator=generator).summarize(PACT).sentences[0]
+    assert first.origin is not Origin.GENERATED
+
+
 def test_each_stage_counts_what_it_did(encoder):
     generator = ScriptedGenerator([
-        "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.",
+        "The leaders of Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday.",
         "Both countries must help each other if either one is attacked by the United States.",
         "The above three sources provide different perspectives on the agreement.",
     ] * 2)
@@ -88,7 +105,7 @@ def test_one_outlets_colour_is_removed(encoder):
 
 def test_cluster_unit_checks_every_sentence(encoder):
     generator = ScriptedGenerator([
-        "Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday. "
+        "The leaders of Norland and Sudland signed a mutual defence pact in Port Vale on Wednesday. "
         "Thousands of Zorbian troops crossed the border at dawn on Friday."], unit="cluster")
     summary = Pipeline(RunConfig(), generator=generator).summarize(PACT)
     _assert_trustworthy(summary, PACT)

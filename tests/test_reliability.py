@@ -348,7 +348,7 @@ def test_same_input_and_config_give_byte_identical_json_across_processes(tmp_pat
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     record = json.loads(outputs[0])
-    assert record["timings_seconds"] is None and record["model"]["backend"] == "default"
+    assert record["timings_seconds"] is None and record["model"]["backend"] == "wordgraph"
 
 
 @pytest.mark.slow

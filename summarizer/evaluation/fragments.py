@@ -84,10 +84,16 @@ def is_fused(sentence: str, sources: list[frozenset[tuple[str, ...]]], documents
     """Whether ``sentence`` is fusion, not a copy: at least ``FUSED_NEW_BIGRAMS`` of its bigrams are
     absent from the source sentence (``sources``: ``bigram_sets``) it shares most bigrams with, and
     ``documents`` (those it rests on: its citations) number two or more."""
-    if len(set(documents)) < 2:
-        return False
-    own = ngrams(tokens(sentence), 2)
+    return len(set(documents)) >= 2 and _new_share(ngrams(tokens(sentence), 2), sources) >= FUSED_NEW_BIGRAMS
+
+
+def new_bigram_share(sentence: str, source_sentences: list[str]) -> float:
+    """Share of ``sentence``'s bigrams absent from the one of ``source_sentences`` it shares most with."""
+    return _new_share(ngrams(tokens(sentence), 2), bigram_sets(source_sentences))
+
+
+def _new_share(own: list[tuple[str, ...]], sources: list[frozenset[tuple[str, ...]]]) -> float:
     if not own:
-        return False
+        return 0.0
     best = max((sum(g in shared for g in own) for shared in sources), default=0)
-    return (len(own) - best) / len(own) >= FUSED_NEW_BIGRAMS
+    return (len(own) - best) / len(own)

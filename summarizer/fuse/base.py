@@ -50,6 +50,10 @@ class Generator(ABC):
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Token counts of ``texts`` under this backend's tokenizer."""
 
+    def choose(self, requests: list[FusionRequest]) -> list[tuple[str, ...]]:
+        """Per request, candidate texts best first; a writing backend's one draft (or none)."""
+        return [(text,) if text else () for text in self.generate(requests)]
+
     def generate(self, requests: list[FusionRequest]) -> list[str]:
         """One output text per request, in request order (backends that generate override this)."""
         raise NotImplementedError(f"the {self.name!r} backend generates no text")

@@ -53,10 +53,13 @@ def fuse(selections: list[Selection], generator: Generator, config: FuseConfig,
     tokens_before = generator.generated_tokens
     if requests:
         log.info("generating %d fusion request(s) for %d cluster(s)", len(requests), len(selections))
-    texts = generator.generate(requests) if requests else []
-    if len(texts) != len(requests):
-        raise RunError(f"fusion backend {generator.name!r} returned {len(texts)} texts for {len(requests)} requests")
-    outputs = iter(texts)
+    if unit is DraftUnit.GROUP:
+        choices = generator.choose(requests) if requests else []
+    else:
+        choices = [(text,) for text in generator.generate(requests)] if requests else []
+    if len(choices) != len(requests):
+        raise RunError(f"fusion backend {generator.name!r} returned {len(choices)} texts for {len(requests)} requests")
+    outputs = iter(choices)
     stats.count("fuse.requests", len(requests))
     stats.count("fuse.generated_tokens", generator.generated_tokens - tokens_before)
     drafts = []
@@ -64,7 +67,8 @@ def fuse(selections: list[Selection], generator: Generator, config: FuseConfig,
         if not selection.groups or unit is DraftUnit.NONE:
             drafts.append(Drafts(DraftUnit.NONE))
         elif unit is DraftUnit.CLUSTER:
-            drafts.append(Drafts(unit, (next(outputs),)))
+            drafts.append(Drafts(unit, (next(outputs)[0],)))
         else:
-            drafts.append(Drafts(unit, tuple(next(outputs) if fusable(g, config) else "" for g in selection.groups)))
+            ranked = [next(outputs) if fusable(g, config) else () for g in selection.groups]
+            drafts.append(Drafts(unit, tuple(r[0] if r else "" for r in ranked), tuple(r[1:] for r in ranked)))
     return drafts

@@ -60,7 +60,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
             redundancy = max((pairwise[representatives[k], representatives[c]] for c in chosen), default=0.0)
             return config.mmr_lambda * group_salience[k] - (1 - config.mmr_lambda) * redundancy
 
-        best = max(remaining, key=lambda k: (mmr(k), -k))
+        best = max(remaining, key=lambda k: (config.prefer_corroborated and not single_outlet[k], mmr(k), -k))
         remaining.remove(best)
         rep = representatives[best]
         if any(pairwise[rep, representatives[c]] >= config.redundancy_threshold for c in chosen):

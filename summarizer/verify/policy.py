@@ -8,12 +8,15 @@ closest to what it tried to say; if nothing of it is usable, the extractive summ
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from summarizer.segment import split_sentences
 from summarizer.stats import StageStats
-from summarizer.text import word_count
+from summarizer.text import content_stems, word_count
 from summarizer.types import (DraftUnit, Drafts, Origin, SelectedGroup, Selection, SentenceRef, SummarySentence,
                               SupportCheck)
 from summarizer.verify.guard import FaithfulnessGuard, SourceIndex, Verdict, clean_draft
+from summarizer.verify.syntax import SyntaxCheck
 
 #: a cut-back sentence or a draft is never required to be shorter than this
 MIN_WORDS = 6
@@ -22,6 +25,16 @@ MIN_WORDS = 6
 def draft_sentences(text: str, language: str) -> list[str]:
     """Model output as sentences: cleaned, line breaks as spaces, split like the sources."""
     return [s for s, _ in split_sentences(clean_draft(text).replace("\n", " "), language)]
+
+
+def corroborated_stems(representative: str, others: Sequence[str]) -> frozenset[str]:
+    """Content stems of a fact's best-worded sentence that another outlet's sentence also has.
+
+    What two outlets both wrote is what a sentence replacing the source sentence must keep:
+    dropping it loses a corroborated fact ("… since 2000", which all five seed outlets report).
+    """
+    other_stems = [content_stems(t) for t in others]
+    return frozenset(s for s in content_stems(representative) if any(s in o for o in other_stems))
 
 
 def extracted(group: SelectedGroup, rejected: str | None = None, check: SupportCheck | None = None) -> SummarySentence:
@@ -34,9 +47,23 @@ def extracted(group: SelectedGroup, rejected: str | None = None, check: SupportC
 class GuardPolicy:
     """Checks a selection's drafts with ``guard`` and decides what stands for each fact."""
 
-    def __init__(self, guard: FaithfulnessGuard, language: str) -> None:
+    def __init__(self, guard: FaithfulnessGuard, language: str, syntax: SyntaxCheck | None = None) -> None:
         self.guard = guard
         self.language = language
+        #: when given, model text must also parse as one complete sentence (verify/syntax.py)
+        self.syntax = syntax
+
+    def shortfall(self, text: str, group: SelectedGroup | None) -> str:
+        """Why ``text`` may not replace ``group``'s source sentence although the guard supports it
+        ("" if it may): it drops what two outlets report, or is no complete sentence."""
+        if group is not None:
+            others = [m.text for m in group.members if m is not group.representative]
+            lost = corroborated_stems(group.representative.text, others) - content_stems(text)
+            if lost:
+                return "drops what other outlets also report: " + ", ".join(sorted(lost))
+        if self.syntax is not None and not self.syntax.complete([text])[0]:
+            return "not a complete sentence (parse: a finite verb without a subject, or two sentences)"
+        return ""
 
     def min_words(self, group: SelectedGroup) -> int:
         """A draft shorter than ``guard.min_length_ratio`` of the group's shortest sentence has lost its point."""
@@ -48,18 +75,26 @@ class GuardPolicy:
         return sentences[0] if sentences else ""
 
     def accept(self, draft: str, verdict: Verdict, index: SourceIndex,
-               fallback: SelectedGroup | None) -> SummarySentence | None:
-        """The draft if supported, else its repair, else ``fallback``'s source sentence (or None)."""
-        if verdict.check.supported:
-            return SummarySentence(draft, Origin.GENERATED, SentenceRef.citing(verdict.support), verdict.check)
+               fallback: SelectedGroup | None, alternatives: Sequence[tuple[str, Verdict]] = (),
+               fact: SelectedGroup | None = None) -> SummarySentence | None:
+        """The first supported of ``draft`` and ``alternatives`` that keeps ``fact``'s corroborated
+        content and is a complete sentence; else the draft's repair, likewise; else ``fallback``'s
+        source sentence (or None)."""
+        reasons = []
+        for text, checked in ((draft, verdict), *alternatives):
+            reason = checked.check.reason if not checked.check.supported else self.shortfall(text, fact)
+            if not reason:
+                return SummarySentence(text, Origin.GENERATED, SentenceRef.citing(checked.support), checked.check,
+                                       rejected_text=draft if text != draft else None)
+            reasons.append(reason)
         repair = self.guard.repair(draft, index, self.min_words(fallback) if fallback else MIN_WORDS)
-        if repair is not None:
+        if repair is not None and not self.shortfall(repair.text, fact):
             return SummarySentence(repair.text, Origin.REPAIRED, SentenceRef.citing(repair.verdict.support),
                                    repair.verdict.check, rejected_text=draft)
         if fallback is None:
             return None
         return extracted(fallback, rejected=draft, check=SupportCheck(
-            True, 1.0, (), f"model sentence rejected ({verdict.check.reason}); source sentence used"))
+            True, 1.0, (), f"model sentence rejected ({reasons[0]}); source sentence used"))
 
     def apply(self, selection: Selection, drafts: Drafts, stats: StageStats | None = None) -> list[SummarySentence]:
         """The summary's sentences for ``selection``, one per fact (group unit) or per usable sentence;
@@ -77,15 +112,18 @@ class GuardPolicy:
         if drafts.unit is DraftUnit.CLUSTER:
             return self.apply_summary(selection.groups, drafts.texts[0], index)
         groups = selection.groups
-        candidates = [self.first_sentence(d) if d else "" for d in drafts.texts]
-        to_check = [(c, self.min_words(g)) for c, g in zip(candidates, groups) if c]
-        verdicts = iter(self.guard.check([c for c, _ in to_check], index, [m for _, m in to_check]))
+        # Every candidate of every group, checked in one batch.
+        choices = [[c for c in map(self.first_sentence, drafts.choices(k)) if c] for k in range(len(groups))]
+        flat = [(c, self.min_words(g)) for cs, g in zip(choices, groups) for c in cs]
+        verdicts = iter(self.guard.check([c for c, _ in flat], index, [m for _, m in flat]))
         output = []
-        for group, draft, candidate in zip(groups, drafts.texts, candidates):
-            if not candidate:
+        for group, draft, candidates in zip(groups, drafts.texts, choices):
+            checked = [(c, next(verdicts)) for c in candidates]
+            if not checked:
                 output.append(extracted(group, rejected=draft or None))
                 continue
-            output.append(self.accept(candidate, next(verdicts), index, group))
+            (first, verdict), rest = checked[0], checked[1:]
+            output.append(self.accept(first, verdict, index, group, rest, fact=group))
         return output
 
     def apply_summary(self, groups: tuple[SelectedGroup, ...], draft: str,
@@ -98,8 +136,9 @@ class GuardPolicy:
         for candidate, verdict in zip(candidates, verdicts):
             # Replace with the unused fact closest to what the model tried to say.
             support = set(verdict.support)
-            fallback = next((g for g in unused if support & set(g.members)), unused[0] if unused else None)
-            sentence = self.accept(candidate, verdict, index, fallback)
+            matched = next((g for g in unused if support & set(g.members)), None)
+            fallback = matched or (unused[0] if unused else None)
+            sentence = self.accept(candidate, verdict, index, fallback, fact=matched)
             if sentence is None:
                 continue
             if sentence.origin is Origin.EXTRACTED and fallback in unused:

