@@ -39,7 +39,8 @@ def detokenize(tokens: Sequence[str]) -> str:
         if token == '"':
             text += '"' if quote_open else (" " if text else "") + '"'
             quote_open = not quote_open
-        elif not text or token in _NO_SPACE_BEFORE or text.endswith("(") or (quote_open and text.endswith('"')):
+        elif (not text or token in _NO_SPACE_BEFORE or text.endswith(("(", "$")) or (quote_open and text.endswith('"'))
+              or (token in ("'", "’") and text.endswith("s"))):  # "$1.9", the possessive "Evers' mandate"
             text += token
         else:
             text += " " + token
