@@ -60,8 +60,9 @@ class Pipeline:
         self.generator = generator
         self.similarity = Similarity(self.encoder, config.retrieve.lexical_weight)
         self.lexicon = Lexicon.from_config(config.neutral)
-        # Model text must parse as a complete sentence; the parser loads only where there is model text.
-        syntax = getattr(generator, "syntax", None) or (SyntaxCheck(config.fuse.parser) if generator.generates else None)
+        # Model text must parse as a complete sentence; the parser loads only where there is model text
+        # (once per process: verify.syntax.load_parser is cached, so the wordgraph backend shares it).
+        syntax = SyntaxCheck(config.fuse.parser) if generator.generates else None
         self.policy = GuardPolicy(FaithfulnessGuard(self.similarity, config.guard), config.segment.language, syntax)
         self.load_seconds = time.perf_counter() - started
 

@@ -45,7 +45,6 @@ class WordGraphFuser(EmbeddedGenerator):
 
     name = "wordgraph"
     preferred_unit = "group"
-    chooses = True
 
     def __init__(self, config: FuseConfig, model=None, tokenizer=None) -> None:
         # Scores in float32 whatever is fastest for generation here, so that the same cluster gets
