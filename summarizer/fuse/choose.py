@@ -13,7 +13,9 @@ guard only if it
 3. parses as one complete sentence whose every head-dependent relation occurs in one of the
    fact's sentences (``verify/syntax.py``);
 4. reads at least as fluently, per token under the embedded SmolLM2 model, as the fact's
-   best-worded sentence does: a 135M model is a poor writer but a usable judge of fluency.
+   best-worded sentence does: a 135M model is a poor writer but a usable judge of fluency. The
+   model scores the ``fuse.graph_scored`` cheapest candidates that pass 1–3, so a fact of long
+   sentences costs no more than a short one.
 
 Survivors go to the guard best first (``fuse.graph_choices`` at most); the guard stage takes the
 first it supports, and otherwise the source sentence stands.
@@ -29,7 +31,7 @@ from summarizer.config_schema import FuseConfig
 from summarizer.fuse.base import FusionRequest
 from summarizer.fuse.embedded import EmbeddedGenerator
 from summarizer.fuse.wordgraph import WordGraph
-from summarizer.evaluation.fragments import FUSED_NEW_BIGRAMS, new_bigram_share
+from summarizer.evaluation.fragments import FUSED_NEW_BIGRAMS, bigram_sets, new_bigram_share_of
 from summarizer.text import content_stems, word_count
 from summarizer.verify.policy import corroborated_stems
 from summarizer.verify.syntax import SyntaxCheck
@@ -73,12 +75,14 @@ class WordGraphFuser(EmbeddedGenerator):
         candidates = graph.candidates(limit=self.config.graph_paths, max_paths=self.config.graph_paths,
                                       min_words=MIN_WORDS, max_words=longest + longest // 4)
         kept = corroborated_stems(sentences[0], sentences[1:])
+        source_bigrams = bigram_sets(sentences)
         candidates = [c for c in candidates
-                      if new_bigram_share(c, sentences) >= FUSED_NEW_BIGRAMS and kept <= content_stems(c)]
+                      if new_bigram_share_of(c, source_bigrams) >= FUSED_NEW_BIGRAMS and kept <= content_stems(c)]
         if not candidates:
             return ()
         structured = self.syntax.faithful_structure(candidates, sentences)
-        candidates = [c for c, ok in zip(candidates, structured) if ok]
+        # cheapest paths first, so the ones scored are the graph's most shared wordings
+        candidates = [c for c, ok in zip(candidates, structured) if ok][:self.config.graph_scored]
         if not candidates:
             return ()
         scores = self.fluency([sentences[0]] + candidates)

@@ -11,8 +11,9 @@ grammatical and faithful among them is decided by the caller (``fuse/choose.py``
 """
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -155,20 +156,68 @@ class WordGraph:
         """Up to ``limit`` sentences along the cheapest of ``max_paths`` paths, none a copy of an input.
 
         A candidate ends as a sentence ends, has ``min_words``..``max_words`` words, uses no content
-        word twice, and closes every quotation and parenthesis it opens.
+        word twice, and closes every quotation and parenthesis it opens. The paths counted are the
+        cheapest simple paths that use no content word twice and fit ``max_words``.
         """
         originals = {" ".join(t.lower() for t in tokens) for tokens in self.sentences}
         found: list[str] = []
-        try:
-            for count, path in enumerate(nx.shortest_simple_paths(self.graph, START, END, weight="weight")):
-                if count >= max_paths or len(found) >= limit:
-                    break
-                tokens = [self.nodes[n].form(first=i == 0) for i, n in enumerate(path[1:-1])]
-                if _acceptable(tokens, originals, min_words, max_words):
-                    found.append(detokenize(tokens))
-        except nx.NetworkXNoPath:
-            pass
+        for count, path in enumerate(self._cheapest_paths(max_words)):
+            if count >= max_paths or len(found) >= limit:
+                break
+            tokens = [self.nodes[n].form(first=i == 0) for i, n in enumerate(path)]
+            if _acceptable(tokens, originals, min_words, max_words):
+                found.append(detokenize(tokens))
         return found
+
+    def _cheapest_paths(self, max_words: int) -> Iterator[tuple[str, ...]]:
+        """START-to-END paths, cheapest first, as their inner nodes.
+
+        Best-first search over path prefixes, ranked by cost so far plus the exact cheapest cost
+        from the prefix's last node to END (a consistent bound, so complete paths come out in cost
+        order). A prefix that repeats a node or a content word, or that cannot end within
+        ``max_words`` words, is dropped with all its extensions: cutting them where they start,
+        instead of enumerating every simple path (Yen's algorithm) and filtering, keeps the search
+        near-linear in the paths it yields on the long sentences of full articles.
+        """
+        reverse = self.graph.reverse(copy=False)
+        cost_to_end = nx.single_source_dijkstra_path_length(reverse, END, weight="weight")
+        is_word = {n: bool(re.match(r"\w", node.word)) for n, node in self.nodes.items()}
+        # fewest words between a node and END (the node itself not counted)
+        words_to_end = nx.single_source_dijkstra_path_length(
+            reverse, END, weight=lambda u, v, d: 1 if is_word.get(u) else 0)
+        if START not in cost_to_end:
+            return
+        heap: list[tuple[float, int, float, str, tuple[str, ...], frozenset[str], int]] = [
+            (cost_to_end[START], 0, 0.0, START, (), frozenset(), 0)]
+        pushed = 1
+        while heap:
+            _, _, cost, node, path, content, word_total = heapq.heappop(heap)
+            if node == END:
+                yield path
+                continue
+            for following, data in self.graph[node].items():
+                if following not in cost_to_end:
+                    continue
+                cost_after = cost + data["weight"]
+                if following == END:
+                    heapq.heappush(heap, (cost_after, pushed, cost_after, END, path, content, word_total))
+                    pushed += 1
+                    continue
+                if following in path:
+                    continue
+                word = self.nodes[following].word.lower()
+                words_after = word_total + is_word[following]
+                if words_after + words_to_end[following] > max_words:
+                    continue
+                if _kind(word) == "content":
+                    if word in content:
+                        continue
+                    content_after = content | {word}
+                else:
+                    content_after = content
+                heapq.heappush(heap, (cost_after + cost_to_end[following], pushed, cost_after, following,
+                                      path + (following,), content_after, words_after))
+                pushed += 1
 
 
 def _acceptable(tokens: list[str], originals: set[str], min_words: int, max_words: int) -> bool:
