@@ -98,3 +98,24 @@ def test_fuser_offers_only_checked_fusions(tiny_causal, monkeypatch):
     # one outlet's sentences alone are nothing to fuse
     lone = FusionRequest(tuple(Passage("d0", s) for s in SUMMIT), "group", 16)
     assert fuser.choose([lone]) == [()]
+
+
+def test_best_first_search_finds_every_candidate_yens_enumeration_finds():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    from bench_wordgraph import yen_candidates
+
+    graph = WordGraph(SUMMIT)
+    limits = dict(limit=500, max_paths=500, min_words=8, max_words=24)
+    shipped = graph.candidates(**limits)
+    assert set(yen_candidates(graph, **limits)) <= set(shipped)
+    # cheapest first: path costs never decrease
+    costs = []
+    for path in graph._cheapest_paths(max_words=24):
+        nodes = ["<start>", *path, "<end>"]
+        costs.append(sum(graph.graph[a][b]["weight"] for a, b in zip(nodes, nodes[1:])))
+        if len(costs) == 200:
+            break
+    assert len(costs) > 10 and all(b >= a - 1e-9 for a, b in zip(costs, costs[1:]))
