@@ -9,10 +9,33 @@ from typing import Any
 from summarizer.config_schema import RunConfig
 from summarizer.evaluation.fragments import bigram_sets, is_fused
 from summarizer.text import printable
-from summarizer.types import Cluster, ComparedFact, Comparison, SentenceRef, Summary
+from summarizer.types import Cluster, ComparedFact, Comparison, Origin, SentenceRef, Summary, SummarySentence
 
 #: 2: every record's key is "id" (was "cluster_id" in summaries, while batch lines and errors had "id")
 SCHEMA_VERSION = 2
+
+# What a reader is told a summary sentence is, in every format. Generated, fused and cut-back
+# sentences get the same label: a cut-back is model text too, and "shortened" made a model's slip
+# ("aiding North Korean") read as a source's.
+MODEL_TEXT = "model text, checked against the sources"
+QUOTED = "quoted from a source"
+
+
+def sentence_label(sentence: SummarySentence) -> str:
+    """``MODEL_TEXT`` or ``QUOTED``; a quoted sentence the neutral stage edited says what it left out."""
+    if sentence.origin is not Origin.EXTRACTED:
+        return MODEL_TEXT
+    if sentence.edits:
+        return f"{QUOTED}, without " + ", ".join(f"“{edit}”" for edit in sentence.edits)
+    return QUOTED
+
+
+def label_line(summary: Summary) -> str:
+    """The top line's count: "6 sentences: 2 model text, checked against the sources; 4 quoted from a source"."""
+    total = len(summary.sentences)
+    model = sum(s.origin is not Origin.EXTRACTED for s in summary.sentences)
+    return (f"{total} sentence{'s' if total != 1 else ''}: {model} {MODEL_TEXT}; "
+            f"{total - model} {QUOTED}")
 
 
 def _citation_marks(summary: Summary, sentence_index: int, doc_numbers: dict[str, int]) -> str:
@@ -25,9 +48,11 @@ def _doc_numbers(cluster: Cluster) -> dict[str, int]:
 
 
 def render_text(summary: Summary, cluster: Cluster) -> str:
+    """The summary as one paragraph with citation marks; model text is marked "*" (see its last line)."""
     numbers = _doc_numbers(cluster)
-    body = " ".join(f"{s.text} {_citation_marks(summary, i, numbers)}"
+    body = " ".join(f"{s.text} {_citation_marks(summary, i, numbers)}{'*' if s.origin is not Origin.EXTRACTED else ''}"
                     for i, s in enumerate(summary.sentences))
+    body += f"\n\n{label_line(summary)} (model text marked *)"
     if summary.headline:
         body = f"{summary.headline.text} [{numbers[summary.headline.doc_id]}]\n\n{body}"
     sources = "\n".join(f"  [{n}] {d.doc_id}" + (f" — {d.title}" if d.title else "")
@@ -49,14 +74,13 @@ def markdown_text(text: str) -> str:
 
 def render_markdown(summary: Summary, cluster: Cluster) -> str:
     numbers = _doc_numbers(cluster)
-    lines = [f"## Summary: {markdown_text(cluster.cluster_id)}", ""]
+    lines = [f"## Summary: {markdown_text(cluster.cluster_id)}", "", f"*{label_line(summary)}*", ""]
     if summary.headline:
         n = numbers[summary.headline.doc_id]
         lines += [f"**{markdown_text(summary.headline.text)}** [{n}](#source-{n}) *(headline)*", ""]
     for i, sentence in enumerate(summary.sentences):
         marks = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in sentence.cited_docs)
-        note = "" if sentence.origin.value == "generated" else f" *({sentence.origin.value})*"
-        lines.append(f"- {markdown_text(sentence.text)} {marks}{note}")
+        lines.append(f"- {markdown_text(sentence.text)} {marks} *({markdown_text(sentence_label(sentence))})*")
     lines += ["", "### Sources", ""]
     for doc in cluster.documents:
         n = numbers[doc.doc_id]
@@ -155,6 +179,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
         "sentences": [{
             "text": s.text,
             "origin": s.origin.value,
+            "label": sentence_label(s),
             # No copy of one source sentence, and resting on two or more documents.
             "fused": is_fused(s.text, sources, s.cited_docs),
             "citations": [ref(c) for c in s.citations],

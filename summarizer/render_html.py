@@ -14,6 +14,7 @@ from importlib import resources
 from html import escape
 from pathlib import Path
 
+from summarizer.render import label_line, sentence_label
 from summarizer.types import Cluster, ComparedFact, Comparison, DistinctiveTerm, Origin, SentenceRef, Summary
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
@@ -76,12 +77,9 @@ class _Page:
                 cites.append(f'<a class="cite" href="#{own[0]}" data-targets="{" ".join(own)}" '
                              f'aria-label="source {n}, {escape(self.names[doc_id])}: show the supporting '
                              f'sentence">{n}</a>')
-            origin = ""
-            if sentence.origin is Origin.EXTRACTED:
-                origin = ' <span class="origin" title="a source sentence, as written">quoted from a source</span>'
-            elif sentence.origin is Origin.REPAIRED:
-                origin = (' <span class="origin" title="model text cut back to the part the sources '
-                          'support">shortened</span>')
+            # The label is visible text, not a tooltip: phone readers never hover.
+            kind = "quoted" if sentence.origin is Origin.EXTRACTED else "model"
+            origin = f' <span class="origin {kind}">{escape(sentence_label(sentence))}</span>'
             parts.append(f'<p>{escape(sentence.text)}<span class="cites">{"".join(cites)}</span>{origin}</p>')
         headline = self.summary.headline
         if headline:
@@ -89,8 +87,8 @@ class _Page:
             parts.insert(0, f'<p class="headline"><strong>{escape(headline.text)}</strong><span class="cites">'
                             f'<a class="cite" href="#source-{n}" aria-label="source {n}, '
                             f'{escape(self.names[headline.doc_id])}: its headline">{n}</a></span>'
-                            ' <span class="origin" title="the headline the other outlets agree with most">'
-                            'headline of a source</span></p>')
+                            ' <span class="origin quoted">headline of a source, the one the others agree '
+                            'with most</span></p>')
         return "\n".join(parts)
 
     # -- comparison ---------------------------------------------------------------------
@@ -196,15 +194,13 @@ class _Page:
         warnings = "".join(f"<li>{escape(w)}</li>" for w in summary.warnings)
         comparison = self.comparison_html(summary.comparison) if summary.comparison is not None else \
             '<p class="none">The comparison is turned off (compare.enabled: false).</p>'
-        generated = sum(s.origin is Origin.GENERATED for s in summary.sentences)
         return f"""{_head(f"{cluster.cluster_id}: neutral summary of {count} sources")}
 <body>
 <a class="skip" href="#summary">Skip to the summary</a>
 <header>
 <p class="kicker">Neutral summary of {count} source{"s" if count != 1 else ""}</p>
 <h1>{escape(cluster.cluster_id)}</h1>
-<p class="meta">{summary.word_count} words · {len(summary.sentences)} sentences, {generated} written by the model
-({escape(summary.model)}) and checked against the sources, the others quoted or shortened from them ·
+<p class="meta">{summary.word_count} words · {escape(label_line(summary))} (model: {escape(summary.model)}) ·
 each number links to the source sentences a sentence rests on</p>
 </header>
 <main>

@@ -65,6 +65,36 @@ def test_every_citation_and_fact_link_resolves(page):
         assert heading in html
 
 
+def test_model_text_and_quotes_are_labelled_in_every_format_without_hover(page):
+    """Issue #20 item 2: a cut-back is labelled model text (as generated text is), a source sentence
+    as quoted, in text, Markdown, HTML (visible, not a tooltip) and JSON, with counts in the top line."""
+    from dataclasses import replace
+
+    from summarizer.render import MODEL_TEXT, QUOTED, render_markdown, render_text, summary_record
+    from summarizer.types import Origin
+
+    _, summary = page
+    assert len(summary.sentences) >= 2
+    first = replace(summary.sentences[0], origin=Origin.REPAIRED)
+    rest = tuple(replace(s, origin=Origin.EXTRACTED, edits=()) for s in summary.sentences[1:])
+    labelled = replace(summary, sentences=(first, *rest))
+    quoted = len(rest)
+    top = f"{len(rest) + 1} sentences: 1 {MODEL_TEXT}; {quoted} {QUOTED}"
+    html = render_html(labelled, HOSTILE)
+    assert top in html and "shortened" not in html and "title=\"a source" not in html
+    assert html.count(f'<span class="origin model">{MODEL_TEXT}</span>') == 1
+    assert html.count(f'<span class="origin quoted">{QUOTED}</span>') == quoted
+    markdown = render_markdown(labelled, HOSTILE)
+    assert top in markdown and markdown.count(f"*({MODEL_TEXT})*") == 1 and markdown.count(f"*({QUOTED})*") == quoted
+    text = render_text(labelled, HOSTILE)
+    assert top in text and text.count("]*") == 1
+    labels = [s["label"] for s in summary_record(labelled, HOSTILE, None)["sentences"]]
+    assert labels == [MODEL_TEXT] + [QUOTED] * quoted
+    edited = replace(rest[0], edits=("lavish",))
+    assert summary_record(replace(labelled, sentences=(first, edited)), HOSTILE, None)["sentences"][1]["label"] \
+        == f"{QUOTED}, without “lavish”"
+
+
 def test_page_names_are_safe_and_distinct():
     assert page_name("neus-val-00017") == "neus-val-00017.html"
     odd = page_name("../../etc/passwd")
