@@ -14,7 +14,8 @@ from typing import TextIO
 from summarizer.config_schema import RunConfig
 from summarizer.errors import UsageError
 from summarizer.render import error_record, render, summary_record
-from summarizer.render_html import IndexEntry, opening, page_name, render_html, render_index, write_page
+from summarizer.render_html import page_name, render_html, write_page
+from summarizer.render_index import IndexEntry, opening, render_index
 from summarizer.types import Cluster, Summary
 
 

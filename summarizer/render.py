@@ -9,34 +9,11 @@ from typing import Any
 from summarizer.config_schema import RunConfig
 from summarizer.evaluation.fragments import bigram_sets, is_fused
 from summarizer.text import printable
-from summarizer.types import Cluster, ComparedFact, Comparison, Origin, SentenceRef, Summary, SummarySentence
+from summarizer.labels import label_line, sentence_label
+from summarizer.types import Cluster, ComparedFact, Comparison, Origin, SentenceRef, Summary
 
 #: 2: every record's key is "id" (was "cluster_id" in summaries, while batch lines and errors had "id")
 SCHEMA_VERSION = 2
-
-# What a reader is told a summary sentence is, in every format. Generated, fused and cut-back
-# sentences get the same label: a cut-back is model text too, and "shortened" made a model's slip
-# ("aiding North Korean") read as a source's.
-MODEL_TEXT = "model text, checked against the sources"
-QUOTED = "quoted from a source"
-
-
-def sentence_label(sentence: SummarySentence) -> str:
-    """``MODEL_TEXT`` or ``QUOTED``; a quoted sentence the neutral stage edited says what it left out."""
-    if sentence.origin is not Origin.EXTRACTED:
-        return MODEL_TEXT
-    if sentence.edits:
-        return f"{QUOTED}, without " + ", ".join(f"“{edit}”" for edit in sentence.edits)
-    return QUOTED
-
-
-def label_line(summary: Summary) -> str:
-    """The top line's count: "6 sentences: 2 model text, checked against the sources; 4 quoted from a source"."""
-    total = len(summary.sentences)
-    model = sum(s.origin is not Origin.EXTRACTED for s in summary.sentences)
-    return (f"{total} sentence{'s' if total != 1 else ''}: {model} {MODEL_TEXT}; "
-            f"{total - model} {QUOTED}")
-
 
 def _citation_marks(summary: Summary, sentence_index: int, doc_numbers: dict[str, int]) -> str:
     docs = summary.sentences[sentence_index].cited_docs
@@ -55,7 +32,7 @@ def render_text(summary: Summary, cluster: Cluster) -> str:
     body += f"\n\n{label_line(summary)} (model text marked *)"
     if summary.headline:
         body = f"{summary.headline.text} [{numbers[summary.headline.doc_id]}]\n\n{body}"
-    sources = "\n".join(f"  [{n}] {d.doc_id}" + (f" — {d.title}" if d.title else "")
+    sources = "\n".join(f"  [{n}] {d.name}" + (f" — {d.title}" if d.title else "")
                         for d, n in zip(cluster.documents, numbers.values()))
     return f"{body}\n\nSources:\n{sources}\n"
 
@@ -85,7 +62,7 @@ def render_markdown(summary: Summary, cluster: Cluster) -> str:
     for doc in cluster.documents:
         n = numbers[doc.doc_id]
         title = f" — {markdown_text(doc.title)}" if doc.title else ""
-        lines.append(f'<a id="source-{n}"></a>{n}. {markdown_text(doc.doc_id)}{title}')
+        lines.append(f'<a id="source-{n}"></a>{n}. {markdown_text(doc.name)}{title}')
     if summary.comparison is not None:
         lines += [""] + _markdown_comparison(summary.comparison, cluster)
     lines += ["", f"*{summary.word_count} words · model: {markdown_text(summary.model)}*", ""]
@@ -101,6 +78,7 @@ def _markdown_fact(fact: ComparedFact, numbers: dict[str, int]) -> str:
 
 def _markdown_comparison(comparison: Comparison, cluster: Cluster) -> list[str]:
     numbers = _doc_numbers(cluster)
+    names = {d.doc_id: d.name for d in cluster.documents}
     lines = ["### Where the outlets agree and differ", ""]
     if comparison.note:
         return lines + [f"*{comparison.note}*", ""]
@@ -111,7 +89,7 @@ def _markdown_comparison(comparison: Comparison, cluster: Cluster) -> list[str]:
         lines.append("")
     for outlet in comparison.outlets:
         n = numbers[outlet.doc_id]
-        lines += [f"**[{n}] {markdown_text(outlet.title or outlet.doc_id)}**", ""]
+        lines += [f"**[{n}] {markdown_text(names[outlet.doc_id])}**", ""]
         if outlet.distinctive_terms:
             terms = "; ".join(f"“{markdown_text(t.term)}”" + (" (loaded)" if t.loaded else "")
                               for t in outlet.distinctive_terms)
@@ -198,7 +176,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
             "salience": g.salience,
         } for rank, g in enumerate(summary.selection.groups, start=1)],
         "budget": {"tokens": summary.selection.budget_tokens, "used_tokens": summary.selection.used_tokens},
-        "documents": [{"doc_id": d.doc_id, "title": d.title, "source": d.source,
+        "documents": [{"doc_id": d.doc_id, "outlet": d.name, "title": d.title, "source": d.source,
                        "characters": len(d.text), "removed_lines": list(d.removed_lines)}
                       for d in cluster.documents],
         "reference": cluster.reference,

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
 from importlib import resources
 from html import escape
 from pathlib import Path
 
-from summarizer.render import label_line, sentence_label
+from summarizer.labels import label_line, sentence_label
 from summarizer.types import Cluster, ComparedFact, Comparison, DistinctiveTerm, Origin, SentenceRef, Summary
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
@@ -25,7 +24,7 @@ _STYLE = resources.files("summarizer.assets").joinpath("page.css").read_text(enc
 _SCRIPT = resources.files("summarizer.assets").joinpath("page.js").read_text(encoding="utf-8")
 
 
-def _head(title: str, extra_style: str = "") -> str:
+def page_head(title: str, extra_style: str = "") -> str:
     """The document start: language, viewport, the no-fetch policy, title and inline CSS."""
     return f"""<!doctype html>
 <html lang="en">
@@ -51,7 +50,7 @@ class _Page:
         self.summary = summary
         self.cluster = cluster
         self.numbers = {d.doc_id: i for i, d in enumerate(cluster.documents, start=1)}
-        self.names = {d.doc_id: d.title or d.doc_id for d in cluster.documents}
+        self.names = {d.doc_id: d.name for d in cluster.documents}
 
     def anchor(self, ref: SentenceRef) -> str:
         return sentence_anchor(self.numbers[ref.doc_id], ref.index)
@@ -81,15 +80,19 @@ class _Page:
             kind = "quoted" if sentence.origin is Origin.EXTRACTED else "model"
             origin = f' <span class="origin {kind}">{escape(sentence_label(sentence))}</span>'
             parts.append(f'<p>{escape(sentence.text)}<span class="cites">{"".join(cites)}</span>{origin}</p>')
-        headline = self.summary.headline
-        if headline:
-            n = self.numbers[headline.doc_id]
-            parts.insert(0, f'<p class="headline"><strong>{escape(headline.text)}</strong><span class="cites">'
-                            f'<a class="cite" href="#source-{n}" aria-label="source {n}, '
-                            f'{escape(self.names[headline.doc_id])}: its headline">{n}</a></span>'
-                            ' <span class="origin quoted">headline of a source, the one the others agree '
-                            'with most</span></p>')
         return "\n".join(parts)
+
+    def headline_html(self) -> str:
+        """The page's <h1>: the outlets' most shared headline, cited, else the cluster's id."""
+        headline = self.summary.headline
+        if not headline:
+            return f"<h1>{escape(self.cluster.cluster_id)}</h1>"
+        n = self.numbers[headline.doc_id]
+        return (f'<h1 class="headline">{escape(headline.text)}<span class="cites">'
+                f'<a class="cite" href="#source-{n}" aria-label="source {n}, '
+                f'{escape(self.names[headline.doc_id])}: its headline">{n}</a></span>'
+                f' <span class="origin quoted">headline of {escape(self.names[headline.doc_id])}, the one the '
+                f'others agree with most</span></h1>')
 
     # -- comparison ---------------------------------------------------------------------
     def fact_item(self, fact: ComparedFact, outlet: str | None = None) -> str:
@@ -183,10 +186,12 @@ class _Page:
             cursor = end
         gap(text[cursor:])
         body = "\n".join(f"<p>{''.join(p)}</p>" for p in paragraphs if p)
-        title = escape(document.title) if document.title else escape(document.doc_id)
+        # The outlet's name heads the card, then the article's own headline; the file is named
+        # once, small, for those who need to find it.
+        headline = f'<p class="doc-title">{escape(document.title)}</p>' if document.title else ""
         return (f'<article class="source" id="source-{number}" aria-labelledby="src-{number}">'
-                f'<h3 id="src-{number}"><span class="chip">{number}</span> {title}</h3>'
-                f'<p class="doc-id">{escape(document.doc_id)}</p>{body}</article>')
+                f'<h3 id="src-{number}"><span class="chip">{number}</span> {escape(document.name)}</h3>'
+                f'{headline}<p class="doc-id">{escape(document.source or document.doc_id)}</p>{body}</article>')
 
     def page(self) -> str:
         summary, cluster = self.summary, self.cluster
@@ -194,12 +199,13 @@ class _Page:
         warnings = "".join(f"<li>{escape(w)}</li>" for w in summary.warnings)
         comparison = self.comparison_html(summary.comparison) if summary.comparison is not None else \
             '<p class="none">The comparison is turned off (compare.enabled: false).</p>'
-        return f"""{_head(f"{cluster.cluster_id}: neutral summary of {count} sources")}
+        title = summary.headline.text if summary.headline else f"{cluster.cluster_id}: neutral summary"
+        return f"""{page_head(title)}
 <body>
 <a class="skip" href="#summary">Skip to the summary</a>
 <header>
-<p class="kicker">Neutral summary of {count} source{"s" if count != 1 else ""}</p>
-<h1>{escape(cluster.cluster_id)}</h1>
+<p class="kicker">Neutral summary of {count} source{"s" if count != 1 else ""} · {escape(cluster.cluster_id)}</p>
+{self.headline_html()}
 <p class="meta">{summary.word_count} words · {escape(label_line(summary))} (model: {escape(summary.model)}) ·
 each number links to the source sentences a sentence rests on</p>
 </header>
@@ -242,47 +248,6 @@ def page_name(cluster_id: str) -> str:
     if safe != cluster_id or safe.lower() == "index":  # index.html is the index page's
         safe += f"-{zlib.crc32(cluster_id.encode('utf-8')):08x}"
     return f"{safe}.html"
-
-
-def opening(text: str, words: int = 40) -> str:
-    """The first ``words`` words of a summary, for an index row."""
-    parts = text.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """One row of an index page."""
-
-    cluster_id: str
-    page: str | None  # the page's file name; None for a cluster that failed
-    text: str  # the summary's first words, or the error
-    documents: int
-
-
-def render_index(entries: list[IndexEntry], title: str = "Summaries") -> str:
-    """An index page linking each cluster's page, with its first words and number of sources."""
-    rows = []
-    for entry in entries:
-        name = (f'<a href="{escape(entry.page)}">{escape(entry.cluster_id)}</a>' if entry.page
-                else escape(entry.cluster_id))
-        rows.append(f"<tr><th scope=\"row\">{name}</th><td>{entry.documents}</td><td>{escape(entry.text)}</td></tr>")
-    table_style = ("table { border-collapse:collapse; width:100%; } th, td { text-align:left; vertical-align:top; "
-                   "padding:.4rem .5rem; border-bottom:1px solid var(--line); } td:nth-child(2) { text-align:right; }")
-    return f"""{_head(title, table_style)}
-<body>
-<header><p class="kicker">{len(entries)} clusters</p><h1>{escape(title)}</h1></header>
-<main>
-<table>
-<thead><tr><th scope="col">cluster</th><th scope="col">sources</th><th scope="col">summary</th></tr></thead>
-<tbody>
-{"".join(rows)}
-</tbody>
-</table>
-</main>
-</body>
-</html>
-"""
 
 
 def write_page(directory: Path, name: str, html: str) -> Path:

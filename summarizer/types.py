@@ -20,6 +20,11 @@ class Document:
     title: str = ""
     source: str = ""  # file path or dataset record the text came from
     removed_lines: tuple[str, ...] = ()  # boilerplate dropped by the cleaner, kept for audit
+    outlet: str = ""  # the outlet's name as readers see it (ingest/outlet.py); "" = use doc_id
+
+    @property
+    def name(self) -> str:
+        return self.outlet or self.doc_id
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,8 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Item:
-    """One input record read by ingest: a cluster, or why it could not be read.
-
-    ``error`` names the file, line or field (``cluster`` is then None); one bad record of a large
-    input is one error item, and the rest of the input is still read.
-    """
+    """One input record read by ingest: a cluster, or why it could not be read. ``error`` names the
+    file, line or field (``cluster`` is then None); the rest of a large input is still read."""
 
     cluster_id: str
     cluster: Cluster | None
@@ -67,10 +69,8 @@ class SegmentedCluster:
 
 @dataclass(frozen=True, eq=False)
 class EmbeddedCluster:
-    """A segmented cluster with its embeddings: what retrieval, the guard and the comparison read.
-
-    Made by ``embeddings.embed_clusters`` in one batched encoder call for a whole batch of clusters.
-    """
+    """A segmented cluster with its embeddings: what retrieval, the guard and the comparison read
+    (``embeddings.embed_clusters``: one batched encoder call for a whole batch of clusters)."""
 
     segmented: SegmentedCluster
     vectors: np.ndarray  # one unit-norm row per sentence of ``segmented``
@@ -216,7 +216,6 @@ class SummarySentence:
         return tuple(dict.fromkeys(c.doc_id for c in self.citations))
 
 
-# -- the cross-outlet comparison (compare stage) -----------------------------------------
 @dataclass(frozen=True)
 class ComparedFact:
     """A fact and the outlets that report it."""

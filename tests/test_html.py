@@ -1,6 +1,7 @@
 """The HTML page: escaping, no network, citations that resolve, batch folders, and a real browser."""
 import json
 import os
+from html import escape
 import re
 import shutil
 from pathlib import Path
@@ -59,7 +60,7 @@ def test_every_citation_and_fact_link_resolves(page):
     headline = 1 if summary.headline else 0
     assert html.count('class="cite"') == sum(len(s.cited_docs) for s in summary.sentences) + headline
     if summary.headline:
-        assert '<p class="headline">' in html
+        assert '<h1 class="headline">' in html and f"<title>{escape(summary.headline.text)}</title>" in html
     for heading in ("What all outlets report", "Reported by only some", "Wording only this outlet uses",
                     "Leaves out what most others report"):
         assert heading in html
@@ -70,7 +71,8 @@ def test_model_text_and_quotes_are_labelled_in_every_format_without_hover(page):
     as quoted, in text, Markdown, HTML (visible, not a tooltip) and JSON, with counts in the top line."""
     from dataclasses import replace
 
-    from summarizer.render import MODEL_TEXT, QUOTED, render_markdown, render_text, summary_record
+    from summarizer.labels import MODEL_TEXT, QUOTED
+    from summarizer.render import render_markdown, render_text, summary_record
     from summarizer.types import Origin
 
     _, summary = page

@@ -90,3 +90,40 @@ def test_multi_news_string_and_parquet_through_datasets(tmp_path):
     [cluster] = read_clusters(str(path), CONFIG)
     assert len(cluster.documents) == 2
     assert cluster.reference == "The bridge was approved."
+
+
+# -- outlet names (issue #20 item 3) ---------------------------------------------------------
+STORY = "The council voted on Tuesday to build the new bridge over the river, officials said.\n" * 3
+
+
+def test_outlet_names_come_from_the_record_a_source_line_a_byline_or_a_dateline(tmp_path):
+    folder = tmp_path / "story"
+    folder.mkdir()
+    (folder / "003_69ba99e198ece4f5.txt").write_text(STORY, encoding="utf-8")
+    (folder / "002_5edd970c3cf005d8.txt").write_text(STORY + "Source: BBC\n", encoding="utf-8")
+    (folder / "wire.txt").write_text("WASHINGTON (AP) — " + STORY, encoding="utf-8")
+    (folder / "byline.txt").write_text("By Laura Bicker, BBC News, Seoul\n" + STORY, encoding="utf-8")
+    (folder / "staff.txt").write_text("By Jane Doe, Political Correspondent\n" + STORY, encoding="utf-8")
+    names = {d.doc_id: d.name for d in read_clusters(str(folder), CONFIG)[0].documents}
+    assert names == {"002_5edd970c3cf005d8": "BBC", "003_69ba99e198ece4f5": "003", "wire": "AP",
+                     "byline": "BBC News", "staff": "staff"}
+    records = tmp_path / "c.jsonl"
+    records.write_text(json.dumps({"id": "c1", "documents": [
+        {"text": STORY, "outlet": "The Ledger"}, {"text": STORY, "source": "Daily Post"}, {"text": STORY}]}) + "\n",
+        encoding="utf-8")
+    assert [d.name for d in read_clusters(str(records), CONFIG)[0].documents] == ["The Ledger", "Daily Post", "d2"]
+
+
+def test_a_web_page_names_its_site_and_its_title_loses_the_suffix(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    body = "".join(f"<p>{line}</p>" for line in STORY.splitlines())
+    (folder / "a.html").write_text(
+        '<html><head><meta property="og:site_name" content="The Dispatch">'
+        f"<title>Council backs bridge | The Dispatch</title></head><body>{body}</body></html>", encoding="utf-8")
+    (folder / "b.html").write_text(
+        f"<html><head><title>Council backs river bridge - Daily Ledger</title></head><body>{body}</body></html>",
+        encoding="utf-8")
+    documents = read_clusters(str(folder), CONFIG)[0].documents
+    assert [(d.name, d.title) for d in documents] == [("The Dispatch", "Council backs bridge"),
+                                                      ("Daily Ledger", "Council backs river bridge")]

@@ -131,7 +131,8 @@ def count_lines(path: str) -> int | None:
 
 def write_html_index(output: Path, html_dir: Path) -> None:
     """``index.html`` for a batch's pages, from every record of its output (earlier runs too)."""
-    from summarizer.render_html import IndexEntry, opening, page_name, render_index, write_page
+    from summarizer.render_html import page_name, write_page
+    from summarizer.render_index import IndexEntry, opening, render_index
 
     entries = []
     with output.open(encoding="utf-8") as handle:

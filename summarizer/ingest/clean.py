@@ -11,7 +11,7 @@ _SPACES = re.compile(r"[ \t\f\v]+")
 # Lines that belong to the page, not the story. Matched against a whole stripped line.
 _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
     r"by [A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}(?:,? (?:and|&) [A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})*"
-    r"(?:,? [\w ]{0,40}(?:correspondent|reporter|editor|writer))?\.?",
+    r"(?:,? [\w ]{0,40}(?:correspondent|reporter|editor|writer)|(?:, [A-Z][\w.'&-]*(?: [A-Z][\w.'&-]*){0,3}){1,2})?\.?",
     r"(?:additional |with )?reporting by .*",
     r"(?:writing|editing|edited|compiled) by .*",
     r"source: .{0,80}",
@@ -52,7 +52,9 @@ def clean_text(raw: str, *, strip_boilerplate: bool = True, title_from_first_lin
     lines = [_SPACES.sub(" ", line).strip() for line in normalize(raw).split("\n")]
     lines = [line for line in lines if line]
     title = ""
-    if title_from_first_line and len(lines) > 1 and _looks_like_headline(lines[0], 20):
+    # A byline or "Source:" line opening the file is no headline.
+    if (title_from_first_line and len(lines) > 1 and _looks_like_headline(lines[0], 20)
+            and not (strip_boilerplate and _is_boilerplate(lines[0]))):
         title = lines.pop(0)
     kept: list[str] = []
     removed: list[str] = []

@@ -8,6 +8,7 @@ block elements become paragraph breaks, and the page's <title> becomes the docum
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer", "form", "aside",
@@ -34,8 +35,13 @@ class _TextExtractor(HTMLParser):
         self.title_parts: list[str] = []
         self.skip_depth = 0
         self.in_title = False
+        self.site_name = ""
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "meta":
+            values = dict(attrs)
+            if (values.get("property") or values.get("name") or "").lower() == "og:site_name":
+                self.site_name = " ".join((values.get("content") or "").split())
         if tag == "title":
             self.in_title = True
         elif tag in _SKIPPED and tag not in _VOID:
@@ -62,11 +68,21 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def html_to_text(markup: str) -> tuple[str, str]:
-    """(visible text with one paragraph per line, page title) of an HTML document."""
+@dataclass(frozen=True)
+class Page:
+    """What a saved web page says: its visible text (one paragraph per line), its ``<title>`` and
+    the site's name from ``og:site_name`` ("" if the page has none)."""
+
+    text: str
+    title: str
+    site_name: str
+
+
+def html_to_text(markup: str) -> Page:
+    """The visible text, title and site name of an HTML document."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
     lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
     title = " ".join("".join(parser.title_parts).split())
-    return "\n".join(line for line in lines if line), title
+    return Page("\n".join(line for line in lines if line), title, parser.site_name)

@@ -12,6 +12,7 @@ from summarizer.config_schema import IngestConfig
 from summarizer.errors import UsageError
 from summarizer.ingest.clean import clean_text
 from summarizer.ingest.html_text import html_to_text, looks_like_html
+from summarizer.ingest.outlet import outlet_name, split_title
 from summarizer.text import printable, word_count
 from summarizer.types import Cluster, Document
 
@@ -53,21 +54,25 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
 
 
 def make_document(doc_id: str, raw_text: str, title: str, source: str,
-                  config: IngestConfig) -> Document:
-    """Clean one article and check it against the ingest limits."""
+                  config: IngestConfig, outlet: str = "") -> Document:
+    """Clean one article and check it against the ingest limits; ``outlet`` is a name the record
+    gives, else one is found (``ingest/outlet.py``)."""
     if len(raw_text) > config.max_chars_per_document:
         raise InputError(
             f"{source}: {len(raw_text):,} characters is over ingest.max_chars_per_document="
             f"{config.max_chars_per_document:,}; raise it with "
             f"--set ingest.max_chars_per_document=N if this file really is one article"
         )
+    site = ""
     if looks_like_html(raw_text):
-        raw_text, page_title = html_to_text(raw_text)
-        title = title or page_title
+        page = html_to_text(raw_text)
+        page_title, site = split_title(page.title, page.site_name)
+        raw_text, title = page.text, title or page_title
     cleaned = clean_text(raw_text, strip_boilerplate=config.strip_boilerplate,
                          title_from_first_line=config.title_from_first_line and not title)
+    name = outlet_name(printable(outlet), printable(site), cleaned.removed_lines, cleaned.text, doc_id)
     return Document(doc_id=doc_id, text=cleaned.text, title=printable(title).strip() or cleaned.title,
-                    source=source, removed_lines=cleaned.removed_lines)
+                    source=source, removed_lines=cleaned.removed_lines, outlet=name)
 
 
 def finish_cluster(cluster_id: str, documents: list[Document], reference: str | None,
@@ -122,6 +127,7 @@ def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
     documents = []
     for position, raw in enumerate(raw_docs):
         doc_where = f"{where}: {config.documents_field}[{position}]"
+        outlet = ""
         if isinstance(raw, str):
             text, title = raw, ""
         elif isinstance(raw, dict):
@@ -132,12 +138,14 @@ def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
             if not isinstance(text, str) or not isinstance(title, str):
                 raise InputError(f"{doc_where}: {config.text_field!r} and {config.title_field!r} "
                                  "must be strings")
+            # the outlet's name, where the record gives one (a string; anything else is ignored)
+            outlet = next((raw[k] for k in ("outlet", "source") if isinstance(raw.get(k), str) and raw[k].strip()), "")
         else:
             raise InputError(f"{doc_where}: expected an object with {config.text_field!r} "
                              f"or a string, got {type(raw).__name__}")
         # A title-only document still says something; keep its title as its text.
         body = text if text.strip() else title
-        documents.append(make_document(f"d{position}", body, title, doc_where, config))
+        documents.append(make_document(f"d{position}", body, title, doc_where, config, outlet))
     reference = record.get(config.reference_field)
     if reference is None and "summary" in record and config.reference_field == "reference":
         reference = record["summary"]  # Multi-News and most summarization datasets
