@@ -24,6 +24,14 @@ from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, Embedde
                               SegmentedCluster, SelectedGroup, Selection, Sentence, SentenceRef)
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+#: words at least this common in English (wordfreq's Zipf scale: 4.5 = 30 per million words, everyday
+#: vocabulary such as "later", "help", "nuclear") are no outlet's distinctive wording unless loaded
+COMMON_ZIPF = 4.5
+# A sentence opening that points back at what came before ("It could also …", "But …"): out of
+# its article the reader cannot tell what it says, so it is listed as no outlet's own fact.
+_POINTS_BACK = re.compile(r"^[\"“']?(?:It|This|That|These|Those|He|She|They|His|Her|Their|Its|But|And|Also|"
+                          r"Such|Both|Another|Meanwhile)\b")
+_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 # Words that may sit inside a distinctive phrase without being distinctive themselves
 # ("spectacle of enthusiastic devotion").
 _PHRASE_GLUE = frozenset({"of", "and", "to", "a", "an", "the", "in", "for"})
@@ -71,6 +79,47 @@ def _fact(group: SelectedGroup, carriers: _Carriers, doc_ids: list[str], thresho
     return fact, {doc: score for doc, (score, _) in best.items()}
 
 
+def names(text: str) -> set[str]:
+    """Proper names in a sentence: runs of capitalised words ("Rachel Lee", "Stimson Center"),
+    without a lone capitalised word that only opens the sentence ("Details of …")."""
+    found = set()
+    for match in _NAME.finditer(text):
+        name = match.group(0).rstrip(".")
+        if match.start() == len(text) - len(text.lstrip("\"“' ")) and " " not in name:
+            continue  # one capitalised word opening the sentence: most often no name
+        if name.lower() not in STOPWORDS:
+            found.add(name)
+    return found
+
+
+def _own_facts(facts: list[ComparedFact], documents: dict[str, str]) -> list[ComparedFact]:
+    """One-outlet facts that are that outlet's alone: the sentence stands alone, and no other
+    outlet names a person or body it names that not every outlet names (a person two outlets quote
+    is not one outlet's fact, however differently they word it)."""
+    kept = []
+    for fact in facts:
+        if _POINTS_BACK.match(fact.text.lstrip()):
+            continue
+        others = [text for doc, text in documents.items() if doc not in fact.documents]
+        # Names of two words or more ("Rachel Lee", "Stimson Center"): people and bodies, not the
+        # places and surnames every outlet's story of the event names.
+        specific = [n for n in names(fact.text)
+                    if " " in n and not all(_mentions(text, n) for text in documents.values())]
+        if any(_mentions(text, n) for n in specific for text in others):
+            continue
+        kept.append(fact)
+    return kept
+
+
+def _folded(text: str) -> str:
+    """Lower case, hyphens as spaces: "Kim Jong-un" and "Kim Jong Un" are one name."""
+    return re.sub(r"[\s‐-]+", " ", text.lower().replace("’", "'"))
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(_folded(name))}(?!\w)", _folded(text)) is not None
+
+
 def _distinct(facts: list[ComparedFact], limit: int) -> tuple[ComparedFact, ...]:
     """At most ``limit`` facts, skipping one whose sentence another listed fact already used."""
     kept: list[ComparedFact] = []
@@ -109,6 +158,8 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
     its facts, not its wording); adjacent distinctive words join into one phrase.
     ``frequency`` is ``document_frequency_of(segmented)``, computed once for all outlets.
     """
+    from wordfreq import zipf_frequency  # imported here: only the comparison needs it
+
     frequency = frequency if frequency is not None else document_frequency_of(segmented)
     loaded_words = lexicon.loaded
     document_text = next(d.text for d in segmented.cluster.documents if d.doc_id == doc_id)
@@ -121,6 +172,8 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
         if token[0].isupper() and lowered not in lowercase_uses:
             return False  # a proper name
         parts = [p for p in re.split(r"[-'’]", lowered) if p and p not in STOPWORDS]
+        if lowered not in loaded_words and zipf_frequency(lowered, "en") >= COMMON_ZIPF:
+            return False  # everyday English: the outlet did not choose it
         # Its own document counts once, so 1 means no other outlet uses the stem.
         return bool(parts) and all(frequency[stem(p)] <= 1 for p in parts)
 
@@ -164,7 +217,9 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
                                      lowercase_uses else phrase.lower(),
                                      count=counts[key], loaded=loaded,
                                      context=_context(sentence.text, start, end), sentence=SentenceRef.of(sentence)))
-    terms.sort(key=lambda t: (-t.loaded, -t.count, -word_count(t.term), -len(t.term), t.term))
+    # Loaded first, then the most unusual in English (a phrase by its rarest word), then the most used.
+    rarity = {t.term: min(zipf_frequency(w.lower(), "en") for w in _TOKEN.findall(t.term)) for t in terms}
+    terms.sort(key=lambda t: (-t.loaded, rarity[t.term], -t.count, -word_count(t.term), t.term))
     return tuple(terms[:limit])
 
 
@@ -195,7 +250,9 @@ def compare(selection: Selection, similarity: Similarity, lexicon: Lexicon, conf
     ranked = [facts[k] for k in by_support]
     everyone = _distinct([f for f in ranked if len(f.documents) == total], config.max_facts)
     some = _distinct([f for f in ranked if 1 < len(f.documents) < total], config.max_facts)
-    one = _distinct([f for f in ranked if len(f.documents) == 1], config.max_facts)
+    texts = {d.doc_id: d.text for d in segmented.cluster.documents}
+    own = _own_facts([f for f in ranked if len(f.documents) == 1], texts)
+    one = _distinct(own, config.max_facts)
 
     outlets = []
     frequency = document_frequency_of(segmented)
@@ -218,7 +275,7 @@ def compare(selection: Selection, similarity: Similarity, lexicon: Lexicon, conf
             group = next((g for g in selection.facts if lead in g.members), None)
             group = group or SelectedGroup(lead, (lead,), 0.0, (doc.doc_id,))
             leads_with = _fact(group, carriers, doc_ids, same_fact_threshold, group.representative in chosen)[0]
-        only_here = [f for f in ranked if f.documents == (doc.doc_id,)]
+        only_here = [f for f in own if f.documents == (doc.doc_id,)]
         outlets.append(OutletProfile(
             doc_id=doc.doc_id, title=doc.title, leads_with=leads_with,
             distinctive_terms=distinctive_terms(segmented, doc.doc_id, lexicon, config.max_terms, frequency),

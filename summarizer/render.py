@@ -83,7 +83,8 @@ def _markdown_comparison(comparison: Comparison, cluster: Cluster) -> list[str]:
     if comparison.note:
         return lines + [f"*{comparison.note}*", ""]
     for heading, facts in (("What all outlets report", comparison.reported_by_all),
-                           ("Reported by only some", comparison.reported_by_some + comparison.reported_by_one)):
+                           ("Reported by only some", comparison.reported_by_some),
+                           ("Reported by one outlet only", comparison.reported_by_one)):
         lines += [f"**{heading}**", ""]
         lines += [_markdown_fact(f, numbers) for f in facts] or ["- (none)"]
         lines.append("")

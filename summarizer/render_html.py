@@ -122,13 +122,15 @@ class _Page:
     def comparison_html(self, comparison: Comparison) -> str:
         if comparison.note:
             return f'<p class="none">{escape(comparison.note)}</p>'
-        some = comparison.reported_by_some + comparison.reported_by_one
         blocks = [
             '<div class="grid">',
             '<div><h3 id="h-all">What all outlets report</h3>'
             + self.fact_list(comparison.reported_by_all, "No fact is reported by every outlet.") + "</div>",
             '<div><h3 id="h-some">Reported by only some</h3>'
-            + self.fact_list(some, "Every fact found is reported by all outlets.") + "</div>",
+            + self.fact_list(comparison.reported_by_some, "No fact is reported by some outlets but not all.")
+            + "</div>",
+            '<div><h3 id="h-one">Reported by one outlet only</h3>'
+            + self.fact_list(comparison.reported_by_one, "No fact is one outlet's alone.") + "</div>",
             "</div>",
             '<h3 id="h-each">Outlet by outlet</h3>',
             '<div class="grid">',

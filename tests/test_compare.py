@@ -81,3 +81,42 @@ def test_one_document_has_nothing_to_compare(encoder):
 def test_comparison_can_be_turned_off(encoder):
     summary = Pipeline(load_config(None, ["fuse.backend=extractive", "compare.enabled=false"])).summarize(HARBOUR)
     assert summary.comparison is None
+
+
+# Issue #20 item 4: a person two outlets quote is no one outlet's fact; a sentence that points back
+# ("It could also …") is listed as no outlet's fact; everyday words are no outlet's wording.
+QUOTED_TWICE = make_cluster(
+    ("Ministers from Eastland and Westland agreed a fishing treaty in Lowport on Friday after three days of talks.",
+     "The treaty sets a shared catch limit of 40,000 tonnes for the northern bay.",
+     "Mara Quill of the Harbour Institute emphasized the regional ramifications of the agreement for trawler crews.",
+     "It could also reshape the market for cod later this year, say observers."),
+    ("Eastland and Westland signed a fishing treaty in Lowport on Friday, ending three days of negotiations.",
+     "Under the treaty the two countries share a catch limit of 40,000 tonnes in the northern bay.",
+     "Mara Quill, a fellow at the Harbour Institute, said any such deal would matter to fishing towns.",
+     "Officials will help the fleets adapt later, the ministry said, in a disastrous turn for smugglers."),
+    ("A fishing treaty was agreed by Eastland and Westland on Friday in the port of Lowport after three days of talks.",
+     "The deal fixes a joint catch limit of 40,000 tonnes for the northern bay.",
+     "Heavy rain and strong winds battered the coast throughout the meeting."),
+    cluster_id="quoted-twice",
+)
+
+
+def test_only_here_holds_against_names_and_sentences_that_point_back(encoder):
+    comparison = Pipeline(load_config(None, ["fuse.backend=extractive"])).summarize(QUOTED_TWICE).comparison
+    listed = [f.text for f in comparison.reported_by_one] + [f.text for o in comparison.outlets for f in o.only_here]
+    assert not any("Mara Quill" in t or t.startswith("It could") for t in listed)
+    assert any("rain" in t for t in listed)  # the third outlet's own fact stays
+    terms = {t.term: t for o in comparison.outlets for t in o.distinctive_terms}
+    assert "later" not in terms and "help" not in terms  # everyday English (wordfreq Zipf >= 4.5)
+    assert terms["disastrous"].loaded  # a subjective adjective both lexicons rate (lexicon.py)
+
+
+def test_one_outlet_facts_have_their_own_list(comparison):
+    from summarizer.render import render_markdown
+    from summarizer.render_html import render_html
+
+    summary = Pipeline(load_config(None, ["fuse.backend=extractive"])).summarize(HARBOUR)
+    html, markdown = render_html(summary, HARBOUR), render_markdown(summary, HARBOUR)
+    for page in (html, markdown):
+        some, one = page.index("Reported by only some"), page.index("Reported by one outlet only")
+        assert page.index("Inspectors", some) < one < page.index("Heavy rain", some)
