@@ -132,7 +132,10 @@ class _Page:
             '<div><h3 id="h-one">Reported by one outlet only</h3>'
             + self.fact_list(comparison.reported_by_one, "No fact is one outlet's alone.") + "</div>",
             "</div>",
-            '<h3 id="h-each">Outlet by outlet</h3>',
+            # Outlet cards close the comparison section and open their own: on a wide screen the
+            # fact lists sit beside the summary and the cards span the page below them.
+            '</section>\n<section id="outlets" aria-labelledby="h-each">',
+            '<h2 id="h-each">Outlet by outlet</h2>',
             '<div class="grid">',
         ]
         for outlet in comparison.outlets:
@@ -174,7 +177,9 @@ class _Page:
             for k, chunk in enumerate(chunks):
                 if k:
                     paragraphs.append([])
-                if chunk:
+                if chunk.strip():  # in a span, so a phone's collapsed card can hide it
+                    paragraphs[-1].append(f'<span class="gap">{escape(chunk)}</span>')
+                elif chunk:
                     paragraphs[-1].append(escape(chunk))
 
         for sentence in sentences:
@@ -187,13 +192,21 @@ class _Page:
                                   f'tabindex="-1">{escape(text[start:end]).replace(chr(10), " ")}</span>')
             cursor = end
         gap(text[cursor:])
-        body = "\n".join(f"<p>{''.join(p)}</p>" for p in paragraphs if p)
+        # On a phone a card shows only its selected sentences until expanded; a paragraph without
+        # one is hidden whole.
+        def paragraph(pieces: list[str]) -> str:
+            used = any('class="sent used"' in piece for piece in pieces)
+            return f'<p class="has-used">{"".join(pieces)}</p>' if used else f'<p>{"".join(pieces)}</p>'
+
+        body = "\n".join(paragraph(p) for p in paragraphs if p)
         # The outlet's name heads the card, then the article's own headline; the file is named
         # once, small, for those who need to find it.
         headline = f'<p class="doc-title">{escape(document.title)}</p>' if document.title else ""
         return (f'<article class="source" id="source-{number}" aria-labelledby="src-{number}">'
                 f'<h3 id="src-{number}"><span class="chip">{number}</span> {escape(document.name)}</h3>'
-                f'{headline}<p class="doc-id">{escape(document.source or document.doc_id)}</p>{body}</article>')
+                f'{headline}<p class="doc-id">{escape(document.source or document.doc_id)}</p>'
+                f'<button class="expand" type="button" aria-expanded="false">Show the whole article</button>'
+                f'{body}</article>')
 
     def page(self) -> str:
         summary, cluster = self.summary, self.cluster

@@ -215,6 +215,40 @@ def test_clicking_a_citation_highlights_its_source_sentence(page, tmp_path):
     assert (ARTIFACTS / "html-desktop.png").stat().st_size > 10_000
 
 
+def test_labels_show_and_sources_collapse_on_a_phone(page, tmp_path):
+    """Issue #20 items 2 and 6: labels are visible text at phone width; on a phone a source shows
+    only its selected sentences until expanded; on a wide screen summary and comparison sit side by side."""
+    from selenium.webdriver.common.by import By
+
+    html, summary = page
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    driver = _browser()
+    try:
+        driver.set_window_size(1280, 900)
+        driver.get(path.as_uri())
+        summary_box = driver.find_element(By.ID, "summary").rect
+        comparison_box = driver.find_element(By.ID, "comparison").rect
+        assert comparison_box["x"] > summary_box["x"] + summary_box["width"] - 1  # side by side
+        assert abs(comparison_box["y"] - summary_box["y"]) < 5
+        driver.set_window_size(390, 844)
+        driver.get(path.as_uri())
+        labels = driver.find_elements(By.CSS_SELECTOR, "#summary .origin")
+        assert len(labels) == len(summary.sentences) and all(label.is_displayed() for label in labels)
+        assert {label.text for label in labels} <= {"model text, checked against the sources", "quoted from a source"}
+        card = driver.find_element(By.ID, "source-1")
+        used = card.find_elements(By.CSS_SELECTOR, ".sent.used")
+        unused = card.find_elements(By.CSS_SELECTOR, ".sent:not(.used)")
+        assert used and unused
+        assert all(s.is_displayed() for s in used) and not any(s.is_displayed() for s in unused)
+        button = card.find_element(By.CSS_SELECTOR, "button.expand")
+        button.click()
+        assert all(s.is_displayed() for s in unused) and button.get_attribute("aria-expanded") == "true"
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        driver.quit()
+
+
 def test_batch_writes_pages_and_an_index_across_resumed_runs(tmp_path, encoder):
     from summarizer.batch.runner import run_batch
 

@@ -18,6 +18,14 @@
     return first !== null;
   }
   document.addEventListener('click', function (event) {
+    var expand = event.target.closest('button.expand');
+    if (expand) {
+      var card = expand.closest('.source');
+      var open = card.classList.toggle('expanded');
+      expand.setAttribute('aria-expanded', open ? 'true' : 'false');
+      expand.textContent = open ? 'Show only the selected sentences' : 'Show the whole article';
+      return;
+    }
     var link = event.target.closest('a[data-targets]');
     if (link && show(link)) { event.preventDefault(); }
   });
