@@ -82,8 +82,9 @@ class Pipeline:
         stats = StageStats()
         with stats.timed("segment"):
             segmented = [segment_cluster(c, config.segment) for c in clusters]
-        with stats.timed("retrieve"):
+        with stats.timed("embed"):
             embedded = embed_clusters(segmented, self.encoder)
+        with stats.timed("retrieve"):
             selections = [retrieve(e, config.retrieve, self.similarity, self.lexicon, self.generator.count_tokens)
                           for e in embedded]
         with stats.timed("fuse"):

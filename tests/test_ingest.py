@@ -127,3 +127,54 @@ def test_a_web_page_names_its_site_and_its_title_loses_the_suffix(tmp_path):
     documents = read_clusters(str(folder), CONFIG)[0].documents
     assert [(d.name, d.title) for d in documents] == [("The Dispatch", "Council backs bridge"),
                                                       ("Daily Ledger", "Council backs river bridge")]
+
+
+# -- wire copy (issue #15 item 4) ---------------------------------------------------------------
+WIRE = """BC-US--Congress-Budget,1st Ld-Writethru
+Eds: Updates with vote count.
+Budget deal passes House
+By JANE DOE
+Associated Press Writer
+
+WASHINGTON (AP) -- The House passed a two-year budget deal on Thursday
+that would raise spending caps by $320 billion and suspend the debt limit
+until 2021, sending the measure to the Senate.
+
+The vote was 284-149, with most Republicans voting against the deal that
+President Donald Trump negotiated with congressional leaders in the last
+week before the August recess. (AP Photo/Evan Vucci)
+
+Mitch - once, 2nd graf pvs
+Democrats said the agreement protects well-
+known programs from cuts and keeps the government open through the next
+election, while conservatives warned that it adds to a deficit that is
+already near $1 trillion a year.
+"""
+
+
+def test_hard_wrapped_wire_copy_is_rejoined_and_its_debris_removed():
+    cleaned = clean_text(WIRE)
+    assert cleaned.title == "Budget deal passes House"
+    assert cleaned.text.split("\n") == [
+        "The House passed a two-year budget deal on Thursday that would raise spending caps by $320 billion "
+        "and suspend the debt limit until 2021, sending the measure to the Senate.",
+        "The vote was 284-149, with most Republicans voting against the deal that President Donald Trump "
+        "negotiated with congressional leaders in the last week before the August recess.",
+        "Democrats said the agreement protects well-known programs from cuts and keeps the government open "
+        "through the next election, while conservatives warned that it adds to a deficit that is already "
+        "near $1 trillion a year."]
+    assert cleaned.removed_lines == ("BC-US--Congress-Budget,1st Ld-Writethru", "Eds: Updates with vote count.",
+                                     "By JANE DOE", "Associated Press Writer", "WASHINGTON (AP) --",
+                                     "(AP Photo/Evan Vucci)", "Mitch - once, 2nd graf pvs")
+
+
+def test_a_dateline_names_the_outlet_and_leaves_the_text_and_unwrapped_prose_stays():
+    from summarizer.ingest.outlet import from_lines
+
+    cleaned = clean_text("LONDON (Reuters) - Britain's parliament voted on Tuesday to delay the deadline.\n"
+                         "The government said it would respond within a week.")
+    assert cleaned.text.startswith("Britain's parliament voted") and from_lines(cleaned.removed_lines, "") == "Reuters"
+    prose = ("A paragraph written on one line, as most saved articles are, longer than any wrapped line would be "
+             "and ending with a full stop.\nShort line.\nAnother long paragraph on its own line, also far longer "
+             "than the hundred characters a wrapped line holds, ends here.")
+    assert clean_text(prose).text == prose.replace("\nShort line.", "\nShort line.")

@@ -85,7 +85,7 @@ def test_each_stage_counts_what_it_did(encoder):
     assert counters["guard.extracted"] >= origins.count(Origin.EXTRACTED) >= 1
     assert counters["guard.generated"] + counters["guard.repaired"] + counters["guard.extracted"] \
         == len(origins) + counters["dedupe.dropped"]
-    assert set(result.stats.seconds) == {"segment", "retrieve", "fuse", "guard", "dedupe", "neutral", "compare"}
+    assert set(result.stats.seconds) == {"segment", "embed", "retrieve", "fuse", "guard", "dedupe", "neutral", "compare"}
     assert [s.cluster_id for s in result.summaries] == ["test", "test"]
 
 

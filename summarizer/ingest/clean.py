@@ -22,7 +22,18 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
     r"(?:related|more on this story|most read|advertisement|share this article|follow us).{0,80}",
     r"(?:sign up|subscribe) .{0,120}",
     r"(?:published|updated|posted|last updated):? .{0,60}\d{4}.{0,20}",
+    # Wire copy: editors' notes, slugs and desk instructions ("Mitch - once, 2nd graf pvs",
+    # "BC-US--Budget,1st Ld-Writethru"), photo credits.
+    r"(?:eds?|editors?(?:'s)?(?: note)?)\s*:.{0,150}",  # a desk note, not a paragraph of the story
+    r"[A-Z]{2,3}-[\w/&-]*--[\w/&,.' -]*",
+    r"[^.!?]{0,60}\b(?:\d(?:st|nd|rd|th) )?(?:graf|grafs|pvs|writethru|ld-writethru|lede|sub)\b[^.!?]{0,40}",
+    r"\(?(?:AP|Reuters|AFP|Getty|EPA|Bloomberg) ?(?:Photo|Images|Pool)\b[^)]{0,80}\)?\.?",
 )]
+# A wire dateline opening a story: "WASHINGTON (AP) — ", "NEW YORK -- ", "LONDON (Reuters) - ".
+DATELINE = re.compile(r"^(?:[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?)"
+                      r"(?: \(([A-Za-z&. ]{1,24})\))?\s*(?:--|—|–|-)\s+")
+# An inline photo credit: "(AP Photo/Evan Vucci)".
+_PHOTO_CREDIT = re.compile(r"\s*\((?:AP|Reuters|AFP|Getty|EPA) (?:Photo|Images)[^)]{0,80}\)")
 # Sentence-final punctuation of Latin, CJK (full stop, full-width marks), Arabic and Urdu,
 # Devanagari and Armenian text.
 _END_PUNCT = re.compile(r"[.!?:;\u3002\uff01\uff1f\uff0e\uff61\u061f\u06d4\u0964\u0589][\"')\]\u300d\u300f]*$")
@@ -43,25 +54,77 @@ def _looks_like_headline(line: str, max_words: int) -> bool:
     return 0 < word_count(line) <= max_words and not _END_PUNCT.search(line)
 
 
+def unwrap(text: str) -> str:
+    """Rejoin hard-wrapped paragraphs (wire copy and e-mail wrap every line near one width).
+
+    Text counts as wrapped when no line is over 100 characters and at least two lines, and a
+    fifth of all lines, break a sentence: they fill the width (60% of the widest line or more), end
+    without a sentence's end, and the next line goes on in lower case ("on Thursday" / "that
+    would …"). A paragraph then ends at a blank line or a short line (a header, a slug, a
+    paragraph's last line); its lines join with a space (none after a hyphen that breaks a word:
+    "well-\nknown"). Other text is returned as it is.
+    """
+    lines = text.split("\n")
+    body = [line.rstrip() for line in lines if line.strip()]
+    if len(body) < 4:
+        return text
+    width = max(len(line) for line in body)
+    breaks = sum(1 for line, following in zip(lines, lines[1:])
+                 if len(line.rstrip()) >= 0.6 * width and not _END_PUNCT.search(line.rstrip())
+                 and following.strip()[:1].islower())
+    if width > 100 or breaks < max(2, 0.2 * len(body)):
+        return text
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            if current:
+                paragraphs.append(current)
+            current = ""
+            continue
+        if current and current.endswith("-") and stripped[:1].islower():
+            current += stripped
+        else:
+            current = f"{current} {stripped}" if current else stripped
+        # wrapping fills lines: a short one ends its paragraph, unless it breaks a word ("well-")
+        if len(line.rstrip()) < 0.6 * width and not stripped.endswith("-"):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return "\n".join(paragraphs)
+
+
 def clean_text(raw: str, *, strip_boilerplate: bool = True, title_from_first_line: bool = True) -> CleanedText:
-    """Normalise ``raw`` and split off a headline and non-story lines.
+    """Normalise ``raw``, rejoin hard-wrapped paragraphs, and split off a headline and non-story
+    lines (boilerplate, wire debris, a dateline opening the story: all kept in ``removed_lines``).
 
     Paragraph breaks are kept as single newlines because the segmenter treats them as
     hard sentence boundaries.
     """
-    lines = [_SPACES.sub(" ", line).strip() for line in normalize(raw).split("\n")]
+    lines = [_SPACES.sub(" ", line).strip() for line in unwrap(normalize(raw)).split("\n")]
     lines = [line for line in lines if line]
     title = ""
-    # A byline or "Source:" line opening the file is no headline.
-    if (title_from_first_line and len(lines) > 1 and _looks_like_headline(lines[0], 20)
-            and not (strip_boilerplate and _is_boilerplate(lines[0]))):
-        title = lines.pop(0)
+    # A byline, "Source:" line or wire slug opening the file is no headline; the headline may
+    # follow them ("BC-US--Budget,1st Ld-Writethru" / "Eds: …" / "Budget deal passes House").
+    lead = 0
+    while strip_boilerplate and lead < len(lines) - 1 and _is_boilerplate(lines[lead]):
+        lead += 1
+    if title_from_first_line and len(lines) - lead > 1 and _looks_like_headline(lines[lead], 20):
+        title = lines.pop(lead)
     kept: list[str] = []
     removed: list[str] = []
     for line in lines:
+        if strip_boilerplate and _PHOTO_CREDIT.search(line):
+            removed.extend(m.group(0).strip() for m in _PHOTO_CREDIT.finditer(line))
+            line = _PHOTO_CREDIT.sub("", line).strip()
         # Short unpunctuated lines inside a body are links to related stories or captions.
-        if strip_boilerplate and (_is_boilerplate(line) or _looks_like_headline(line, 14)):
-            removed.append(line)
-        else:
-            kept.append(line)
+        if strip_boilerplate and (not line or _is_boilerplate(line) or _looks_like_headline(line, 14)):
+            removed.extend([line] if line else [])
+            continue
+        if strip_boilerplate and not kept and (dateline := DATELINE.match(line)) and len(line) > dateline.end():
+            removed.append(dateline.group(0).strip())
+            line = line[dateline.end():]
+        kept.append(line)
     return CleanedText(text="\n".join(kept), title=title, removed_lines=tuple(removed))

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from summarizer.ingest.clean import DATELINE
+
 _SOURCE_LINE = re.compile(r"source:\s*(.{2,60}?)\.?", re.IGNORECASE)
 # "By Jane Doe, BBC News, Seoul" → "BBC News"; a job title is no outlet.
 _BYLINE = re.compile(r"by [^,]{2,60},\s*([^,]{2,40})(?:,.*)?", re.IGNORECASE)
 _JOB = re.compile(r"\b(?:correspondent|reporter|editor|writer|staff|contributor|analyst)\b", re.IGNORECASE)
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\(([A-Z][A-Za-z&. ]{0,24})\)\s*[-—–:]")
 # A site suffix in a page title: "Headline | Site", "Headline - Site", "Headline — Site".
 _TITLE_SUFFIX = re.compile(r"^(.{12,}?)\s+(?:\||-|–|—|::|·)\s+([^|]{2,40})$")
 _HASH_SUFFIX = re.compile(r"[_.-](?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}$", re.IGNORECASE)
@@ -35,9 +36,11 @@ def from_lines(removed_lines: Iterable[str], text: str) -> str:
         byline = _BYLINE.fullmatch(line.strip())
         if byline and _words(byline.group(1)) <= 4 and not _JOB.search(byline.group(1)):
             return byline.group(1).strip().rstrip(".")
-    first_line = text.lstrip().split("\n", 1)[0]
-    dateline = _DATELINE.match(first_line)
-    return dateline.group(1).strip() if dateline else ""
+    for line in (*removed_lines, text.lstrip().split("\n", 1)[0]):
+        dateline = DATELINE.match(line if line.endswith(" ") else line + " ")
+        if dateline and dateline.group(1):
+            return dateline.group(1).strip()
+    return ""
 
 
 def split_title(title: str, site_name: str = "") -> tuple[str, str]:
