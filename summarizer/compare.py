@@ -18,46 +18,77 @@ import numpy as np
 
 from summarizer.config_schema import CompareConfig
 from summarizer.lexicon import Lexicon
+from summarizer.only_here import own_facts
 from summarizer.similarity import Similarity
-from summarizer.text import STOPWORDS, content_stems, document_frequency, normalize_number, stem, word_count
-from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, EmbeddedCluster, OutletProfile,
-                              SegmentedCluster, SelectedGroup, Selection, Sentence, SentenceRef)
+from summarizer.text import (
+    STOPWORDS,
+    content_stems,
+    document_frequency,
+    normalize_number,
+    stem,
+    word_count,
+)
+from summarizer.types import (
+    ComparedFact,
+    Comparison,
+    DistinctiveTerm,
+    EmbeddedCluster,
+    OutletProfile,
+    SegmentedCluster,
+    SelectedGroup,
+    Selection,
+    Sentence,
+    SentenceRef,
+)
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
-#: words at least this common in English (wordfreq's Zipf scale: 4.5 = 30 per million words, everyday
-#: vocabulary such as "later", "help", "nuclear") are no outlet's distinctive wording unless loaded
-COMMON_ZIPF = 4.5
-# A sentence opening that points back at what came before ("It could also …", "But …"): out of
-# its article the reader cannot tell what it says, so it is listed as no outlet's own fact.
-_POINTS_BACK = re.compile(r"^[\"“']?(?:It|This|That|These|Those|He|She|They|His|Her|Their|Its|But|And|Also|"
-                          r"Such|Both|Another|Meanwhile)\b")
-_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 # Words that may sit inside a distinctive phrase without being distinctive themselves
 # ("spectacle of enthusiastic devotion").
 _PHRASE_GLUE = frozenset({"of", "and", "to", "a", "an", "the", "in", "for"})
+#: words at least this common in English (wordfreq's Zipf scale: 4.5 = 30 per million words, everyday
+#: vocabulary such as "later", "help", "nuclear") are no outlet's distinctive wording unless loaded
+COMMON_ZIPF = 4.5
 
 
 class _Carriers:
-    """Similarity of fact groups to every source sentence, computed once per compared fact."""
+    """Similarity of fact groups to every source sentence.
+
+    ``prepare`` computes the rows of every sentence the comparison will ask about in one call, so
+    the comparison costs one (facts × sentences) product instead of one per fact and outlet.
+    """
 
     def __init__(self, embedded: EmbeddedCluster, similarity: Similarity) -> None:
         self.sentences = embedded.sentences
         self.vectors = embedded.vectors
         self.texts = embedded.texts
         self.similarity = similarity
-        self.doc_of = np.array([s.doc_id for s in self.sentences])
         self.position = {(s.doc_id, s.index): i for i, s in enumerate(self.sentences)}
+        # A document's sentences are contiguous (SegmentedCluster): (document, first, end) blocks.
+        self.blocks: list[tuple[str, int, int]] = []
+        for i, sentence in enumerate(self.sentences):
+            if not self.blocks or self.blocks[-1][0] != sentence.doc_id:
+                self.blocks.append((sentence.doc_id, i, i + 1))
+            else:
+                self.blocks[-1] = (sentence.doc_id, self.blocks[-1][1], i + 1)
+        self.rows: dict[int, np.ndarray] = {}
+
+    def prepare(self, sentences: list[Sentence]) -> None:
+        """Similarity rows of ``sentences`` to every sentence, computed in one batch."""
+        wanted = sorted({self.position[(s.doc_id, s.index)] for s in sentences} - set(self.rows))
+        if wanted:
+            computed = self.similarity.between(self.vectors[wanted], self.vectors, [self.texts[r] for r in wanted],
+                                               self.texts)
+            self.rows.update(zip(wanted, computed))
 
     def best_per_document(self, members: tuple[Sentence, ...], doc_ids: list[str]) -> dict[str, tuple[float, int]]:
         """For each document: the best similarity of any of its sentences to any member."""
-        rows = [self.position[(m.doc_id, m.index)] for m in members]
-        similarity = self.similarity.between(self.vectors[rows], self.vectors, [self.texts[r] for r in rows],
-                                             self.texts).max(axis=0)
+        self.prepare(list(members))
+        similarity = np.max([self.rows[self.position[(m.doc_id, m.index)]] for m in members], axis=0)
+        wanted = set(doc_ids)
         best: dict[str, tuple[float, int]] = {}
-        for doc in doc_ids:
-            in_doc = np.flatnonzero(self.doc_of == doc)
-            if in_doc.size:
-                top = int(in_doc[np.argmax(similarity[in_doc])])
+        for doc, first, end in self.blocks:
+            if doc in wanted:
+                top = first + int(np.argmax(similarity[first:end]))
                 best[doc] = (float(similarity[top]), top)
         return best
 
@@ -77,47 +108,6 @@ def _fact(group: SelectedGroup, carriers: _Carriers, doc_ids: list[str], thresho
     fact = ComparedFact(text=group.representative.text, documents=tuple(documents), sentences=tuple(refs),
                         salience=group.salience, in_summary=in_summary)
     return fact, {doc: score for doc, (score, _) in best.items()}
-
-
-def names(text: str) -> set[str]:
-    """Proper names in a sentence: runs of capitalised words ("Rachel Lee", "Stimson Center"),
-    without a lone capitalised word that only opens the sentence ("Details of …")."""
-    found = set()
-    for match in _NAME.finditer(text):
-        name = match.group(0).rstrip(".")
-        if match.start() == len(text) - len(text.lstrip("\"“' ")) and " " not in name:
-            continue  # one capitalised word opening the sentence: most often no name
-        if name.lower() not in STOPWORDS:
-            found.add(name)
-    return found
-
-
-def _own_facts(facts: list[ComparedFact], documents: dict[str, str]) -> list[ComparedFact]:
-    """One-outlet facts that are that outlet's alone: the sentence stands alone, and no other
-    outlet names a person or body it names that not every outlet names (a person two outlets quote
-    is not one outlet's fact, however differently they word it)."""
-    kept = []
-    for fact in facts:
-        if _POINTS_BACK.match(fact.text.lstrip()):
-            continue
-        others = [text for doc, text in documents.items() if doc not in fact.documents]
-        # Names of two words or more ("Rachel Lee", "Stimson Center"): people and bodies, not the
-        # places and surnames every outlet's story of the event names.
-        specific = [n for n in names(fact.text)
-                    if " " in n and not all(_mentions(text, n) for text in documents.values())]
-        if any(_mentions(text, n) for n in specific for text in others):
-            continue
-        kept.append(fact)
-    return kept
-
-
-def _folded(text: str) -> str:
-    """Lower case, hyphens as spaces: "Kim Jong-un" and "Kim Jong Un" are one name."""
-    return re.sub(r"[\s‐-]+", " ", text.lower().replace("’", "'"))
-
-
-def _mentions(text: str, name: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(_folded(name))}(?!\w)", _folded(text)) is not None
 
 
 def _distinct(facts: list[ComparedFact], limit: int) -> tuple[ComparedFact, ...]:
@@ -237,6 +227,13 @@ def compare(selection: Selection, similarity: Similarity, lexicon: Lexicon, conf
     if not segmented.sentences:
         return Comparison(tuple(doc_ids), (), (), (), (), note="no sentences to compare")
     carriers = _Carriers(selection.embedded, similarity)
+    first_sentence: dict[str, Sentence] = {}
+    for sentence in segmented.sentences:
+        first_sentence.setdefault(sentence.doc_id, sentence)
+    group_of = {member: g for g in selection.facts for member in g.members}
+    carriers.prepare([m for g in selection.facts[:config.facts_considered] for m in g.members]
+                     + [m for lead in first_sentence.values() for m in (group_of[lead].members if lead in group_of
+                                                                           else (lead,))])
     chosen = {g.representative for g in selection.groups}
     facts: list[ComparedFact] = []
     closeness: list[dict[str, float]] = []
@@ -251,14 +248,11 @@ def compare(selection: Selection, similarity: Similarity, lexicon: Lexicon, conf
     everyone = _distinct([f for f in ranked if len(f.documents) == total], config.max_facts)
     some = _distinct([f for f in ranked if 1 < len(f.documents) < total], config.max_facts)
     texts = {d.doc_id: d.text for d in segmented.cluster.documents}
-    own = _own_facts([f for f in ranked if len(f.documents) == 1], texts)
+    own = own_facts([f for f in ranked if len(f.documents) == 1], texts)
     one = _distinct(own, config.max_facts)
 
     outlets = []
     frequency = document_frequency_of(segmented)
-    first_sentence = {}
-    for sentence in segmented.sentences:
-        first_sentence.setdefault(sentence.doc_id, sentence)
     for doc in segmented.cluster.documents:
         missing = []
         for k in by_support:
@@ -272,8 +266,7 @@ def compare(selection: Selection, similarity: Similarity, lexicon: Lexicon, conf
         lead = first_sentence.get(doc.doc_id)
         leads_with = None
         if lead is not None:
-            group = next((g for g in selection.facts if lead in g.members), None)
-            group = group or SelectedGroup(lead, (lead,), 0.0, (doc.doc_id,))
+            group = group_of.get(lead) or SelectedGroup(lead, (lead,), 0.0, (doc.doc_id,))
             leads_with = _fact(group, carriers, doc_ids, same_fact_threshold, group.representative in chosen)[0]
         only_here = [f for f in own if f.documents == (doc.doc_id,)]
         outlets.append(OutletProfile(

@@ -20,7 +20,7 @@ all read this one object, so a word means the same to each of them.
 from __future__ import annotations
 
 import importlib.util
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass

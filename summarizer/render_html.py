@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import re
 import zlib
-from importlib import resources
 from html import escape
+from importlib import resources
 from pathlib import Path
 
 from summarizer.labels import label_line, sentence_label
-from summarizer.types import Cluster, ComparedFact, Comparison, DistinctiveTerm, Origin, SentenceRef, Summary
+from summarizer.types import (
+    Cluster,
+    ComparedFact,
+    Comparison,
+    DistinctiveTerm,
+    Origin,
+    SentenceRef,
+    Summary,
+)
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
         "base-uri 'none'; form-action 'none'")

@@ -57,11 +57,14 @@ def group_facts(segmented: SegmentedCluster, similarity: np.ndarray, salience: n
                 candidate: np.ndarray, threshold: float) -> list[list[int]]:
     """Greedy grouping: each candidate, by salience, takes its best match from every other doc.
 
-    Each document's sentence positions are indexed once; a seed's best unassigned match in a
-    document is one vectorised argmax (the first of equal maxima, as a scan in order would give).
+    A seed's best unassigned match in a document joins it when it reaches ``threshold``, so only
+    the sentences at or above the threshold are looked at: one vectorised comparison of the
+    seed's row, then the best of those per document (the first of equal maxima, as a scan in
+    document order would give). Work per seed no longer grows with the number of documents.
     """
     doc_of = [s.doc_id for s in segmented.sentences]
-    positions = {doc: np.array([j for j, d in enumerate(doc_of) if d == doc]) for doc in dict.fromkeys(doc_of)}
+    doc_index = {doc: k for k, doc in enumerate(dict.fromkeys(doc_of))}
+    doc_number = np.array([doc_index[d] for d in doc_of], dtype=int)
     assigned = np.zeros(len(doc_of), dtype=bool)
     groups: list[list[int]] = []
     for seed in sorted(np.flatnonzero(candidate), key=lambda i: (-salience[i], i)):
@@ -69,16 +72,17 @@ def group_facts(segmented: SegmentedCluster, similarity: np.ndarray, salience: n
             continue
         members = [int(seed)]
         assigned[seed] = True
-        for doc, pool in positions.items():
-            if doc == doc_of[seed]:
-                continue
-            open_pool = pool[~assigned[pool]]
-            if not open_pool.size:
-                continue
-            best = int(open_pool[np.argmax(similarity[seed, open_pool])])
-            if similarity[seed, best] >= threshold:
-                members.append(best)
-                assigned[best] = True
+        row = similarity[seed]
+        close = np.flatnonzero(row >= threshold)
+        close = close[~assigned[close] & (doc_number[close] != doc_number[seed])]
+        if close.size:
+            # per document (in document order) the closest, then the lowest index among equals
+            order = np.lexsort((close, -row[close], doc_number[close]))
+            ranked = close[order]
+            _, first_of_document = np.unique(doc_number[ranked], return_index=True)
+            best = ranked[first_of_document]
+            members.extend(int(b) for b in best)
+            assigned[best] = True
         groups.append(members)
     return groups
 

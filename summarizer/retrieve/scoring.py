@@ -67,9 +67,13 @@ def compute_signals(segmented: SegmentedCluster, similarity: np.ndarray, vectors
     doc_of = np.array([s.doc_id for s in segmented.sentences])
     doc_ids = [d.doc_id for d in segmented.cluster.documents]
     n = len(segmented.sentences)
-    # Best match of each sentence in each document.
-    best_in_doc = np.stack([np.where(doc_of == d, similarity, -1.0).max(axis=1) for d in doc_ids],
-                           axis=1) if n else np.zeros((0, len(doc_ids)))
+    # Best match of each sentence in each document: the sentences of a document are contiguous
+    # (SegmentedCluster), so one reduction over column blocks, O(n²) for any number of documents.
+    starts = [int(np.flatnonzero(doc_of == d)[0]) for d in doc_ids if (doc_of == d).any()]
+    present = [d for d in doc_ids if (doc_of == d).any()]
+    best_in_doc = np.full((n, len(doc_ids)), -1.0)
+    if n:
+        best_in_doc[:, [doc_ids.index(d) for d in present]] = np.maximum.reduceat(similarity, starts, axis=1)
     own = np.array([doc_ids.index(d) for d in doc_of], dtype=int)
     if n:
         best_in_doc[np.arange(n), own] = np.nan

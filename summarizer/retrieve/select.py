@@ -54,14 +54,20 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
     chosen: list[int] = []
     used_tokens = 0
     used_words = word_count(headline.text) if headline else 0
-    remaining = list(range(len(groups)))
-    while remaining:
-        def mmr(k: int) -> float:
-            redundancy = max((pairwise[representatives[k], representatives[c]] for c in chosen), default=0.0)
-            return config.mmr_lambda * group_salience[k] - (1 - config.mmr_lambda) * redundancy
-
-        best = max(remaining, key=lambda k: (config.prefer_corroborated and not single_outlet[k], mmr(k), -k))
-        remaining.remove(best)
+    # MMR over arrays: each group's redundancy (its representative's closest similarity to a
+    # chosen one) is updated once per chosen fact, so each step is one vectorised argmax instead of
+    # a rescan of every group against every chosen one (quadratic on clusters of 100 articles).
+    rep_rows = np.array(representatives, dtype=int)
+    redundancy = np.zeros(len(groups), dtype=pairwise.dtype)
+    corroborated = ~np.array(single_outlet, dtype=bool)
+    remaining = np.ones(len(groups), dtype=bool)
+    while remaining.any():
+        pool = remaining & corroborated if config.prefer_corroborated and (remaining & corroborated).any() \
+            else remaining
+        score = config.mmr_lambda * group_salience - (1 - config.mmr_lambda) * redundancy
+        indices = np.flatnonzero(pool)
+        best = int(indices[np.argmax(score[indices])])  # the first of equal scores: the lowest index
+        remaining[best] = False
         rep = representatives[best]
         if any(pairwise[rep, representatives[c]] >= config.redundancy_threshold for c in chosen):
             continue
@@ -72,6 +78,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
         if used_tokens + tokens > config.budget_tokens or (chosen and used_words + words_needed > length.most):
             continue  # a shorter fact further down may still fit
         chosen.append(best)
+        redundancy = np.maximum(redundancy, pairwise[rep_rows, rep])
         used_tokens += tokens
         used_words += int(words_needed)
         if used_words >= length.target:
