@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="write here instead of stdout (- is stdout); clusters are written as they finish "
                           "(a folder for --format html with several clusters)")
     run.add_argument("--limit", type=int, metavar="N", help="summarise only the first N clusters")
+    _words_option(run)
     run.add_argument("--quiet", "-q", action="store_true", help="no progress messages on stderr")
     evaluate = commands.add_parser(
         "eval", help="score systems on a dataset with ROUGE, consistency and neutrality",
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--predictions", action="append", default=[], metavar="NAME=PATH",
                           help='score another system\'s summaries: JSONL of {"id", "summary"} (repeatable)')
     evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N clusters")
+    _words_option(evaluate)
     evaluate.add_argument("--run-name", metavar="NAME", help="results folder name (default: data name + time)")
     evaluate.add_argument("--lexicon", metavar="FILE", help="NRC-VAD-Lexicon.txt (sets evaluation.lexicon_path)")
     _add_config_options(evaluate)
@@ -127,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--shard", default="0/1", metavar="I/N",
                        help="process only shard I of N (by a stable hash of the id), e.g. 0/4")
     batch.add_argument("--limit", type=int, metavar="N", help="stop after N clusters in this run (local engine)")
+    _words_option(batch)
     batch.add_argument("--retry-errors", action="store_true",
                        help="redo the clusters whose record in --output is an error; their new record replaces "
                             "it (local engine)")
@@ -143,11 +146,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _words_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--words", type=int, metavar="N",
+                         help="summaries of N words, headline included, whatever the input's length (the same "
+                              "as --set retrieve.summary_words=N --set retrieve.length_ratio=0; without it the "
+                              "length follows the sources, at most retrieve.summary_words)")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns its exit code (errors.exit_code maps every error to one)."""
     # Before anything imports transformers: its weight-conversion bars are no progress for our users.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "words", None) is not None and args.words < 10:
+        parser.error(f"--words {args.words}: a summary needs at least 10 words")
+    if getattr(args, "words", None) is not None:  # checked (range, type) with the rest of the config
+        args.overrides = [*args.overrides, f"retrieve.summary_words={args.words}", "retrieve.length_ratio=0"]
     level = (args.log_level.upper() if getattr(args, "log_level", None)
              else logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
     logging.basicConfig(level=level, format="summarizer: %(message)s", stream=sys.stderr)

@@ -88,6 +88,20 @@ def test_markdown_and_jsonl_of_several_clusters(tmp_path, capsys):
     assert markdown.startswith("## Summary: bridge") and "### Sources" in markdown
 
 
+def test_words_sets_the_summary_length_on_run_batch_and_eval(seeds_dir, tmp_path, capsys):
+    """Issue #15 item 6: --words N gives N words (headline included) whatever the input's length."""
+    for words in (40, 100):
+        assert main(["run", str(seeds_dir), "--words", str(words), "--set", "fuse.backend=extractive",
+                     "--format", "json", "-q"]) == 0
+        record = json.loads(capsys.readouterr().out)
+        total = record["word_count"] + len(record["headline"]["text"].split())
+        assert words * 0.7 <= total <= words, total
+    for command in (["batch", "x.jsonl", "--output", "o.jsonl"], ["eval", "--data", "x.jsonl"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--words", "5"])
+        assert "--words 5: a summary needs at least 10 words" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("files, code, message", [
     ({}, 2, "the folder has no files"),
     ({"empty.txt": b""}, 2, "no usable documents"),
