@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import re
 
+from summarizer.retrieve.grouping import leans_on_previous
 from summarizer.text import STOPWORDS
 from summarizer.types import ComparedFact
 
-# A sentence opening that points back at what came before ("It could also …", "But …"): out of
-# its article the reader cannot tell what it says, so it is listed as no outlet's own fact.
-_POINTS_BACK = re.compile(r"^[\"“']?(?:It|This|That|These|Those|He|She|They|His|Her|Their|Its|But|And|Also|"
-                          r"Such|Both|Another|Meanwhile)\b")
 _NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 
 
@@ -37,7 +34,7 @@ def own_facts(facts: list[ComparedFact], documents: dict[str, str]) -> list[Comp
     kept = []
     documents = {doc: _folded(text) for doc, text in documents.items()}  # folded once, searched often
     for fact in facts:
-        if _POINTS_BACK.match(fact.text.lstrip()):
+        if leans_on_previous(fact.text):  # out of its article it says nothing a reader can check
             continue
         others = [text for doc, text in documents.items() if doc not in fact.documents]
         # Names of two words or more ("Rachel Lee", "Stimson Center"): people and bodies, not the

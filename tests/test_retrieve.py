@@ -125,11 +125,15 @@ def test_leans_on_previous():
     assert not leans_on_previous("Helsinki hosted the talks.")
     assert not leans_on_previous("This week the leaders met in Port Vale.")
     assert not leans_on_previous("The firstborn son attended.")
+    assert leans_on_previous("And most are in need of more money.") and leans_on_previous("It is land they want back.")
+    assert not leans_on_previous("Then-president Obama spoke.") and not leans_on_previous("This year the river rose.")
 
 
 @pytest.mark.parametrize("flawed", [
     # leans on the sentence before it in its article
     "They also said the bridge across the river in Port Vale will open in 2029.",
+    "But the bridge across the river in Port Vale will open in 2029, officials said.",  # issue #15 item 3
+    "The two leaders said the bridge across the river in Port Vale will open in 2029.",
     # cut off inside a quotation
     'Construction of the four-lane crossing starts next spring, the mayor wrote in a letter titled "Port.',
 ])

@@ -35,6 +35,7 @@ from summarizer.evaluation.rouge import Rouge, bootstrap_interval
 from summarizer.evaluation.systems import PredictionsFile, System
 from summarizer.ingest import InputError, read_clusters
 from summarizer.registries import CONSISTENCY, SYSTEMS
+from summarizer.retrieve.grouping import leans_on_previous
 from summarizer.segment import segment_cluster
 from summarizer.text import word_count
 from summarizer.types import Cluster
@@ -100,6 +101,11 @@ class Scorer:
             row.update(arousal_positive=arousal.positive, arousal_negative=arousal.negative,
                        arousal_total=arousal.total)
         row["single_outlet_share"] = single_outlet_share(summary, [d.text for d in cluster.documents])
+        # Sentences opening with a word that points back ("But", "He", "The two leaders"): each one
+        # counts, whatever precedes it in the summary (a strict reading of issue #15's coherence rule).
+        sentences = [s.sentence for s in consistency.sentences]
+        row["back_pointing_share"] = (sum(leans_on_previous(s) for s in sentences) / len(sentences)
+                                      if sentences else None)
         if attributions is None:  # align each sentence to the documents that support it
             attributions = aligned_documents(consistency)
         coverage = source_coverage(list(attributions), [d.doc_id for d in cluster.documents])

@@ -30,6 +30,7 @@ METRICS = (
     Metric("arousal_negative", "Arousal-", False),
     Metric("arousal_total", "Arousal sum", False),
     Metric("single_outlet_share", "single-outlet wording", False, 100),
+    Metric("back_pointing_share", "back-pointing openers", False, 100),
     Metric("fused_share", "fused sentences", None, 100),
     Metric("fragment_coverage", "fragment coverage", None),
     Metric("fragment_density", "fragment density", None),
