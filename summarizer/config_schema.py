@@ -72,6 +72,9 @@ class RetrieveConfig:
     # Groups whose representatives are this similar to a selected one are redundant.
     redundancy_threshold: float = 0.6
     mmr_lambda: float = 0.75
+    # How facts are chosen under the budgets: mmr (salience, minus closeness to those chosen) or
+    # concepts (the ICSI integer program: most document-frequency-weighted bigrams covered).
+    selector: str = "mmr"
     # Choose facts that two or more outlets report before any that only one reports (a
     # one-outlet fact is taken only when no corroborated one fits the budget).
     prefer_corroborated: bool = False
@@ -273,4 +276,5 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "fuse.dtype": DTYPES,
     "fuse.attention": ("sdpa", "eager", "auto"),
     "retrieve.order": ORDERS,
+    "retrieve.selector": ("mmr", "concepts"),
 }

@@ -178,3 +178,28 @@ def test_a_100_article_cluster_is_summarised_coherently_and_in_time(encoder):
     texts = [s.text for s in summary.sentences]
     assert len(set(texts)) == len(texts)
     assert summary.comparison is not None and summary.comparison.reported_by_all is not None
+
+
+def test_concept_selection_covers_shared_bigrams_once_within_the_budget():
+    """Issue #15 item 2: the ICSI integer program takes the facts covering the most
+    document-weighted bigrams; a second wording of a covered fact earns nothing and is left out."""
+    import numpy as np
+
+    from summarizer.retrieve.concepts import choose_by_concepts
+
+    texts = ["The council approved the new bridge on Tuesday.", "The new bridge will cost 240 million dollars.",
+             "On Tuesday the council approved the new bridge.", "Rain fell on the coast all day."]
+    documents = ["The council approved the new bridge on Tuesday. The new bridge will cost 240 million dollars.",
+                 "On Tuesday the council approved the new bridge. It will cost 240 million dollars.",
+                 "The council approved the new bridge. Rain fell on the coast all day."]
+    salience = np.array([0.5, 0.4, 0.9, 0.3])
+    lengths = [8, 8, 8, 7]
+    chosen = choose_by_concepts(texts, documents, salience, lengths, [10] * 4, word_budget=16, token_budget=100)
+    assert sorted(chosen) in ([0, 1], [1, 2]) and len(chosen) == 2  # the bridge once, then its cost
+    assert choose_by_concepts(texts, documents, salience, lengths, [10] * 4, word_budget=7, token_budget=100) == []
+    assert len(choose_by_concepts(texts, documents, salience, lengths, [60] * 4, 40, token_budget=100)) == 1
+
+
+def test_the_concepts_selector_runs_through_the_pipeline(encoder):
+    selection = _select(encoder, with_overrides(RunConfig(), retrieve={"selector": "concepts"}))
+    assert selection.groups and selection.used_tokens <= selection.budget_tokens

@@ -9,6 +9,7 @@ import numpy as np
 from summarizer.config_schema import RetrieveConfig
 from summarizer.lexicon import Lexicon
 from summarizer.registries import SCORERS
+from summarizer.retrieve.concepts import choose_by_concepts
 from summarizer.retrieve.grouping import candidate_mask, group_facts, representative, sentence_word_counts
 from summarizer.retrieve.headline import choose_headline
 from summarizer.retrieve.scoring import cluster_signals
@@ -57,10 +58,14 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
     # MMR over arrays: each group's redundancy (its representative's closest similarity to a
     # chosen one) is updated once per chosen fact, so each step is one vectorised argmax instead of
     # a rescan of every group against every chosen one (quadratic on clusters of 100 articles).
+    if config.selector == "concepts":
+        chosen, used_tokens = _by_concepts(groups, representatives, single_outlet, group_salience, texts, segmented,
+                                           word_counts, member_tokens, ordered_members, config, colour, lexicon,
+                                           length.most - used_words)
     rep_rows = np.array(representatives, dtype=int)
     redundancy = np.zeros(len(groups), dtype=pairwise.dtype)
     corroborated = ~np.array(single_outlet, dtype=bool)
-    remaining = np.ones(len(groups), dtype=bool)
+    remaining = np.ones(len(groups), dtype=bool) if config.selector == "mmr" else np.zeros(len(groups), dtype=bool)
     while remaining.any():
         pool = remaining & corroborated if config.prefer_corroborated and (remaining & corroborated).any() \
             else remaining
@@ -108,6 +113,22 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
     return Selection(embedded=embedded, groups=tuple(facts[k] for k in chosen),
                      budget_tokens=config.budget_tokens, used_tokens=int(used_tokens),
                      facts=tuple(facts.values()), headline=headline, colour=colour)
+
+
+def _by_concepts(groups, representatives, single_outlet, group_salience, texts, segmented, word_counts,
+                 member_tokens, ordered_members, config: RetrieveConfig, colour, lexicon: Lexicon,
+                 word_budget: int) -> tuple[list[int], int]:
+    """``retrieve.selector: concepts``: the facts the ICSI integer program chooses (retrieve/concepts.py),
+    among the same facts MMR may take (no one-outlet framing), and the fusion tokens they use."""
+    offered = [k for k in range(len(groups))
+               if not (single_outlet[k] and lexicon.loaded_count(texts[representatives[k]], colour))]
+    tokens = [sum(member_tokens[i] for i in ordered_members(k)[:config.fusion_members]) for k in offered]
+    picked = choose_by_concepts([texts[representatives[k]] for k in offered],
+                                [d.text for d in segmented.cluster.documents],
+                                np.array([group_salience[k] for k in offered]),
+                                [int(word_counts[representatives[k]]) for k in offered], tokens,
+                                max(word_budget, 0), config.budget_tokens)
+    return [offered[j] for j in picked], sum(tokens[j] for j in picked)
 
 
 @dataclass(frozen=True)
