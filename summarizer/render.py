@@ -184,7 +184,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
             "salience": g.salience,
         } for rank, g in enumerate(summary.selection.groups, start=1)],
         "budget": {"tokens": summary.selection.budget_tokens, "used_tokens": summary.selection.used_tokens},
-        "documents": [{"doc_id": d.doc_id, "outlet": d.name, "title": d.title, "source": d.source,
+        "documents": [{"doc_id": d.doc_id, "outlet": d.name, "title": d.title, "date": d.date or None, "source": d.source,
                        "characters": len(d.text), "removed_lines": list(d.removed_lines)}
                       for d in cluster.documents],
         "reference": cluster.reference,

@@ -21,6 +21,7 @@ class Document:
     source: str = ""  # file path or dataset record the text came from
     removed_lines: tuple[str, ...] = ()  # boilerplate dropped by the cleaner, kept for audit
     outlet: str = ""  # the outlet's name as readers see it (ingest/outlet.py); "" = use doc_id
+    date: str = ""  # when it was published, ISO 8601 (YYYY-MM-DD[THH:MM]); "" = not known
 
     @property
     def name(self) -> str:

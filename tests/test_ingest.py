@@ -178,3 +178,19 @@ def test_a_dateline_names_the_outlet_and_leaves_the_text_and_unwrapped_prose_sta
              "and ending with a full stop.\nShort line.\nAnother long paragraph on its own line, also far longer "
              "than the hundred characters a wrapped line holds, ends here.")
     assert clean_text(prose).text == prose.replace("\nShort line.", "\nShort line.")
+
+
+def test_dates_from_a_header_line_or_a_record_field_and_a_bad_one_is_named(tmp_path):
+    """Issue #15 item 5: a "Date:" header line in a text file, a JSONL "date" field."""
+    folder = tmp_path / "dated"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Date: 2024-06-19\n" + STORY, encoding="utf-8")
+    (folder / "b.txt").write_text(STORY, encoding="utf-8")
+    documents = read_clusters(str(folder), CONFIG)[0].documents
+    assert [d.date for d in documents] == ["2024-06-19", ""]
+    assert documents[0].removed_lines[0] == "Date: 2024-06-19" and "Date" not in documents[0].text
+    records = tmp_path / "c.jsonl"
+    records.write_text(json.dumps({"id": "c", "documents": [{"text": STORY, "date": "2024-06-19T14:05:00Z"},
+                                                             {"text": STORY, "date": "June 19"}]}) + "\n")
+    items = list(iter_items(str(records), CONFIG))
+    assert items[0].cluster is None and "documents[1]: date: 'June 19' is not an ISO 8601 date" in items[0].error

@@ -203,3 +203,24 @@ def test_concept_selection_covers_shared_bigrams_once_within_the_budget():
 def test_the_concepts_selector_runs_through_the_pipeline(encoder):
     selection = _select(encoder, with_overrides(RunConfig(), retrieve={"selector": "concepts"}))
     assert selection.groups and selection.used_tokens <= selection.budget_tokens
+
+
+def test_dated_reports_keep_the_latest_figure_and_the_order_first_reported(encoder):
+    """Issue #15 item 5: two values of one figure from different days are never side by side."""
+    from dataclasses import replace
+
+    base = make_cluster(
+        ("The earthquake struck the coastal province of Varna on Monday morning.",
+         "Rescuers said the earthquake left 231 dead across the province by Monday night."),
+        ("The earthquake that struck the coastal province of Varna on Monday destroyed whole villages.",
+         "Officials said on Friday the earthquake had left about 7,000 dead across the province."),
+        ("A powerful earthquake struck the coastal province of Varna on Monday.",
+         "By Friday the earthquake had left about 7,000 dead across the province, officials said."),
+    )
+    dated = replace(base, documents=tuple(replace(d, date=day) for d, day in
+                                          zip(base.documents, ("2024-03-04", "2024-03-08", "2024-03-08"))))
+    config = with_overrides(RunConfig(), retrieve={"length_ratio": 0.0, "summary_words": 120})
+    text = " ".join(g.representative.text for g in _select(encoder, config, dated).groups)
+    assert "7,000" in text and "231" not in text
+    undated = " ".join(g.representative.text for g in _select(encoder, config, base).groups)
+    assert "earthquake struck" in undated.split(".")[0]  # without dates: unchanged reading order

@@ -44,6 +44,13 @@ class CleanedText:
     text: str
     title: str
     removed_lines: tuple[str, ...]
+    date: str = ""  # from a "Date: …" header line among the first lines, as written there
+
+
+# A "Date: 2024-06-19" header line (ISO 8601, a time allowed) in the first lines of a text file; a
+# date written otherwise ("Published: June 19") is left to the text and the boilerplate rules.
+_DATE_LINE = re.compile(r"date\s*:\s*(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)",
+                        re.IGNORECASE)
 
 
 def _is_boilerplate(line: str) -> bool:
@@ -105,6 +112,15 @@ def clean_text(raw: str, *, strip_boilerplate: bool = True, title_from_first_lin
     """
     lines = [_SPACES.sub(" ", line).strip() for line in unwrap(normalize(raw)).split("\n")]
     lines = [line for line in lines if line]
+    date = ""
+    for position, line in enumerate(lines[:5]):
+        if match := _DATE_LINE.fullmatch(line):
+            date = match.group(1).strip()
+            lines.pop(position)
+            header = [line]
+            break
+    else:
+        header = []
     title = ""
     # A byline, "Source:" line or wire slug opening the file is no headline; the headline may
     # follow them ("BC-US--Budget,1st Ld-Writethru" / "Eds: …" / "Budget deal passes House").
@@ -127,4 +143,4 @@ def clean_text(raw: str, *, strip_boilerplate: bool = True, title_from_first_lin
             removed.append(dateline.group(0).strip())
             line = line[dateline.end():]
         kept.append(line)
-    return CleanedText(text="\n".join(kept), title=title, removed_lines=tuple(removed))
+    return CleanedText(text="\n".join(kept), title=title, removed_lines=tuple(header + removed), date=date)

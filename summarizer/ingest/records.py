@@ -53,8 +53,24 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
                              "read as Windows-1252/Latin-1, check accented characters")
 
 
+def iso_date(value: str, where: str) -> str:
+    """``value`` as an ISO 8601 date or date-time ("2024-06-19", "2024-06-19T14:05"), or an
+    InputError naming ``where``; "" stays ""."""
+    from datetime import date, datetime
+
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat(timespec="minutes") \
+            if "T" in value or " " in value else date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(f"{where}: {value!r} is not an ISO 8601 date; write it as YYYY-MM-DD "
+                         "(or YYYY-MM-DDTHH:MM)") from None
+
+
 def make_document(doc_id: str, raw_text: str, title: str, source: str,
-                  config: IngestConfig, outlet: str = "") -> Document:
+                  config: IngestConfig, outlet: str = "", date: str = "") -> Document:
     """Clean one article and check it against the ingest limits; ``outlet`` is a name the record
     gives, else one is found (``ingest/outlet.py``)."""
     if len(raw_text) > config.max_chars_per_document:
@@ -71,8 +87,9 @@ def make_document(doc_id: str, raw_text: str, title: str, source: str,
     cleaned = clean_text(raw_text, strip_boilerplate=config.strip_boilerplate,
                          title_from_first_line=config.title_from_first_line and not title)
     name = outlet_name(printable(outlet), printable(site), cleaned.removed_lines, cleaned.text, doc_id)
+    published = iso_date(date or cleaned.date, f"{source}: date" if date else f"{source}: the Date: line")
     return Document(doc_id=doc_id, text=cleaned.text, title=printable(title).strip() or cleaned.title,
-                    source=source, removed_lines=cleaned.removed_lines, outlet=name)
+                    source=source, removed_lines=cleaned.removed_lines, outlet=name, date=published)
 
 
 def finish_cluster(cluster_id: str, documents: list[Document], reference: str | None,
@@ -127,7 +144,7 @@ def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
     documents = []
     for position, raw in enumerate(raw_docs):
         doc_where = f"{where}: {config.documents_field}[{position}]"
-        outlet = ""
+        outlet, date = "", ""
         if isinstance(raw, str):
             text, title = raw, ""
         elif isinstance(raw, dict):
@@ -140,12 +157,15 @@ def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
                                  "must be strings")
             # the outlet's name, where the record gives one (a string; anything else is ignored)
             outlet = next((raw[k] for k in ("outlet", "source") if isinstance(raw.get(k), str) and raw[k].strip()), "")
+            if raw.get("date") is not None and not isinstance(raw["date"], str):
+                raise InputError(f"{doc_where}: 'date' must be a string such as \"2024-06-19\"")
+            date = raw.get("date") or ""
         else:
             raise InputError(f"{doc_where}: expected an object with {config.text_field!r} "
                              f"or a string, got {type(raw).__name__}")
         # A title-only document still says something; keep its title as its text.
         body = text if text.strip() else title
-        documents.append(make_document(f"d{position}", body, title, doc_where, config, outlet))
+        documents.append(make_document(f"d{position}", body, title, doc_where, config, outlet, date))
     reference = record.get(config.reference_field)
     if reference is None and "summary" in record and config.reference_field == "reference":
         reference = record["summary"]  # Multi-News and most summarization datasets

@@ -13,6 +13,7 @@ from summarizer.retrieve.concepts import choose_by_concepts
 from summarizer.retrieve.grouping import candidate_mask, group_facts, representative, sentence_word_counts
 from summarizer.retrieve.headline import choose_headline
 from summarizer.retrieve.scoring import cluster_signals
+from summarizer.retrieve.timeline import first_reported, keep_latest_figures
 from summarizer.similarity import Similarity
 from summarizer.text import word_count
 from summarizer.types import EmbeddedCluster, SegmentedCluster, SelectedGroup, Selection
@@ -95,7 +96,13 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
         earliest = min(sentences[i].index / sizes[sentences[i].doc_id] for i in groups[k])
         return (earliest, -group_salience[k])
 
-    if config.order == "position":
+    dates = {d.doc_id: d.date for d in segmented.cluster.documents}
+    if any(dates.values()):  # a dated story: the latest value of a figure, facts in the order first reported
+        chosen = keep_latest_figures(chosen, {k: sentences[representatives[k]] for k in chosen}, dates)
+        if config.order == "position":
+            chosen.sort(key=lambda k: (first_reported([sentences[i] for i in groups[k]], dates) or "~",
+                                       reading_position(k)))
+    elif config.order == "position":
         chosen.sort(key=reading_position)
     doc_order = [d.doc_id for d in segmented.cluster.documents]
 

@@ -1,0 +1,46 @@
+"""Time in a cluster whose documents carry dates (issue #15 item 5).
+
+A story that develops over days reports figures that change ("231 dead" on Monday, "about 7,000
+dead" on Friday). With dates, the summary orders facts by when they were first reported, and of
+two chosen facts that give different values of the same figure it keeps only the latest report:
+never two undated values side by side. Without dates nothing changes.
+"""
+from __future__ import annotations
+
+import re
+
+from summarizer.text import STOPWORDS, stem
+from summarizer.types import Sentence
+
+# A figure: a number and the word it counts ("231 dead", "7,000 people", "$1.9 trillion").
+_FIGURE = re.compile(r"(?<![\w.,])\$?(\d[\d,]*(?:\.\d+)?)\s+(?:(?:million|billion|trillion|more|people|of the)\s+)?"
+                     r"([A-Za-z][a-z-]+)")
+
+
+def figures(text: str) -> dict[str, str]:
+    """What a sentence counts and the value it gives: {"dead": "7000"} for "about 7,000 dead"."""
+    found = {}
+    for value, unit in _FIGURE.findall(text):
+        if unit.lower() not in STOPWORDS:
+            found[stem(unit.lower())] = value.replace(",", "")
+    return found
+
+
+def keep_latest_figures(chosen: list[int], representative: dict[int, Sentence], dates: dict[str, str]) -> list[int]:
+    """``chosen`` without any fact that gives a value of a figure a later-dated chosen fact
+    gives differently (the earlier report is superseded)."""
+    superseded = set()
+    for k in chosen:
+        for other in chosen:
+            date, later = dates.get(representative[k].doc_id, ""), dates.get(representative[other].doc_id, "")
+            if k == other or not date or not later or later <= date:
+                continue
+            mine, theirs = figures(representative[k].text), figures(representative[other].text)
+            if any(unit in theirs and theirs[unit] != value for unit, value in mine.items()):
+                superseded.add(k)
+    return [k for k in chosen if k not in superseded]
+
+
+def first_reported(members: list[Sentence], dates: dict[str, str]) -> str:
+    """The earliest date of the documents that carry a fact ("" when none is dated)."""
+    return min((dates[m.doc_id] for m in members if dates.get(m.doc_id)), default="")
