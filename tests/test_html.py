@@ -171,16 +171,27 @@ def _requested_urls(driver) -> list[str]:
     return urls
 
 
-def test_clicking_a_citation_highlights_its_source_sentence(page, tmp_path):
-    from selenium.webdriver.common.by import By
-
-    html, summary = page
+def _opened(page, tmp_path, width: int, height: int):
+    """The page written to a file and opened in headless Chromium at ``width`` × ``height``."""
+    html, _ = page
     path = tmp_path / "page.html"
     path.write_text(html, encoding="utf-8")
     driver = _browser()
     try:
-        driver.set_window_size(1280, 1600)
+        driver.set_window_size(width, height)
         driver.get(path.as_uri())
+    except Exception:
+        driver.quit()
+        raise
+    return driver, path
+
+
+def test_clicking_a_citation_highlights_its_source_sentence(page, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    _, summary = page
+    driver, _ = _opened(page, tmp_path, 1280, 1600)
+    try:
         assert driver.find_elements(By.CSS_SELECTOR, ".sent.hl") == []
         citations = driver.find_elements(By.CSS_SELECTOR, "a.cite")
         assert citations
@@ -220,13 +231,9 @@ def test_labels_show_and_sources_collapse_on_a_phone(page, tmp_path):
     only its selected sentences until expanded; on a wide screen summary and comparison sit side by side."""
     from selenium.webdriver.common.by import By
 
-    html, summary = page
-    path = tmp_path / "page.html"
-    path.write_text(html, encoding="utf-8")
-    driver = _browser()
+    _, summary = page
+    driver, path = _opened(page, tmp_path, 1280, 900)
     try:
-        driver.set_window_size(1280, 900)
-        driver.get(path.as_uri())
         summary_box = driver.find_element(By.ID, "summary").rect
         comparison_box = driver.find_element(By.ID, "comparison").rect
         assert comparison_box["x"] > summary_box["x"] + summary_box["width"] - 1  # side by side
