@@ -248,6 +248,7 @@ def test_labels_show_and_sources_collapse_on_a_phone(page, tmp_path):
         unused = card.find_elements(By.CSS_SELECTOR, ".sent:not(.used)")
         assert used and unused
         assert all(s.is_displayed() for s in used) and not any(s.is_displayed() for s in unused)
+        assert card.find_element(By.CSS_SELECTOR, ".doc-id").is_displayed()  # which file it is, still shown
         button = card.find_element(By.CSS_SELECTOR, "button.expand")
         button.click()
         assert all(s.is_displayed() for s in unused) and button.get_attribute("aria-expanded") == "true"
