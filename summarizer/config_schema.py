@@ -34,6 +34,9 @@ class IngestConfig:
     reference_field: str = "reference"
     # Multi-News packs all articles into one string joined by this separator.
     document_separator: str = "|||||"
+    # Web pages (a URL, or a file listing URLs): seconds to wait for an answer, and the most bytes read.
+    url_timeout: float = 20.0
+    max_url_bytes: int = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,8 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "seed": (0, 2**32 - 1),  # what numpy accepts as a seed
     "ingest.max_documents": (1, None),
     "ingest.max_chars_per_document": (1, None),
+    "ingest.url_timeout": (0.1, 600),
+    "ingest.max_url_bytes": (1, None),
     "ingest.min_words": (0, None),
     "embedding.batch_size": (1, None),
     "segment.max_sentence_words": (10, None),

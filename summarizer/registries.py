@@ -32,6 +32,8 @@ READERS = Registry("input reader", {
     "jsonl": "summarizer.ingest.readers:read_jsonl",
     "datasets": "summarizer.ingest.readers:read_dataset",
     "stdin": "summarizer.ingest.readers:read_stdin",
+    "url": "summarizer.ingest.web:read_url",
+    "urls": "summarizer.ingest.web:read_url_list",
 })
 
 #: consistency checkers (evaluation.consistency): RunConfig → ConsistencyScorer

@@ -194,3 +194,65 @@ def test_dates_from_a_header_line_or_a_record_field_and_a_bad_one_is_named(tmp_p
                                                              {"text": STORY, "date": "June 19"}]}) + "\n")
     items = list(iter_items(str(records), CONFIG))
     assert items[0].cluster is None and "documents[1]: date: 'June 19' is not an ISO 8601 date" in items[0].error
+
+
+# -- articles from the web (issue #17 item 3), against a server on 127.0.0.1 --------------------
+@pytest.fixture()
+def web(tmp_path):
+    """A local HTTP server: /ledger (an HTML page), /post (plain text in cp1252, named by the
+    header), /missing (404), /slow (answers after 2 s), /big (1 MB)."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = ('<html><head><meta property="og:site_name" content="Daily Ledger">'
+            "<title>Council backs bridge | Daily Ledger</title></head><body>"
+            + "".join(f"<p>{line}</p>" for line in STORY.splitlines()) + "</body></html>")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            if self.path == "/slow":
+                time.sleep(2)
+            bodies = {"/ledger": (page.encode("utf-8"), "text/html; charset=utf-8"),
+                      "/post": (("Caf\u00e9 owners said " + STORY).encode("cp1252"), "text/plain; charset=windows-1252"),
+                      "/big": (b"x" * 1_000_000, "text/plain"), "/slow": (STORY.encode(), "text/plain")}
+            if self.path not in bodies:
+                self.send_error(404, "Not Found")
+                return
+            body, kind = bodies[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_urls_are_fetched_with_a_timeout_and_a_size_limit_and_each_failure_named(web, tmp_path):
+    from dataclasses import replace
+
+    config = replace(CONFIG, url_timeout=0.5, max_url_bytes=100_000)
+    listing = tmp_path / "story.txt"
+    listing.write_text("# the story\n" + "\n".join(f"{web}/{p}" for p in ("ledger", "post", "missing", "slow", "big"))
+                       + "\n", encoding="utf-8")
+    items = list(iter_items(str(listing), config))
+    assert len(items) == 1 and items[0].cluster is not None
+    cluster = items[0].cluster
+    assert [(d.name, d.title, d.source) for d in cluster.documents] == [
+        ("Daily Ledger", "Council backs bridge", f"{web}/ledger"), ("127.0.0.1-2", "", f"{web}/post")]
+    assert cluster.documents[1].text.startswith("Caf\u00e9 owners")  # the server's charset, honoured
+    warnings = " | ".join(cluster.warnings)
+    assert f"{web}/missing: the server answered HTTP 404" in warnings
+    assert f"{web}/slow: could not be fetched (no answer within ingest.url_timeout=0.5 s)" in warnings
+    assert f"{web}/big: larger than ingest.max_url_bytes=100,000" in warnings
+    single = list(iter_items(f"{web}/ledger", config))
+    assert single[0].cluster is not None and single[0].cluster.documents[0].name == "Daily Ledger"
+    failed = list(iter_items(f"{web}/missing", config))
+    assert failed[0].cluster is None and "HTTP 404" in failed[0].error

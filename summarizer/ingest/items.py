@@ -7,20 +7,28 @@ from pathlib import Path
 from summarizer.config_schema import IngestConfig
 from summarizer.ingest.readers import DATASET_BUILDERS, HUB_PREFIX
 from summarizer.ingest.records import InputError
+from summarizer.ingest.web import is_url, lists_urls
 from summarizer.registries import READERS
 from summarizer.types import Cluster, Item
 
 
 def detect_reader(path: str) -> str:
-    """The ``READERS`` name for ``path``: folder, jsonl, datasets or (a single article) file."""
+    """The ``READERS`` name for ``path``: stdin, url, folder, jsonl, datasets, urls (a text file
+    listing URLs) or (a single article) file."""
     if path == "-":
         return "stdin"
+    if is_url(path):
+        return "url"
     local = Path(path)
     if local.is_dir():
         return "folder"
     if local.is_file():
         suffix = local.suffix.lower()
-        return "jsonl" if suffix in (".jsonl", ".ndjson") else "datasets" if suffix in DATASET_BUILDERS else "file"
+        if suffix in (".jsonl", ".ndjson"):
+            return "jsonl"
+        if suffix in DATASET_BUILDERS:
+            return "datasets"
+        return "urls" if lists_urls(local) else "file"
     if path.startswith(HUB_PREFIX):
         return "datasets"
     if local.exists():  # a FIFO, a socket, a device
@@ -34,7 +42,7 @@ def iter_items(path: str, config: IngestConfig) -> Iterator[Item]:
     item naming its file, line or field, and reading goes on. Raises ``InputError`` only when
     ``path`` itself cannot be read (missing, not a dataset)."""
     kind = detect_reader(path)
-    yield from READERS.get(kind)(path if kind == "datasets" else Path(path), config)
+    yield from READERS.get(kind)(path if kind in ("datasets", "url") else Path(path), config)
 
 
 def read_clusters(path: str, config: IngestConfig, limit: int | None = None) -> list[Cluster]:

@@ -1,0 +1,115 @@
+"""Articles from the web: a URL, or a file listing URLs (one per line), read with a timeout and a
+size limit (``ingest.url_timeout``, ``ingest.max_url_bytes``).
+
+The standard library's ``urllib`` fetches (no extra dependency for a plain GET); the page then
+goes through the same cleaning as a saved file (HTML to text, outlet name from ``og:site_name`` or
+the title's suffix, else the site's host name). A URL that fails is named with the reason (HTTP
+status, timeout, size) and skipped; the other articles of the list are still read.
+"""
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlparse
+from urllib.request import Request, urlopen
+
+from summarizer.config_schema import IngestConfig
+from summarizer.ingest.records import Decoded, InputError, decode_bytes, finish_cluster, make_document
+from summarizer.text import printable
+from summarizer.types import Document, Item
+
+_URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
+#: how much of a file is read to decide whether it lists URLs
+_SNIFF_BYTES = 65536
+
+
+def is_url(text: str) -> bool:
+    return bool(_URL.match(text.strip()))
+
+
+def lists_urls(path: Path) -> bool:
+    """Whether a text file holds only URLs, one per line (blank lines and "#" comments allowed)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    lines = [line.strip() for line in head.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return bool(lines) and all(is_url(line) for line in lines)
+
+
+def fetch(url: str, config: IngestConfig) -> Decoded:
+    """The page at ``url``, decoded by the charset the server names (else as a file is); an
+    ``InputError`` naming the URL when it cannot be had within the timeout and size limit."""
+    request = Request(url, headers={"User-Agent": "summarizer (+https://pypi.org/project/summarizer)"})
+    try:
+        with urlopen(request, timeout=config.url_timeout) as response:  # noqa: S310 (http(s) only: is_url)
+            data = response.read(config.max_url_bytes + 1)
+            charset = response.headers.get_content_charset()
+    except HTTPError as error:
+        raise InputError(f"{url}: the server answered HTTP {error.code} {error.reason}") from None
+    except (URLError, socket.timeout, TimeoutError, ConnectionError) as error:
+        reason = getattr(error, "reason", error)
+        if isinstance(reason, (socket.timeout, TimeoutError)):
+            reason = f"no answer within ingest.url_timeout={config.url_timeout:g} s"
+        raise InputError(f"{url}: could not be fetched ({reason})") from None
+    if len(data) > config.max_url_bytes:
+        raise InputError(f"{url}: larger than ingest.max_url_bytes={config.max_url_bytes:,}; raise it with "
+                         "--set ingest.max_url_bytes=N if this page really is one article")
+    if charset:
+        try:
+            return Decoded(data.decode(charset))
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown charset header: decode as a saved file is
+    return decode_bytes(data, url)
+
+
+def _name(url: str) -> str:
+    """A document id from a URL: its host without "www." ("dailyledger.com")."""
+    host = urlparse(url).hostname or "page"
+    return printable(host.removeprefix("www."))
+
+
+def _document(url: str, doc_id: str, config: IngestConfig, warnings: list[str]) -> Document:
+    decoded = fetch(url, config)
+    if decoded.warning:
+        warnings.append(decoded.warning)
+    return make_document(doc_id, decoded.text, "", url, config)
+
+
+def read_url(path: str | Path, config: IngestConfig) -> Iterator[Item]:
+    """One URL: a one-document cluster, or an error item naming the URL."""
+    url = str(path)
+    cluster_id = _name(url)
+    warnings: list[str] = []
+    try:
+        document = _document(url, cluster_id, config, warnings)
+        yield Item(cluster_id, finish_cluster(cluster_id, [document], None, warnings, config, url), where=url)
+    except InputError as error:
+        yield Item(cluster_id, None, str(error), url)
+
+
+def read_url_list(path: str | Path, config: IngestConfig) -> Iterator[Item]:
+    """A file listing URLs: one cluster, one document per URL; a URL that fails is a warning."""
+    path = Path(path)
+    cluster_id, where = printable(path.stem), printable(str(path))
+    urls = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if line.strip() and not line.strip().startswith("#")]
+    documents: list[Document] = []
+    warnings: list[str] = []
+    names: dict[str, int] = {}
+    for url in urls:
+        base = _name(url)
+        names[base] = names.get(base, 0) + 1
+        doc_id = base if names[base] == 1 else f"{base}-{names[base]}"
+        try:
+            documents.append(_document(url, doc_id, config, warnings))
+        except InputError as error:
+            warnings.append(f"{error}; skipped")
+    try:
+        yield Item(cluster_id, finish_cluster(cluster_id, documents, None, warnings, config, where), where=where)
+    except InputError as error:
+        yield Item(cluster_id, None, str(error), where)
