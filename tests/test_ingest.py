@@ -256,3 +256,25 @@ def test_urls_are_fetched_with_a_timeout_and_a_size_limit_and_each_failure_named
     assert single[0].cluster is not None and single[0].cluster.documents[0].name == "Daily Ledger"
     failed = list(iter_items(f"{web}/missing", config))
     assert failed[0].cluster is None and "HTTP 404" in failed[0].error
+
+
+def test_a_news_page_gives_its_story_without_banner_comments_or_pitch(tmp_path):
+    """Issue #17 item 3: the article of a saved page (trafilatura), not its cookie banner, reader
+    comments or newsletter pitch; its headline without the site suffix; its date."""
+    page = ('<html><head><meta property="og:site_name" content="Daily Ledger">'
+            '<meta property="article:published_time" content="2024-06-19T08:00:00Z">'
+            "<title>Council backs bridge | Daily Ledger</title></head><body>"
+            '<div class="cookie-banner">We use cookies. Accept all cookies?</div>'
+            "<header><h1>Council backs bridge</h1></header><article>"
+            + "".join(f"<p>{line}</p>" for line in STORY.splitlines())
+            + '</article><section class="comments"><h3>Comments</h3><p>Reader: a waste of money, as usual!</p>'
+            "</section><aside>Sign up for our newsletter and never miss a story.</aside></body></html>")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "ledger.html").write_text(page, encoding="utf-8")
+    (folder / "other.txt").write_text(STORY, encoding="utf-8")
+    document = read_clusters(str(folder), CONFIG)[0].documents[0]
+    assert (document.name, document.title, document.date) == ("Daily Ledger", "Council backs bridge", "2024-06-19")
+    assert "council voted" in document.text
+    for debris in ("cookies", "waste of money", "newsletter"):
+        assert debris not in document.text

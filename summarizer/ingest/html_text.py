@@ -76,6 +76,7 @@ class Page:
     text: str
     title: str
     site_name: str
+    date: str = ""  # the publication date the page states (YYYY-MM-DD), "" if none
 
 
 def html_to_text(markup: str) -> Page:
@@ -86,3 +87,28 @@ def html_to_text(markup: str) -> Page:
     lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
     title = " ".join("".join(parser.title_parts).split())
     return Page("\n".join(line for line in lines if line), title, parser.site_name)
+
+
+def read_page(markup: str) -> Page:
+    """A saved web page's story: trafilatura's main-content extraction (the article without
+    menus, cookie banners, reader comments or newsletter pitches; its title without the site
+    suffix, its site name and date), or the standard-library reader above where trafilatura finds
+    no article (a fragment, a page of one short paragraph)."""
+    fallback = html_to_text(markup)
+    from summarizer.ingest.outlet import split_title
+
+    try:
+        import trafilatura
+    except ImportError:  # a dependency; kept optional so that a broken install still reads pages
+        return fallback
+    text = trafilatura.extract(markup, output_format="txt", include_comments=False, include_tables=False)
+    if not text or len(text.split()) < 5:
+        return fallback
+    metadata = trafilatura.extract_metadata(markup)
+    title = (metadata.title if metadata and metadata.title else "") or fallback.title
+    # trafilatura takes the site suffix off the title; without og:site_name the suffix names the site
+    site = (metadata.sitename if metadata and metadata.sitename else "") or split_title(fallback.title,
+                                                                                        fallback.site_name)[1]
+    date = (metadata.date if metadata and metadata.date else "") or ""
+    return Page(text, title, site, date[:10])
+

@@ -11,7 +11,7 @@ from typing import Any
 from summarizer.config_schema import IngestConfig
 from summarizer.errors import UsageError
 from summarizer.ingest.clean import clean_text
-from summarizer.ingest.html_text import html_to_text, looks_like_html
+from summarizer.ingest.html_text import looks_like_html, read_page
 from summarizer.ingest.outlet import outlet_name, split_title
 from summarizer.text import printable, word_count
 from summarizer.types import Cluster, Document
@@ -69,6 +69,14 @@ def iso_date(value: str, where: str) -> str:
                          "(or YYYY-MM-DDTHH:MM)") from None
 
 
+def _page_date(value: str) -> str:
+    """A date a web page states, if it is a valid ISO date (a page's own metadata is no input error)."""
+    try:
+        return iso_date(value, "")
+    except InputError:
+        return ""
+
+
 def make_document(doc_id: str, raw_text: str, title: str, source: str,
                   config: IngestConfig, outlet: str = "", date: str = "") -> Document:
     """Clean one article and check it against the ingest limits; ``outlet`` is a name the record
@@ -79,15 +87,16 @@ def make_document(doc_id: str, raw_text: str, title: str, source: str,
             f"{config.max_chars_per_document:,}; raise it with "
             f"--set ingest.max_chars_per_document=N if this file really is one article"
         )
-    site = ""
+    site, page_date = "", ""
     if looks_like_html(raw_text):
-        page = html_to_text(raw_text)
+        page = read_page(raw_text)
         page_title, site = split_title(page.title, page.site_name)
-        raw_text, title = page.text, title or page_title
+        raw_text, title, page_date = page.text, title or page_title, page.date
     cleaned = clean_text(raw_text, strip_boilerplate=config.strip_boilerplate,
                          title_from_first_line=config.title_from_first_line and not title)
     name = outlet_name(printable(outlet), printable(site), cleaned.removed_lines, cleaned.text, doc_id)
-    published = iso_date(date or cleaned.date, f"{source}: date" if date else f"{source}: the Date: line")
+    published = iso_date(date or cleaned.date, f"{source}: date" if date else f"{source}: the Date: line") \
+        or _page_date(page_date)
     return Document(doc_id=doc_id, text=cleaned.text, title=printable(title).strip() or cleaned.title,
                     source=source, removed_lines=cleaned.removed_lines, outlet=name, date=published)
 
