@@ -278,3 +278,17 @@ def test_a_news_page_gives_its_story_without_banner_comments_or_pitch(tmp_path):
     assert "council voted" in document.text
     for debris in ("cookies", "waste of money", "newsletter"):
         assert debris not in document.text
+
+
+@pytest.mark.parametrize("encoding, text", [
+    ("cp1251", "Президент России Владимир Путин прибыл в Пхеньян в среду на переговоры с лидером КНДР."),
+    ("shift_jis", "ロシアのプーチン大統領は水曜日に平壌に到着し、北朝鮮の指導者と会談した。"),
+    ("cp1252", "Café owners in Harbor City said the new bridge will cost 240 million dollars."),
+])
+def test_legacy_encodings_are_detected_and_named(encoding, text):
+    """Issue #17 item 3: Cyrillic and CJK legacy encodings are read as what they are (charset-
+    normalizer); Latin-script text stays Windows-1252; the warning names the encoding used."""
+    from summarizer.ingest.records import decode_bytes
+
+    decoded = decode_bytes(text.encode(encoding), "story.txt")
+    assert decoded.text == text and decoded.warning.startswith("story.txt: not valid UTF-8")

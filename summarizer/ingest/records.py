@@ -48,9 +48,27 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
     try:
         return Decoded(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
+        guess = _non_latin_encoding(data)
+        if guess:
+            return Decoded(data.decode(guess, errors="replace"),
+                           f"{where}: not valid UTF-8 (byte {error.start}); read as {guess} (detected), check the text")
         text = data.decode("cp1252", errors="replace")
         return Decoded(text, f"{where}: not valid UTF-8 (byte {error.start}); "
                              "read as Windows-1252/Latin-1, check accented characters")
+
+
+def _non_latin_encoding(data: bytes) -> str | None:
+    """The legacy encoding of text in a non-Latin script (Cyrillic cp1251, Japanese Shift-JIS,
+    Chinese GB18030 …), as charset-normalizer detects it; None for Latin-script text, which
+    Windows-1252 reads (the detector's guesses among the Latin code pages are often wrong)."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return None
+    best = from_bytes(data[:200_000]).best()
+    if best is None or all("Latin" in alphabet or "Punctuation" in alphabet for alphabet in best.alphabets):
+        return None
+    return best.encoding
 
 
 def iso_date(value: str, where: str) -> str:
