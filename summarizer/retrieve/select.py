@@ -26,8 +26,8 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
              count_tokens: TokenCounter) -> Selection:
     """Score, group, select and order the cluster's facts within the budgets of ``config``.
 
-    Facts are chosen by MMR within the fusion-token budget (counted with ``count_tokens``) and
-    the word target, then put in reading order.
+    Facts are chosen (``retrieve.selector``: MMR, or the concept-coverage program) within the
+    fusion-token budget (counted with ``count_tokens``) and the word target, then put in reading order.
     """
     segmented = embedded.segmented
     sentences = segmented.sentences
@@ -53,42 +53,25 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
 
     headline = choose_headline(embedded, colour, lexicon) if config.headline else None
     length = summary_length(segmented, config)
-    chosen: list[int] = []
-    used_tokens = 0
-    used_words = word_count(headline.text) if headline else 0
-    # MMR over arrays: each group's redundancy (its representative's closest similarity to a
-    # chosen one) is updated once per chosen fact, so each step is one vectorised argmax instead of
-    # a rescan of every group against every chosen one (quadratic on clusters of 100 articles).
+    headline_words = word_count(headline.text) if headline else 0
+    # Per fact, for either selector: the fusion tokens its members take, and whether it is one
+    # outlet's framing, carried by no other outlet (never a neutral fact: not offered at all).
+    fact_tokens = [sum(member_tokens[i] for i in ordered_members(k)[:config.fusion_members]) for k in range(len(groups))]
+    framing = [single_outlet[k] and bool(lexicon.loaded_count(texts[representatives[k]], colour))
+               for k in range(len(groups))]
+    fact_words = [int(word_counts[rep]) for rep in representatives]
     if config.selector == "concepts":
-        chosen, used_tokens = _by_concepts(groups, representatives, single_outlet, group_salience, texts, segmented,
-                                           word_counts, member_tokens, ordered_members, config, colour, lexicon,
-                                           length.most - used_words)
-    rep_rows = np.array(representatives, dtype=int)
-    redundancy = np.zeros(len(groups), dtype=pairwise.dtype)
-    corroborated = ~np.array(single_outlet, dtype=bool)
-    remaining = np.ones(len(groups), dtype=bool) if config.selector == "mmr" else np.zeros(len(groups), dtype=bool)
-    while remaining.any():
-        pool = remaining & corroborated if config.prefer_corroborated and (remaining & corroborated).any() \
-            else remaining
-        score = config.mmr_lambda * group_salience - (1 - config.mmr_lambda) * redundancy
-        indices = np.flatnonzero(pool)
-        best = int(indices[np.argmax(score[indices])])  # the first of equal scores: the lowest index
-        remaining[best] = False
-        rep = representatives[best]
-        if any(pairwise[rep, representatives[c]] >= config.redundancy_threshold for c in chosen):
-            continue
-        if single_outlet[best] and lexicon.loaded_count(texts[rep], colour):
-            continue  # one outlet's framing, carried by no other outlet: not a neutral fact
-        tokens = sum(member_tokens[i] for i in ordered_members(best)[:config.fusion_members])
-        words_needed = word_counts[rep]
-        if used_tokens + tokens > config.budget_tokens or (chosen and used_words + words_needed > length.most):
-            continue  # a shorter fact further down may still fit
-        chosen.append(best)
-        redundancy = np.maximum(redundancy, pairwise[rep_rows, rep])
-        used_tokens += tokens
-        used_words += int(words_needed)
-        if used_words >= length.target:
-            break
+        offered = [k for k in range(len(groups)) if not framing[k]]
+        picked = choose_by_concepts([texts[representatives[k]] for k in offered],
+                                    [d.text for d in segmented.cluster.documents],
+                                    np.array([group_salience[k] for k in offered]),
+                                    [fact_words[k] for k in offered], [fact_tokens[k] for k in offered],
+                                    max(length.most - headline_words, 0), config.budget_tokens)
+        chosen = [offered[j] for j in picked]
+    else:
+        chosen = _by_mmr(pairwise, representatives, group_salience, single_outlet, framing, fact_tokens, fact_words,
+                         headline_words, length, config)
+    used_tokens = sum(fact_tokens[k] for k in chosen)
 
     sizes = {d.doc_id: max(1, len(segmented.of_document(d.doc_id))) for d in segmented.cluster.documents}
 
@@ -122,20 +105,42 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
                      facts=tuple(facts.values()), headline=headline, colour=colour)
 
 
-def _by_concepts(groups, representatives, single_outlet, group_salience, texts, segmented, word_counts,
-                 member_tokens, ordered_members, config: RetrieveConfig, colour, lexicon: Lexicon,
-                 word_budget: int) -> tuple[list[int], int]:
-    """``retrieve.selector: concepts``: the facts the ICSI integer program chooses (retrieve/concepts.py),
-    among the same facts MMR may take (no one-outlet framing), and the fusion tokens they use."""
-    offered = [k for k in range(len(groups))
-               if not (single_outlet[k] and lexicon.loaded_count(texts[representatives[k]], colour))]
-    tokens = [sum(member_tokens[i] for i in ordered_members(k)[:config.fusion_members]) for k in offered]
-    picked = choose_by_concepts([texts[representatives[k]] for k in offered],
-                                [d.text for d in segmented.cluster.documents],
-                                np.array([group_salience[k] for k in offered]),
-                                [int(word_counts[representatives[k]]) for k in offered], tokens,
-                                max(word_budget, 0), config.budget_tokens)
-    return [offered[j] for j in picked], sum(tokens[j] for j in picked)
+def _by_mmr(pairwise: np.ndarray, representatives: list[int], group_salience: np.ndarray, single_outlet: list[bool],
+            framing: list[bool], fact_tokens: list[int], fact_words: list[int], used_words: int,
+            length: SummaryLength, config: RetrieveConfig) -> list[int]:
+    """``retrieve.selector: mmr``: facts by salience minus closeness to those already chosen,
+    within the fusion-token budget and the word target.
+
+    Over arrays: each fact's redundancy (its representative's closest similarity to a chosen one)
+    is updated once per chosen fact, so each step is one vectorised argmax instead of a rescan of
+    every fact against every chosen one (quadratic on clusters of 100 articles).
+    """
+    chosen: list[int] = []
+    used_tokens = 0
+    rep_rows = np.array(representatives, dtype=int)
+    redundancy = np.zeros(len(representatives), dtype=pairwise.dtype)
+    corroborated = ~np.array(single_outlet, dtype=bool)
+    remaining = np.ones(len(representatives), dtype=bool)
+    while remaining.any():
+        pool = remaining & corroborated if config.prefer_corroborated and (remaining & corroborated).any() \
+            else remaining
+        score = config.mmr_lambda * group_salience - (1 - config.mmr_lambda) * redundancy
+        indices = np.flatnonzero(pool)
+        best = int(indices[np.argmax(score[indices])])  # the first of equal scores: the lowest index
+        remaining[best] = False
+        rep = representatives[best]
+        if any(pairwise[rep, representatives[c]] >= config.redundancy_threshold for c in chosen) or framing[best]:
+            continue
+        if used_tokens + fact_tokens[best] > config.budget_tokens or (
+                chosen and used_words + fact_words[best] > length.most):
+            continue  # a shorter fact further down may still fit
+        chosen.append(best)
+        redundancy = np.maximum(redundancy, pairwise[rep_rows, rep])
+        used_tokens += fact_tokens[best]
+        used_words += fact_words[best]
+        if used_words >= length.target:
+            break
+    return chosen
 
 
 @dataclass(frozen=True)
