@@ -19,27 +19,11 @@ import numpy as np
 from summarizer.config_schema import CompareConfig
 from summarizer.lexicon import Lexicon
 from summarizer.only_here import own_facts
+from summarizer.segment import document_blocks
 from summarizer.similarity import Similarity
-from summarizer.text import (
-    STOPWORDS,
-    content_stems,
-    document_frequency,
-    normalize_number,
-    stem,
-    word_count,
-)
-from summarizer.types import (
-    ComparedFact,
-    Comparison,
-    DistinctiveTerm,
-    EmbeddedCluster,
-    OutletProfile,
-    SegmentedCluster,
-    SelectedGroup,
-    Selection,
-    Sentence,
-    SentenceRef,
-)
+from summarizer.text import STOPWORDS, content_stems, document_frequency, normalize_number, stem, word_count
+from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, EmbeddedCluster, OutletProfile,
+                              SegmentedCluster, SelectedGroup, Selection, Sentence, SentenceRef)
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 # Words that may sit inside a distinctive phrase without being distinctive themselves
@@ -63,13 +47,7 @@ class _Carriers:
         self.texts = embedded.texts
         self.similarity = similarity
         self.position = {(s.doc_id, s.index): i for i, s in enumerate(self.sentences)}
-        # A document's sentences are contiguous (SegmentedCluster): (document, first, end) blocks.
-        self.blocks: list[tuple[str, int, int]] = []
-        for i, sentence in enumerate(self.sentences):
-            if not self.blocks or self.blocks[-1][0] != sentence.doc_id:
-                self.blocks.append((sentence.doc_id, i, i + 1))
-            else:
-                self.blocks[-1] = (sentence.doc_id, self.blocks[-1][1], i + 1)
+        self.blocks = document_blocks(self.sentences)
         self.rows: dict[int, np.ndarray] = {}
 
     def prepare(self, sentences: list[Sentence]) -> None:

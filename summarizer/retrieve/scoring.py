@@ -12,6 +12,7 @@ import numpy as np
 from summarizer.config_schema import RetrieveConfig
 from summarizer.retrieve.features import sentence_features
 from summarizer.retrieve.salience_model import load_salience_model
+from summarizer.segment import document_blocks
 from summarizer.similarity import Similarity
 from summarizer.types import EmbeddedCluster, SegmentedCluster
 
@@ -64,17 +65,17 @@ def minmax(values: np.ndarray) -> np.ndarray:
 
 def compute_signals(segmented: SegmentedCluster, similarity: np.ndarray, vectors: np.ndarray,
                     title_similarity: np.ndarray, group_threshold: float) -> Signals:
-    doc_of = np.array([s.doc_id for s in segmented.sentences])
     doc_ids = [d.doc_id for d in segmented.cluster.documents]
+    column = {d: k for k, d in enumerate(doc_ids)}
     n = len(segmented.sentences)
-    # Best match of each sentence in each document: the sentences of a document are contiguous
-    # (SegmentedCluster), so one reduction over column blocks, O(n²) for any number of documents.
-    starts = [int(np.flatnonzero(doc_of == d)[0]) for d in doc_ids if (doc_of == d).any()]
-    present = [d for d in doc_ids if (doc_of == d).any()]
+    # Best match of each sentence in each document: one reduction over the documents' column
+    # blocks, O(n²) for any number of documents.
+    blocks = document_blocks(segmented.sentences)
     best_in_doc = np.full((n, len(doc_ids)), -1.0)
     if n:
-        best_in_doc[:, [doc_ids.index(d) for d in present]] = np.maximum.reduceat(similarity, starts, axis=1)
-    own = np.array([doc_ids.index(d) for d in doc_of], dtype=int)
+        best_in_doc[:, [column[d] for d, _, _ in blocks]] = np.maximum.reduceat(
+            similarity, [first for _, first, _ in blocks], axis=1)
+    own = np.array([column[s.doc_id] for s in segmented.sentences], dtype=int)
     if n:
         best_in_doc[np.arange(n), own] = np.nan
     others = max(1, len(doc_ids) - 1)

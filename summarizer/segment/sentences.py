@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from summarizer.config_schema import SegmentConfig
@@ -111,6 +112,19 @@ def split_sentences(text: str, language: str = "en", max_words: int = 120) -> li
                     pieces.extend(_split_long(text[begin:begin + len(sentence)], begin, max_words))
         offset += len(line) + 1
     return pieces
+
+
+def document_blocks(sentences: Sequence[Sentence]) -> list[tuple[str, int, int]]:
+    """(document id, first, end) of each document's run of ``sentences``: a SegmentedCluster keeps
+    each document's sentences together, so one pass finds them (retrieval and the comparison
+    reduce similarity over these column blocks)."""
+    blocks: list[tuple[str, int, int]] = []
+    for i, sentence in enumerate(sentences):
+        if blocks and blocks[-1][0] == sentence.doc_id:
+            blocks[-1] = (sentence.doc_id, blocks[-1][1], i + 1)
+        else:
+            blocks.append((sentence.doc_id, i, i + 1))
+    return blocks
 
 
 def segment_document(document: Document, language: str = "en", max_words: int = 120) -> list[Sentence]:
