@@ -31,7 +31,7 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
 )]
 # A wire dateline opening a story: "WASHINGTON (AP) — ", "NEW YORK -- ", "LONDON (Reuters) - ".
 DATELINE = re.compile(r"^(?:[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?)"
-                      r"(?: \(([A-Za-z&. ]{1,24})\))?\s*(?:--|—|–|-)\s+")
+                      r"(?: \(([A-Za-z&. ]{1,24})\))?\s*(?:--|—|–|-)(?:\s+|$)")  # "$": as kept in removed_lines
 # An inline photo credit: "(AP Photo/Evan Vucci)".
 _PHOTO_CREDIT = re.compile(r"\s*\((?:AP|Reuters|AFP|Getty|EPA) (?:Photo|Images)[^)]{0,80}\)")
 # Sentence-final punctuation of Latin, CJK (full stop, full-width marks), Arabic and Urdu,

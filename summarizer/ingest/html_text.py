@@ -70,33 +70,35 @@ class _TextExtractor(HTMLParser):
 
 @dataclass(frozen=True)
 class Page:
-    """What a saved web page says: its visible text (one paragraph per line), its ``<title>`` and
-    the site's name from ``og:site_name`` ("" if the page has none)."""
+    """What a saved web page says: its story (one paragraph per line), its headline (the
+    ``<title>`` without the site suffix), the site's name and the date it states ("" if none)."""
 
     text: str
     title: str
     site_name: str
-    date: str = ""  # the publication date the page states (YYYY-MM-DD), "" if none
+    date: str = ""  # YYYY-MM-DD
 
 
-def html_to_text(markup: str) -> Page:
-    """The visible text, title and site name of an HTML document."""
+def _standard_library_page(markup: str) -> Page:
+    """The visible text, the headline and the site name (``og:site_name`` or the title's suffix)."""
+    from summarizer.ingest.outlet import split_title
+
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
     lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
-    title = " ".join("".join(parser.title_parts).split())
-    return Page("\n".join(line for line in lines if line), title, parser.site_name)
+    headline, site = split_title(" ".join("".join(parser.title_parts).split()), parser.site_name)
+    return Page("\n".join(line for line in lines if line), headline, site)
 
 
 def read_page(markup: str) -> Page:
     """A saved web page's story: trafilatura's main-content extraction (the article without
-    menus, cookie banners, reader comments or newsletter pitches; its title without the site
-    suffix, its site name and date), or the standard-library reader above where trafilatura finds
-    no article (a fragment, a page of one short paragraph)."""
-    fallback = html_to_text(markup)
+    menus, cookie banners, reader comments or newsletter pitches; its headline, site name and
+    date), or the standard-library reader above where trafilatura finds no article (a fragment,
+    a page of one short paragraph)."""
     from summarizer.ingest.outlet import split_title
 
+    fallback = _standard_library_page(markup)
     try:
         import trafilatura
     except ImportError:  # a dependency; kept optional so that a broken install still reads pages
@@ -105,10 +107,7 @@ def read_page(markup: str) -> Page:
     if not text or len(text.split()) < 5:
         return fallback
     metadata = trafilatura.extract_metadata(markup)
-    title = (metadata.title if metadata and metadata.title else "") or fallback.title
     # trafilatura takes the site suffix off the title; without og:site_name the suffix names the site
-    site = (metadata.sitename if metadata and metadata.sitename else "") or split_title(fallback.title,
-                                                                                        fallback.site_name)[1]
-    date = (metadata.date if metadata and metadata.date else "") or ""
-    return Page(text, title, site, date[:10])
-
+    headline, site = split_title((metadata.title if metadata else "") or fallback.title,
+                                 (metadata.sitename if metadata else "") or fallback.site_name)
+    return Page(text, headline, site, ((metadata.date if metadata else "") or "")[:10])

@@ -37,7 +37,7 @@ def from_lines(removed_lines: Iterable[str], text: str) -> str:
         if byline and _words(byline.group(1)) <= 4 and not _JOB.search(byline.group(1)):
             return byline.group(1).strip().rstrip(".")
     for line in (*removed_lines, text.lstrip().split("\n", 1)[0]):
-        dateline = DATELINE.match(line if line.endswith(" ") else line + " ")
+        dateline = DATELINE.match(line)
         if dateline and dateline.group(1):
             return dateline.group(1).strip()
     return ""

@@ -11,14 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from summarizer.config_schema import IngestConfig
-from summarizer.ingest.records import (
-    Decoded,
-    InputError,
-    cluster_from_record,
-    decode_bytes,
-    finish_cluster,
-    make_document,
-)
+from summarizer.ingest.records import (Decoded, InputError, cluster_from_record, decode_bytes, finish_cluster,
+                                      make_document)
 from summarizer.text import printable
 from summarizer.types import Document, Item
 

@@ -12,7 +12,7 @@ from summarizer.config_schema import IngestConfig
 from summarizer.errors import UsageError
 from summarizer.ingest.clean import clean_text
 from summarizer.ingest.html_text import looks_like_html, read_page
-from summarizer.ingest.outlet import outlet_name, split_title
+from summarizer.ingest.outlet import outlet_name
 from summarizer.text import printable, word_count
 from summarizer.types import Cluster, Document
 
@@ -108,8 +108,7 @@ def make_document(doc_id: str, raw_text: str, title: str, source: str,
     site, page_date = "", ""
     if looks_like_html(raw_text):
         page = read_page(raw_text)
-        page_title, site = split_title(page.title, page.site_name)
-        raw_text, title, page_date = page.text, title or page_title, page.date
+        raw_text, title, site, page_date = page.text, title or page.title, page.site_name, page.date
     cleaned = clean_text(raw_text, strip_boilerplate=config.strip_boilerplate,
                          title_from_first_line=config.title_from_first_line and not title)
     name = outlet_name(printable(outlet), printable(site), cleaned.removed_lines, cleaned.text, doc_id)
