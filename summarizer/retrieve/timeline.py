@@ -29,14 +29,11 @@ def figures(text: str) -> dict[str, str]:
 def keep_latest_figures(chosen: list[int], representative: dict[int, Sentence], dates: dict[str, str]) -> list[int]:
     """``chosen`` without any fact that gives a value of a figure a later-dated chosen fact
     gives differently (the earlier report is superseded)."""
+    reported = {k: (dates.get(representative[k].doc_id, ""), figures(representative[k].text)) for k in chosen}
     superseded = set()
-    for k in chosen:
-        for other in chosen:
-            date, later = dates.get(representative[k].doc_id, ""), dates.get(representative[other].doc_id, "")
-            if k == other or not date or not later or later <= date:
-                continue
-            mine, theirs = figures(representative[k].text), figures(representative[other].text)
-            if any(unit in theirs and theirs[unit] != value for unit, value in mine.items()):
+    for k, (date, mine) in reported.items():
+        for other, (later, theirs) in reported.items():
+            if date and later > date and any(unit in theirs and theirs[unit] != value for unit, value in mine.items()):
                 superseded.add(k)
     return [k for k in chosen if k not in superseded]
 
