@@ -10,14 +10,7 @@ from summarizer.config_schema import RunConfig
 from summarizer.evaluation.fragments import bigram_sets, is_fused
 from summarizer.labels import label_line, sentence_label
 from summarizer.text import printable
-from summarizer.types import (
-    Cluster,
-    ComparedFact,
-    Comparison,
-    Origin,
-    SentenceRef,
-    Summary,
-)
+from summarizer.types import Cluster, ComparedFact, Comparison, Origin, SentenceRef, Summary
 
 #: 2: every record's key is "id" (was "cluster_id" in summaries, while batch lines and errors had "id")
 SCHEMA_VERSION = 2

@@ -14,15 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from summarizer.labels import label_line, sentence_label
-from summarizer.types import (
-    Cluster,
-    ComparedFact,
-    Comparison,
-    DistinctiveTerm,
-    Origin,
-    SentenceRef,
-    Summary,
-)
+from summarizer.types import Cluster, ComparedFact, Comparison, DistinctiveTerm, Origin, SentenceRef, Summary
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
         "base-uri 'none'; form-action 'none'")
