@@ -285,6 +285,9 @@ def test_a_news_page_gives_its_story_without_banner_comments_or_pitch(tmp_path):
     ("cp1251", "Президент России Владимир Путин прибыл в Пхеньян в среду на переговоры с лидером КНДР."),
     ("shift_jis", "ロシアのプーチン大統領は水曜日に平壌に到着し、北朝鮮の指導者と会談した。"),
     ("cp1252", "Café owners in Harbor City said the new bridge will cost 240 million dollars."),
+    # with newlines (control characters to the detector, which once took this text for cp775)
+    ("cp1252", "Café owners in Harbor City said the bridge will cost 240 million dollars.\nIn Zürich too.\n"),
+    ("cp1251", "Президент России прибыл в Пхеньян в среду.\nОн встретился с лидером КНДР.\n"),
 ])
 def test_legacy_encodings_are_detected_and_named(encoding, text):
     """Issue #17 item 3: Cyrillic and CJK legacy encodings are read as what they are (charset-

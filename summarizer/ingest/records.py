@@ -66,9 +66,16 @@ def _non_latin_encoding(data: bytes) -> str | None:
     except ImportError:
         return None
     best = from_bytes(data[:200_000]).best()
-    if best is None or all("Latin" in alphabet or "Punctuation" in alphabet for alphabet in best.alphabets):
+    if best is None or all(any(part in alphabet for part in _SCRIPTLESS) for alphabet in best.alphabets):
         return None
     return best.encoding
+
+
+# Unicode blocks that are no script, or the Latin one: text whose detected decoding uses only these
+# is Latin-script text (a newline is a "Control character"; a wrong Latin code page's guess may
+# show box-drawing or mathematical signs).
+_SCRIPTLESS = ("Latin", "Punctuation", "Control character", "Symbols", "Number Forms", "Letterlike",
+               "Arrows", "Mathematical", "Box Drawing", "Block Elements", "Geometric Shapes", "Spacing Modifier")
 
 
 def iso_date(value: str, where: str) -> str:
