@@ -6,8 +6,9 @@ Paths through the graph that no single outlet wrote are candidate fusions: they 
 outlet's wording to another's where the two share words, so every word and every adjacent pair
 of words comes from a source. Edge weights follow Filippova (2010): an edge many sentences share,
 between words that stand close in them, is cheap, so the cheapest paths are the consensus
-wording. Paths are enumerated cheapest first (Yen's algorithm in networkx); what is fluent,
-grammatical and faithful among them is decided by the caller (``fuse/choose.py``).
+wording. Paths are found cheapest first by a best-first search bounded by exact costs to the end
+(``_cheapest_paths``); what is fluent, grammatical and faithful among them is decided by the
+caller (``fuse/choose.py``).
 """
 from __future__ import annotations
 
