@@ -135,12 +135,15 @@ def _parser() -> argparse.ArgumentParser:
                             "it (local engine)")
     batch.add_argument("--engine", choices=["local", "ray"], default="local",
                        help="local: this process; ray: Ray Data over the cluster at RAY_ADDRESS (or a local one); "
-                            "ray reads JSONL input")
+                            "ray reads JSONL and Parquet input")
     batch.add_argument("--html", metavar="FOLDER", dest="html_dir",
                        help="also write one HTML page per cluster (summary, cross-outlet comparison, sources) "
                             "into FOLDER, and FOLDER/index.html when the run ends (local engine)")
-    batch.add_argument("--actors", type=int, metavar="N",
-                       help="ray: model replicas (default: one per GPU, or 1 without GPUs)")
+    batch.add_argument("--concurrency", "--actors", type=int, metavar="N", dest="concurrency",
+                       help="ray: model replicas (actors); default: one per GPU on GPU clusters, else as many "
+                            "as fit with --num-cpus each beside one CPU left for reading")
+    batch.add_argument("--num-cpus", type=float, metavar="N",
+                       help="ray: CPUs reserved per actor, also its torch threads (default 1)")
     _add_config_options(batch)
     batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser

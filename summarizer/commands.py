@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 import time
 from collections.abc import Iterator
@@ -46,13 +47,19 @@ def batch(args: argparse.Namespace) -> int:
                          "source documents a page shows)")
     if args.retry_errors and args.engine == "ray":
         raise UsageError("--retry-errors works with --engine local only")
+    if args.engine != "ray" and (args.concurrency is not None or args.num_cpus is not None):
+        raise UsageError("--concurrency and --num-cpus size Ray's actors; add --engine ray")
+    if args.concurrency is not None and args.concurrency < 1:
+        raise UsageError("--concurrency must be ≥ 1")
+    if args.num_cpus is not None and not (args.num_cpus > 0 and math.isfinite(args.num_cpus)):
+        raise UsageError(f"--num-cpus {args.num_cpus}: give a number of CPUs > 0, e.g. 2")
     _quiet_pipeline_progress()
     config = load_config(args.config, args.overrides)
     if args.engine == "ray":
         from summarizer.batch.ray_engine import run_ray
 
-        stats = run_ray(args.input, args.output, config, args.batch_size, (index, count), args.actors,
-                        progress=not args.quiet)
+        stats = run_ray(args.input, args.output, config, args.batch_size, (index, count), args.concurrency,
+                        progress=not args.quiet, num_cpus=args.num_cpus)
     else:
         from summarizer.batch.runner import run_batch
 

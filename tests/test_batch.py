@@ -159,6 +159,9 @@ def test_sigkill_on_neus_val_with_the_embedded_default(tmp_path):
 def test_ray_engine_on_a_local_ray_instance(tmp_path, encoder, tiny_bart):
     """The Ray Data engine with a tiny random seq2seq model loaded once per actor."""
     ray = pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from summarizer.batch.ray_engine import run_ray
 
     data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
@@ -183,5 +186,15 @@ def test_ray_engine_on_a_local_ray_instance(tmp_path, encoder, tiny_bart):
         assert (again.written, again.errors) == (0, 0)  # resumable: nothing is done twice
         assert not ray.is_initialized()  # and a rerun with nothing to do starts no Ray instance
         assert len(_lines(out)) == 8
+        assert next(r for r in _lines(out) if "error" in r)["id"] == "in-7"  # the local runner's id
+        # Parquet records without ids, begun by the local runner and finished on Ray: each id once,
+        # the ids the local runner gives
+        table = tmp_path / "clusters.parquet"
+        pq.write_table(pa.Table.from_pylist([{"documents": docs}] * 5), table, row_group_size=2)
+        mixed = tmp_path / "mixed.jsonl"
+        run_batch(str(table), str(mixed), config, limit=2, progress=False)
+        stats = run_ray(str(table), str(mixed), config, batch_size=2, progress=False, num_cpus=1)
+        assert (stats.written, stats.skipped_done) == (3, 2)
+        assert [r["id"] for r in _lines(mixed)] == [f"clusters-{i}" for i in range(5)]
     finally:
         ray.shutdown()

@@ -1,9 +1,12 @@
 """The batch job on Ray Data: the same stages, spread over a Ray cluster.
 
-Read → ``map_batches`` with a callable class that loads the models once per actor (one GPU
-per actor when the cluster has GPUs) → results streamed back to the driver, which appends
-them to the same resumable JSON Lines output as the local runner. Connects to the cluster
-named by ``RAY_ADDRESS`` (``ray start --head`` / a KubeRay cluster), else starts a local one.
+The driver plans the input (``ray_input``: the rows still to do, with the local runner's ids,
+duplicate rule and shards) → one read task per chunk of the JSONL or Parquet file →
+``map_batches`` with a callable class that loads the models once per actor (one GPU per actor
+on GPU clusters; ``num_cpus`` CPUs each, as many as fit, on CPU clusters) → results streamed
+back to the driver, which appends them to the same resumable JSON Lines output as the local
+runner. Connects to the cluster named by ``RAY_ADDRESS`` (``ray start --head`` / a KubeRay
+cluster), else starts a local one.
 """
 from __future__ import annotations
 
@@ -11,16 +14,14 @@ import json
 import logging
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import numpy as np
 
 from summarizer.batch.output_file import AppendOnlyWriter, recover_output
+from summarizer.batch.ray_input import Plan, datasource, item_of_row, plan_input
 from summarizer.batch.runner import BatchStats, in_shard, summarize_items
 from summarizer.config import RunConfig, config_from_dict
-from summarizer.ingest import InputError
-from summarizer.ingest.readers import item_from_line, line_record_id, parse_line
 from summarizer.paths import OutputLock, check_output_is_not_input
 
 log = logging.getLogger(__name__)
@@ -29,17 +30,21 @@ log = logging.getLogger(__name__)
 class RaySummarizer:
     """``map_batches`` callable class: models are loaded in ``__init__``, once per actor."""
 
-    def __init__(self, config: dict) -> None:
+    def __init__(self, config: dict, threads: int) -> None:
+        import torch
+
         from summarizer.pipeline import Pipeline
 
+        # The actor's CPUs as Ray reserved them: torch would otherwise start a thread per core of
+        # the node, and actors sharing a node would slow each other down.
+        torch.set_num_threads(max(1, threads))
         self.config = config_from_dict(config)
         self.pipeline = Pipeline(self.config)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         items = []
-        for text in batch["text"]:
-            line = as_bytes(str(text))
-            item = item_from_line(line, fallback_id(line), f"input line {fallback_id(line)}", self.config.ingest)
+        for cluster_id, where, line, error in zip(batch["id"], batch["where"], batch["line"], batch["error"]):
+            item = item_of_row(str(cluster_id), str(where), bytes(line), str(error), self.config.ingest)
             if item is not None:
                 items.append(item)
         outcomes = summarize_items(self.pipeline, items).outcomes
@@ -47,79 +52,66 @@ class RaySummarizer:
                                  dtype=object)}
 
 
-# Ray reads the input as Latin-1, which maps every byte to one character and back, so that no line
-# can fail to decode there (a line of invalid UTF-8 aborted the whole job); each line's bytes are
-# then decoded like the local runner's (UTF-8, else Windows-1252 with a warning).
-READ_ENCODING = "latin-1"
+def actor_layout(cluster: dict, concurrency: int | None, num_cpus: float | None) -> tuple[int, float, int]:
+    """(actors, CPUs per actor, GPUs per actor) for a cluster's resources.
 
-
-def as_bytes(text: str) -> bytes:
-    """The line's bytes as they are in the file (``text`` was read as Latin-1)."""
-    return text.encode(READ_ENCODING)
-
-
-def fallback_id(line: bytes) -> str:
-    """A stable id for a line without one (Ray gives no line numbers), the same on every run."""
-    return f"line-{zlib.crc32(line):08x}"
-
-
-def line_id(line: bytes, config: RunConfig) -> str:
-    """The id the line's record has (what the output's records are keyed by), without cleaning its
-    documents: the driver asks this of every line, the actors then read the lines it keeps."""
-    return line_record_id(parse_line(line, "input line"), fallback_id(line), config.ingest)
+    GPU clusters: one actor per GPU, one CPU each. CPU clusters: ``num_cpus`` each (default 1) and
+    as many actors as fit beside one CPU kept free for the read tasks and the driver. An explicit
+    ``concurrency`` wins either way.
+    """
+    gpus, cpus = int(cluster.get("GPU", 0)), float(cluster.get("CPU", 1))
+    per_actor = num_cpus if num_cpus is not None else 1.0
+    if concurrency is not None:
+        actors = concurrency
+    elif gpus:
+        actors = gpus
+    else:
+        actors = max(1, int((cpus - 1) // per_actor))
+    return actors, per_actor, 1 if gpus else 0
 
 
 def run_ray(input_path: str, output_path: str, config: RunConfig, batch_size: int = 8,
-            shard: tuple[int, int] = (0, 1), concurrency: int | None = None, progress: bool = True) -> BatchStats:
-    """Summarise a JSONL file of clusters with Ray Data; resumable like the local runner."""
-
-    if not Path(input_path).is_file() or Path(input_path).suffix.lower() not in (".jsonl", ".ndjson"):
-        raise InputError(f"{input_path}: --engine ray reads JSONL files of clusters (one per line)")
+            shard: tuple[int, int] = (0, 1), concurrency: int | None = None, progress: bool = True,
+            num_cpus: float | None = None) -> BatchStats:
+    """Summarise a JSONL or Parquet file of clusters with Ray Data; resumable like the local runner,
+    with the same ids (records without one get ``{stem}-{line}``), so either engine resumes the
+    other's output."""
     output = Path(output_path)
     check_output_is_not_input(output_path, input_path)
     lock = OutputLock(output)
     try:
-        return _run_ray(input_path, output, config, batch_size, shard, concurrency, progress)
+        done = recover_output(output)
+        plan = plan_input(input_path, config.ingest, done, lambda cluster_id: in_shard(cluster_id, shard))
+        if not plan.total:  # a rerun with nothing left to do starts no Ray instance and loads no model
+            return BatchStats(skipped_done=plan.skipped_done, other_shards=plan.other_shards)
+        return _run_ray(plan, output, config, batch_size, concurrency, num_cpus, progress, done)
     finally:
         lock.release()
 
 
-def _run_ray(input_path: str, output: Path, config: RunConfig, batch_size: int, shard: tuple[int, int],
-             concurrency: int | None, progress: bool) -> BatchStats:
+def _run_ray(plan: Plan, output: Path, config: RunConfig, batch_size: int, concurrency: int | None,
+             num_cpus: float | None, progress: bool, done: set[str]) -> BatchStats:
     import ray
     from tqdm import tqdm
 
-    done = recover_output(output)
-
-    def wanted_line(line: bytes) -> bool:
-        if not line.strip():
-            return False
-        cluster_id = line_id(line, config)
-        return cluster_id not in done and in_shard(cluster_id, shard)
-
-    def wanted(row: dict) -> bool:
-        return wanted_line(as_bytes(row["text"]))
-
-    # A rerun with nothing left to do starts no Ray instance and loads no model.
-    with open(input_path, "rb") as handle:
-        if not any(wanted_line(line.rstrip(b"\n")) for line in handle):  # Ray gives lines without it
-            return BatchStats(skipped_done=len(done))
     if not ray.is_initialized():
         ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False,
                  logging_level=logging.INFO if progress else logging.ERROR)
     if not progress:
         ray.data.DataContext.get_current().enable_progress_bars = False
-    gpus = int(ray.cluster_resources().get("GPU", 0))
-    actors = concurrency or max(1, gpus)
-
-    dataset = (ray.data.read_text(str(Path(input_path).resolve()), encoding=READ_ENCODING)
-               .filter(wanted)
-               .map_batches(RaySummarizer, fn_constructor_kwargs={"config": config.to_dict()},
-                            batch_size=batch_size, concurrency=actors, num_gpus=1 if gpus else 0))
+    actors, cpus, gpus = actor_layout(ray.cluster_resources(), concurrency, num_cpus)
+    log.info("ray: %d cluster(s) to summarise by %d actor(s) of %g CPU and %d GPU each", plan.total, actors,
+             cpus, gpus)
+    dataset = (ray.data.read_datasource(datasource(plan))
+               .map_batches(RaySummarizer, fn_constructor_kwargs={"config": config.to_dict(),
+                                                                  "threads": int(cpus)},
+                            batch_size=batch_size, compute=ray.data.ActorPoolStrategy(size=actors),
+                            num_cpus=cpus, num_gpus=gpus))
     writer = AppendOnlyWriter(output)
-    stats = BatchStats()
+    stats = BatchStats(skipped_done=plan.skipped_done, other_shards=plan.other_shards)
     started = time.perf_counter()
-    bar = tqdm(desc="clusters", unit="cluster", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(desc="clusters", unit="cluster", disable=not progress, file=sys.stderr, dynamic_ncols=True,
+               total=plan.total)
     try:
         for batch in dataset.iter_batches(batch_size=None):
             for line in batch["line"]:
@@ -140,5 +132,4 @@ def _run_ray(input_path: str, output: Path, config: RunConfig, batch_size: int, 
         writer.close()
         bar.close()
     stats.seconds = time.perf_counter() - started
-    log.info("ray: %d actor(s), %d GPU(s) in the cluster", actors, gpus)
     return stats
