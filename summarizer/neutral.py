@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from summarizer.lexicon import Lexicon
-from summarizer.text import words
+from summarizer.text import indefinite_article, words
 from summarizer.types import Cluster, Headline, SummarySentence
 
 _COPULAS = frozenset("is was were are be been being seems seemed remains remained became".split())
-_ARTICLE_BEFORE = re.compile(r"\b([Aa]n?) (\w)")
+_ARTICLES = frozenset({"a", "an"})
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,6 @@ class NeutralEdit:
     def notes(self) -> tuple[str, ...]:
         """What was removed, as the summary's edit notes ("removed 'radical'")."""
         return tuple(f"removed {w!r}" for w in self.removed)
-
-
-def _fix_articles(text: str) -> str:
-    def repair(match: re.Match[str]) -> str:
-        article, first = match.group(1), match.group(2)
-        wants_an = first.lower() in "aeiou"
-        fixed = ("an" if wants_an else "a")
-        return f"{fixed.capitalize() if article[0].isupper() else fixed} {first}"
-
-    return _ARTICLE_BEFORE.sub(repair, text)
 
 
 # "In a significant geopolitical development, Putin and Kim signed ...": an opening phrase that
@@ -74,22 +64,29 @@ def strip_colour(text: str, colour: frozenset[str]) -> NeutralEdit:
     tokens = list(re.finditer(r"\S+", text))
     removed: list[str] = []
     keep: list[str] = []
+    articles_before_a_deletion: set[int] = set()  # "a lavish event" → "a event": said again below
     for position, match in enumerate(tokens):
         token = match.group(0)
         core = token.strip("\"'()[],;:.!?").lower()
         nxt = tokens[position + 1].group(0) if position + 1 < len(tokens) else ""
         prev = tokens[position - 1].group(0).lower() if position > 0 else ""
         deletable = (core in colour and token == token.strip(",;:.!?\"'()")
-                     and nxt[:1].isalpha() and prev not in _COPULAS)
+                     and nxt[:1].isalnum() and prev not in _COPULAS)
         if deletable:
             removed.append(core)
             if keep and keep[-1].lower() == "and" and removed:
                 keep.pop()  # "lavish and grand visit" → "visit"
+            if keep and keep[-1].lower() in _ARTICLES:
+                articles_before_a_deletion.add(len(keep) - 1)
             continue
         keep.append(token)
     if not removed:
         return NeutralEdit(text, ())
-    result = _fix_articles(" ".join(keep))
+    for index in articles_before_a_deletion:
+        if index + 1 < len(keep):
+            article = indefinite_article(keep[index + 1])
+            keep[index] = article.capitalize() if keep[index][0].isupper() else article
+    result = " ".join(keep)
     result = result[0].upper() + result[1:] if result and text[:1].isupper() else result
     return NeutralEdit(result, tuple(removed))
 

@@ -44,3 +44,28 @@ def test_one_outlets_framing_lead_in_is_dropped():
     assert strip_framing_lead_in(docs[0], shared, lexicon()).removed == ()
     assert strip_framing_lead_in(docs[0], shared, lexicon(max_outlets_for_colour=2)).text == \
         "Putin and Kim signed a pact."
+
+
+def test_the_article_follows_the_sound_of_the_word_after_a_deletion():
+    """Issue #17: the repair wrote "a hour-long", "an university", "an one-sided"; it also touched
+    articles nowhere near a deletion ("Part A of" became "Part An of")."""
+    colour = frozenset({"lavish", "brutal", "stunning", "extraordinary"})
+    cases = {"It was a lavish hour-long parade.": "It was an hour-long parade.",
+             "An extraordinary university vote passed.": "A university vote passed.",
+             "It was a brutal one-sided match.": "It was a one-sided match.",
+             "A stunning 8-year-old won.": "An 8-year-old won.",
+             "An extraordinary FBI raid and Part A of the plan.": "An FBI raid and Part A of the plan.",
+             "A stunning NATO summit began.": "A NATO summit began."}
+    for text, expected in cases.items():
+        assert strip_colour(text, colour).text == expected
+
+
+def test_indefinite_article_by_sound():
+    from summarizer.text import indefinite_article
+
+    an = ["hour", "honest", "apple", "umbrella", "unusual", "FBI", "MP", "NHS", "X-ray", "F-16", "8-year-old",
+          "11-year-old", "18", "80", "11,000", "OPEC", "EU"]
+    a = ["university", "one-sided", "European", "user", "usual", "Ukrainian", "US", "UN", "NATO", "hotel",
+         "U-turn", "110", "1,100", "year", "once"]
+    assert [w for w in an if indefinite_article(w) != "an"] == []
+    assert [w for w in a if indefinite_article(w) != "a"] == []
