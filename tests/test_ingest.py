@@ -194,6 +194,13 @@ def test_dates_from_a_header_line_or_a_record_field_and_a_bad_one_is_named(tmp_p
                                                              {"text": STORY, "date": "June 19"}]}) + "\n")
     items = list(iter_items(str(records), CONFIG))
     assert items[0].cluster is None and "documents[1]: date: 'June 19' is not an ISO 8601 date" in items[0].error
+    # a hostile value is named, not echoed whole; an outlet name is one line of at most 80 characters
+    records.write_text(json.dumps({"id": "d", "documents": [{"text": STORY, "date": "9" * 100_000}]}) + "\n"
+                       + json.dumps({"id": "e", "documents": [{"text": STORY, "outlet": "Daily\nLedger " * 20_000}]}))
+    bad_date, long_outlet = iter_items(str(records), CONFIG)
+    assert "'9999" in bad_date.error and len(bad_date.error) < 300
+    outlet = long_outlet.cluster.documents[0].outlet
+    assert outlet.startswith("Daily Ledger Daily") and len(outlet) == 80 and "\n" not in outlet
 
 
 # -- articles from the web (issue #17 item 3), against a server on 127.0.0.1 --------------------

@@ -63,5 +63,11 @@ def from_file_name(name: str) -> str:
 
 
 def outlet_name(given: str, site: str, removed_lines: Iterable[str], text: str, doc_id: str) -> str:
-    """The outlet's name, from the first source that names it (see the module docstring)."""
-    return (given.strip() or from_lines(removed_lines, text) or site.strip() or from_file_name(doc_id))
+    """The outlet's name, from the first source that names it (see the module docstring), on one
+    line and at most ``MAX_NAME_CHARACTERS`` long (it is printed beside every citation)."""
+    name = given.strip() or from_lines(removed_lines, text) or site.strip() or from_file_name(doc_id)
+    name = " ".join(name.split())
+    return name if len(name) <= MAX_NAME_CHARACTERS else name[:MAX_NAME_CHARACTERS - 1].rstrip() + "…"
+
+
+MAX_NAME_CHARACTERS = 80

@@ -90,7 +90,8 @@ def iso_date(value: str, where: str) -> str:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat(timespec="minutes") \
             if "T" in value or " " in value else date.fromisoformat(value).isoformat()
     except ValueError:
-        raise InputError(f"{where}: {value!r} is not an ISO 8601 date; write it as YYYY-MM-DD "
+        shown = value if len(value) <= 40 else value[:40] + "…"  # a message names the value, never floods
+        raise InputError(f"{where}: {shown!r} is not an ISO 8601 date; write it as YYYY-MM-DD "
                          "(or YYYY-MM-DDTHH:MM)") from None
 
 
