@@ -170,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
              else logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
     logging.basicConfig(level=level, format="summarizer: %(message)s", stream=sys.stderr)
     # Library chatter (weight-loading notes, deprecation notes) is not progress for our users.
-    for noisy in ("transformers", "datasets", "huggingface_hub", "accelerate"):
+    # trafilatura says "discarding data: None" where it finds no article (our own reader then reads the page).
+    for noisy in ("transformers", "datasets", "huggingface_hub", "accelerate", "trafilatura", "htmldate",
+                  "courlan", "justext"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     from summarizer import commands
 

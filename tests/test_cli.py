@@ -125,6 +125,17 @@ def test_one_document_and_junk_files_still_summarise(tmp_path, capsys):
     assert "empty.txt: skipped" in captured.err and "image.png: looks like a binary file" in captured.err
 
 
+def test_a_page_trafilatura_gives_up_on_is_read_without_its_log_chatter(tmp_path, capsys, caplog):
+    story = (EXAMPLE / "01_daily_ledger.txt").read_text()
+    # nested too deeply for trafilatura, which logs "discarding data: None"; our own reader reads it
+    (tmp_path / "deep.html").write_text("<html><body>" + "<div>" * 3000 + "<p>" + story + "</p>"
+                                        + "</div>" * 3000 + "</body></html>")
+    (tmp_path / "plain.txt").write_text(story)
+    assert main(["run", str(tmp_path), "--set", "fuse.backend=extractive", "-q"]) == 0
+    assert "Harbor City" in capsys.readouterr().out
+    assert not [r for r in caplog.records if r.name.startswith("trafilatura")]
+
+
 def test_usage_errors(capsys):
     assert main(["run", "no/such/folder", "-q"]) == 2
     assert "no/such/folder: no such file or folder" in capsys.readouterr().err
