@@ -57,6 +57,13 @@ def as_cluster(documents: Documents, config: RunConfig, cluster_id: str = "clust
     if isinstance(documents, str):
         raise UsageError("give a list of documents (one string each), not one string; or the path of a "
                          "folder or file")
+    if isinstance(documents, Mapping):  # one document's mapping: its keys would become "documents"
+        raise UsageError("give a list of documents, e.g. [{\"title\": ..., \"text\": ...}, ...], not one mapping")
+    documents = list(documents)
+    for position, document in enumerate(documents):
+        if not isinstance(document, (str, Mapping)):
+            raise UsageError(f"documents[{position}]: expected a string or a {{\"title\", \"text\"}} mapping, "
+                             f"got {type(document).__name__}")
     records = [d if isinstance(d, Mapping) else {"text": d} for d in documents]
     return cluster_from_record({"id": cluster_id, "documents": records}, cluster_id, "documents", config.ingest)
 

@@ -39,3 +39,17 @@ def test_overrides_are_checked_like_set():
         Summarizer(fuse="extractive")
     with pytest.raises(ValueError, match="a list of documents"):
         summarize("one long string", fuse=EXTRACTIVE)
+
+
+def test_documents_of_the_wrong_shape_are_named_before_any_model_runs():
+    from summarizer.api import as_cluster
+    from summarizer.config import load_config
+
+    config = load_config(None, ["fuse.backend=extractive"])
+    with pytest.raises(ValueError, match="not one mapping"):  # its keys would have become two documents
+        as_cluster({"title": "Pact", "text": TEXTS[0]}, config)
+    with pytest.raises(ValueError, match=r"documents\[1\]: expected a string .* got NoneType"):
+        as_cluster([TEXTS[0], None], config)
+    # a generator of texts and a title-only mapping are documents
+    assert len(as_cluster((t for t in TEXTS), config).documents) == len(TEXTS)
+    assert as_cluster([{"title": TEXTS[0], "text": None}, TEXTS[1]], config).documents[0].text.startswith("Leaders")
