@@ -22,10 +22,6 @@ class NeutralEdit:
     text: str
     removed: tuple[str, ...]
 
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """What was removed, as the summary's edit notes ("removed 'radical'")."""
-        return tuple(f"removed {w!r}" for w in self.removed)
 
 
 # "In a significant geopolitical development, Putin and Kim signed ...": an opening phrase that
@@ -107,7 +103,7 @@ def neutral_sentences(sentences: list[SummarySentence], cluster: Cluster, colour
     edited = []
     for sentence in sentences:
         edit = neutral_wording(sentence.text, document_texts, colour, lexicon)
-        edited.append(replace(sentence, text=edit.text, edits=edit.notes) if edit.removed else sentence)
+        edited.append(replace(sentence, text=edit.text, edits=edit.removed) if edit.removed else sentence)
     return edited
 
 
@@ -117,4 +113,4 @@ def neutral_headline(headline: Headline | None, cluster: Cluster, colour: frozen
     if headline is None:
         return None
     edit = neutral_wording(headline.text, [d.text for d in cluster.documents], colour, lexicon)
-    return Headline(edit.text, headline.doc_id, edit.notes) if edit.removed else headline
+    return Headline(edit.text, headline.doc_id, edit.removed) if edit.removed else headline

@@ -138,6 +138,11 @@ def comparison_record(comparison: Comparison, cluster: Cluster) -> dict[str, Any
     }
 
 
+def edit_notes(removed: tuple[str, ...]) -> list[str]:
+    """The JSON record's notes of what the neutral stage removed ("removed 'lavish'")."""
+    return [f"removed {word!r}" for word in removed]
+
+
 def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None) -> dict[str, Any]:
     """The JSON form of a summary (schema documented in README.md, "Output format"); without a
     ``config`` (the Python API) the record has no "config" and keeps the timings."""
@@ -154,7 +159,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
         "word_count": summary.word_count,
         # One outlet's headline, chosen because the others' agree with it most (not in "summary").
         "headline": {"text": summary.headline.text, "document": summary.headline.doc_id,
-                     "edits": list(summary.headline.edits)} if summary.headline else None,
+                     "edits": edit_notes(summary.headline.edits)} if summary.headline else None,
         "sentences": [{
             "text": s.text,
             "origin": s.origin.value,
@@ -165,7 +170,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
             "cited_documents": list(s.cited_docs),
             "support": {"supported": s.check.supported, "similarity": s.check.similarity,
                         "unsupported_terms": list(s.check.unsupported_terms), "reason": s.check.reason},
-            "edits": list(s.edits),
+            "edits": edit_notes(s.edits),
             "rejected_model_text": s.rejected_text,
         } for s in summary.sentences],
         "selection": [{

@@ -127,7 +127,7 @@ class SelectedGroup:
 
 @dataclass(frozen=True)
 class Headline:
-    """One outlet's headline, chosen to lead the summary; ``edits`` are neutrality edits."""
+    """One outlet's headline, chosen to lead the summary; ``edits``: what the neutral stage removed."""
 
     text: str
     doc_id: str  # the outlet whose headline it is (what it cites)
@@ -209,7 +209,7 @@ class SummarySentence:
     origin: Origin
     citations: tuple[SentenceRef, ...]
     check: SupportCheck
-    edits: tuple[str, ...] = ()  # neutrality edits applied to the text
+    edits: tuple[str, ...] = ()  # words or phrases the neutral stage removed from the text
     rejected_text: str | None = None  # model output the guard threw away, for audit
 
     @property
