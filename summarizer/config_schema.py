@@ -167,6 +167,8 @@ class NeutralConfig:
     # A loaded word is one outlet's colour when at most this many documents use it.
     max_outlets_for_colour: int = 1
     extra_loaded_words: tuple[str, ...] = ()
+    # A person's first mention in the summary gets the full name the sources use (people.py).
+    full_names: bool = True
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,16 @@ QUOTED = "quoted from a source"
 
 
 def sentence_label(sentence: SummarySentence) -> str:
-    """``MODEL_TEXT`` or ``QUOTED``; a quoted sentence the neutral stage edited says what it left out."""
+    """``MODEL_TEXT`` or ``QUOTED``; a quoted sentence the neutral stage edited says what it left out
+    and whose first mention it gave in full."""
     if sentence.origin is not Origin.EXTRACTED:
         return MODEL_TEXT
+    label = QUOTED
     if sentence.edits:
-        return f"{QUOTED}, without " + ", ".join(f"“{edit}”" for edit in sentence.edits)
-    return QUOTED
+        label += ", without " + ", ".join(f"“{edit}”" for edit in sentence.edits)
+    if sentence.full_names:
+        label += ", naming " + ", ".join(f"“{name}”" for name in sentence.full_names) + " in full"
+    return label
 
 
 def label_line(summary: Summary) -> str:

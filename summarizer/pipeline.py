@@ -1,5 +1,5 @@
 """The whole job as a list of stages: segment → embed → retrieve → fuse → guard → dedupe → neutral
-wording → compare → Summary. Each stage takes the previous stage's records and returns its own;
+wording (with people's full names) → compare → Summary. Each stage takes the previous stage's records and returns its own;
 this module only composes them and keeps per-stage timings and counters."""
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from summarizer.fuse.base import Generator
 from summarizer.fuse.requests import fuse
 from summarizer.lexicon import Lexicon
 from summarizer.neutral import neutral_headline, neutral_sentences
+from summarizer.people import FullNames
 from summarizer.registries import GENERATORS
 from summarizer.retrieve import retrieve
 from summarizer.segment import segment_cluster
@@ -64,6 +65,8 @@ class Pipeline:
         # (once per process: verify.syntax.load_parser is cached, so the wordgraph backend shares it).
         syntax = SyntaxCheck(config.fuse.parser) if generator.generates else None
         self.policy = GuardPolicy(FaithfulnessGuard(self.similarity, config.guard), config.segment.language, syntax)
+        # spaCy loads on the first summary that mentions someone by a name the sources give in full.
+        self.full_names = FullNames(config.fuse.parser, self.policy.guard) if config.neutral.full_names else None
         self.load_seconds = time.perf_counter() - started
 
     def summarize(self, cluster: Cluster) -> Summary:
@@ -98,6 +101,8 @@ class Pipeline:
             if config.neutral.drop_loaded_words:
                 kept = [neutral_sentences(chosen, s.cluster, s.colour, self.lexicon) for chosen, s in zip(kept, selections)]
                 headlines = [neutral_headline(s.headline, s.cluster, s.colour, self.lexicon) for s in selections]
+            if self.full_names is not None:
+                kept = [self.full_names.apply(chosen, s) for chosen, s in zip(kept, selections)]
         with stats.timed("compare"):
             comparisons = [compare(s, self.similarity, self.lexicon, config.compare, config.retrieve.group_threshold)
                            if config.compare.enabled else None for s in selections]

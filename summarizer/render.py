@@ -171,6 +171,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
             "support": {"supported": s.check.supported, "similarity": s.check.similarity,
                         "unsupported_terms": list(s.check.unsupported_terms), "reason": s.check.reason},
             "edits": edit_notes(s.edits),
+            "full_names": list(s.full_names),
             "rejected_model_text": s.rejected_text,
         } for s in summary.sentences],
         "selection": [{

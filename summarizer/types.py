@@ -210,6 +210,7 @@ class SummarySentence:
     citations: tuple[SentenceRef, ...]
     check: SupportCheck
     edits: tuple[str, ...] = ()  # words or phrases the neutral stage removed from the text
+    full_names: tuple[str, ...] = ()  # names a first mention was given in full (people.py)
     rejected_text: str | None = None  # model output the guard threw away, for audit
 
     @property
