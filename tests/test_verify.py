@@ -31,6 +31,9 @@ def test_faithful_paraphrase_is_supported(guard_and_index):
     ('The agreement commits both countries to "help each other forever" if either is attacked.', "quotation"),
     ("The pact was signed by Sudland in Port Vale on Wednesday.", "by sudland"),
     ("The leaders of Norland and Sudland, who signed a mutual defence pact on Wednesday.", "not a complete sentence"),
+    # structure the words alone do not show (verify/structure.py, issue #21)
+    ("Officials said the pact will not take effect in March and trade fell.", "contradicts its closest source sentence: not take"),
+    ("Trade between the two countries fell by 21 percent last year.", "21"),
 ])
 def test_unsupported_sentences_are_rejected(guard_and_index, text, expected):
     verdict = _verdict(guard_and_index, text)

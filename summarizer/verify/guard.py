@@ -3,7 +3,9 @@
 A candidate is supported when (1) some source sentence is close to it in meaning, (2) nearly
 all its content words occur in its best supporting sentences, (3) every named entity,
 number, date and negation in it occurs there too, (4) every quotation in it is verbatim in
-a source, and (5) it keeps the negation of its closest source sentence. This catches the
+a source, (5) it keeps the negation of its closest source sentence, and (6) it contradicts
+that sentence in no structure its words alone do not show: names in reversed roles, a predicate
+negated in one and not the other, "she" for "he" (``verify/structure.py``). This catches the
 two failures seen from small models: invented specifics ("his visit to the United
 States") and talk about the sources instead of the story ("The above three sources…").
 """
@@ -19,6 +21,7 @@ from summarizer.similarity import Similarity
 from summarizer.text import (NEGATIONS, checkable_terms, content_stems, has_open_quotation, normalize, quantities,
                              term_forms, term_is_supported, word_count, words)
 from summarizer.types import Cluster, EmbeddedCluster, Sentence, SupportCheck
+from summarizer.verify.structure import contradictions
 
 _QUOTE = re.compile(r'"([^"]{3,})"')
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|[A-Za-z][.)])\s+")
@@ -208,6 +211,9 @@ class FaithfulnessGuard:
             reasons.append("claims a certainty its sources do not: " + ", ".join(certainty))
         if _has_negation(support[0].text) and not _has_negation(text) and len(support) == 1:
             reasons.append("drops the negation of its source sentence")
+        structural = contradictions(text, [s.text for s in support])
+        if structural:
+            reasons.append("contradicts its closest source sentence: " + ", ".join(structural))
         # A source sentence as its outlet wrote it is no fragment of one: headlines and datelines
         # ("WASHINGTON — The offer: …") often have no verb the hint list knows.
         if looks_like_fragment(text) and _squash(text) != _squash(support[0].text):
@@ -216,7 +222,7 @@ class FaithfulnessGuard:
             reasons.append("a quotation opens or closes without its other mark")
         if word_count(text) < min_words:
             reasons.append(f"too short ({word_count(text)} words) to carry its sources' fact")
-        return Verdict(SupportCheck(not reasons, rounded, missing_terms + quotes + roles,
+        return Verdict(SupportCheck(not reasons, rounded, missing_terms + quotes + roles + structural,
                                     "; ".join(reasons), round(overlap, 4)),
                        support)
 
