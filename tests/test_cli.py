@@ -174,3 +174,14 @@ def test_cli_conventions(capsys, monkeypatch, encoder):
     assert _parser().prog == "summarizer"
     monkeypatch.setattr("sys.argv", ["/x/summarizer/__main__.py"])
     assert _parser().prog == "python -m summarizer"
+
+
+def test_a_plain_run_imports_only_what_it_uses(tmp_path):
+    """Issue #19: a folder run (text and HTML output) imports no dataset, evaluation, plotting or Ray
+    library: each costs start-up time a user waits through for nothing."""
+    script = ("import sys; from summarizer.cli import main; "
+              f"assert main(['run', 'examples/bridge', '--set', 'fuse.backend=extractive', '-q', '--output', {str(tmp_path / 'a.txt')!r}]) == 0; "
+              f"assert main(['run', 'examples/bridge', '--set', 'fuse.backend=extractive', '-q', '--format', 'html', '--output', {str(tmp_path / 'p')!r}]) == 0; "
+              "unneeded = [m for m in ('datasets', 'evaluate', 'matplotlib', 'ray', 'pandas', 'pyarrow', 'sklearn', 'rouge_score') "
+              "if m in sys.modules]; assert not unneeded, unneeded")
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
