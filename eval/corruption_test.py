@@ -24,7 +24,7 @@ import numpy as np
 
 from summarizer.config import load_config
 from summarizer.evaluation.corruptions import _NUMBER, KINDS, corrupt, lower_case_words, names_in
-from summarizer.evaluation.frank import roc_auc
+from summarizer.evaluation.ranking import roc_auc
 from summarizer.ingest import iter_items
 from summarizer.registries import CONSISTENCY
 from summarizer.retrieve.grouping import leans_on_previous

@@ -32,6 +32,8 @@ class SentenceConsistency:
     best_support: tuple[SentenceRef, ...]
     unsupported_terms: tuple[str, ...] = ()
     per_document: tuple[tuple[str, float], ...] = ()  # nli: best score in each document
+    # offline: the three agreements ``score`` averages, in COMPONENTS order (evaluation/protocol.py)
+    components: tuple[float, ...] = ()
 
 
 #: summary-level scores a ConsistencyResult gives (the first is the default everywhere)
@@ -106,6 +108,10 @@ class _Sources:
     stem_sets: tuple[frozenset[str], ...]  # content stems per source sentence
     stems: frozenset[str]  # content stems of every document
     trigrams: tuple[frozenset[tuple[str, ...]], ...]  # per source sentence
+
+
+#: what ``OfflineConsistency`` averages per sentence, in ``SentenceConsistency.components`` order
+COMPONENTS = ("guard", "stem precision", "single-source trigram precision")
 
 
 class OfflineConsistency(ConsistencyScorer):
@@ -196,7 +202,8 @@ class OfflineConsistency(ConsistencyScorer):
             results.append(SentenceConsistency(
                 sentence=sentence, score=round(float(score), 6), supported=check.supported,
                 best_support=tuple(SentenceRef.of(s) for s in verdict.support),
-                unsupported_terms=check.unsupported_terms))
+                unsupported_terms=check.unsupported_terms,
+                components=(float(guard_score), float(stem_precision), float(single_source))))
         return ConsistencyResult(tuple(results))
 
 

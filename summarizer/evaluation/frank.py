@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from summarizer.evaluation.consistency import ConsistencyResult, ConsistencyScorer, check_aggregate
+from summarizer.evaluation.protocol import nested_cross_validation
+from summarizer.evaluation.ranking import cross_validated_balanced_accuracy, fold_of, roc_auc
 from summarizer.ingest import InputError
 from summarizer.types import Cluster, Document
 
@@ -60,55 +61,6 @@ def load_frank(path: str | Path) -> list[FrankExample]:
     if not examples:
         raise InputError(f"{file}: no rows")
     return examples
-
-
-def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney; ties count half); NaN with one class only."""
-    scores, labels = np.asarray(scores, dtype=float), np.asarray(labels, dtype=int)
-    positives, negatives = int(labels.sum()), int((1 - labels).sum())
-    if positives == 0 or negatives == 0:
-        return float("nan")
-    order = np.argsort(scores, kind="mergesort")
-    ranks = np.empty(len(scores))
-    sorted_scores = scores[order]
-    start = 0
-    while start < len(scores):  # average ranks over ties
-        end = start
-        while end + 1 < len(scores) and sorted_scores[end + 1] == sorted_scores[start]:
-            end += 1
-        ranks[order[start:end + 1]] = (start + end) / 2 + 1
-        start = end + 1
-    return float((ranks[labels == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
-
-
-def balanced_accuracy(predicted: np.ndarray, labels: np.ndarray) -> float:
-    positive, negative = labels == 1, labels == 0
-    return float((np.mean(predicted[positive] == 1) + np.mean(predicted[negative] == 0)) / 2)
-
-
-def _best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
-    candidates = np.unique(scores)
-    cuts = np.concatenate([[candidates[0] - 1e-9], (candidates[:-1] + candidates[1:]) / 2, [candidates[-1] + 1e-9]])
-    accuracies = [balanced_accuracy((scores > cut).astype(int), labels) for cut in cuts]
-    return float(cuts[int(np.argmax(accuracies))])
-
-
-def fold_of(article_ids: list[str], folds: int) -> np.ndarray:
-    """A stable fold per article, so no article's summaries are on both sides of a split."""
-    return np.array([zlib.crc32(a.encode("utf-8")) % folds for a in article_ids])
-
-
-def cross_validated_balanced_accuracy(scores: np.ndarray, labels: np.ndarray, article_ids: list[str],
-                                      folds: int = 5) -> float:
-    """Each fold is thresholded at the cut that maximises balanced accuracy on the other folds."""
-    fold = fold_of(article_ids, folds)
-    predicted = np.zeros(len(scores), dtype=int)
-    for k in range(folds):
-        train, test = fold != k, fold == k
-        if not test.any() or len(set(labels[train])) < 2:
-            continue
-        predicted[test] = (scores[test] > _best_threshold(scores[train], labels[train])).astype(int)
-    return balanced_accuracy(predicted, labels)
 
 
 @dataclass(frozen=True)
@@ -208,6 +160,12 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
                                        [float(s) for s in blended], examples))
     else:
         chosen = {}
+    nested = None
+    if all(s.components for r in checked for s in r.sentences):  # the offline checker's agreements
+        nested = nested_cross_validation(checked, [e.label for e in examples], [e.dataset for e in examples],
+                                         [e.article_id for e in examples])
+        results.append(evaluate_scores(f"{checker_name} (components and weight chosen on the other folds, nested)",
+                                       [float(x) for x in nested.scores], examples))
     baseline_names = sorted({name for e in examples for name, _ in e.baseline_scores})
     for name in baseline_names:
         results.append(evaluate_scores(name, [dict(e.baseline_scores).get(name) for e in examples], examples))
@@ -218,6 +176,7 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
         "data": data, "rows": len(examples), "per_dataset_rows_and_factual": counts,
         "checker": checker_name, "aggregate": aggregate, "summaries_per_second": rate,
         "cross_validated_mean_weight": chosen,
+        "nested": None if nested is None else {"chosen_per_fold": list(nested.chosen), "fold_auc": nested.fold_auc},
         "results": [{"metric": r.name, "rows": r.rows, "auc": r.auc, "balanced_accuracy": r.balanced_accuracy}
                     for r in results],
         "scores": [{"id": e.example_id, "dataset": e.dataset, "label": e.label, "score": s,
@@ -230,6 +189,11 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
                   " The second row chooses the weight w of w × mean + (1 − w) × min per dataset on four folds "
                   "(grouped by article) and scores the fifth; weights chosen: "
                   + "; ".join(f"{d} {', '.join(f'{w:g}' for w in ws)}" for d, ws in chosen.items()) + ".")
+    if nested is not None:
+        folds_note += (" The nested row chooses, on four folds, which of the checker's agreements to average and "
+                       "the weight w (every subset × w in 0, 0.25, …, 1, by the mean of the two datasets' AUCs) and "
+                       "scores the fifth: chosen " + "; ".join(nested.chosen) + ". Per-fold AUC: "
+                       + "; ".join(f"{d} {', '.join(f'{a:.3f}' for a in v)}" for d, v in nested.fold_auc.items()) + ".")
     report = (f"# FRANK: {checker_name}\n\nData: `{data}` ({len(examples)} summaries; "
               + ", ".join(f"{d} {n} ({k} factual)" for d, (n, k) in counts.items())
               + f"). Summary score: {described}. ROC AUC against the human label "
