@@ -35,6 +35,8 @@ _TITLE_BEFORE = re.compile(r"\b((?:Vice |Prime |Deputy )?[A-Z][a-z]+\.?) $")
 _TITLES = frozenset("mr mrs ms dr sen senator rep gov governor president vice prime minister secretary gen general "
                     "judge justice king queen pope speaker former chief mayor lt col sgt capt adm sir lord lady "
                     "prince princess the a an".split())
+# Lone words of one sentence looked up (the first ones): each costs a pass of the recogniser.
+MAX_WORDS = 10
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "la", "le", "da", "del", "der", "di"})
 
 
@@ -99,7 +101,7 @@ class FullNames:
             if nxt[:1].isupper():  # part of a longer name ("Kim Jong Un" as written)
                 continue
             words.append(match)
-        return words
+        return words[:MAX_WORDS]
 
     def _name_people(self, sentence: SummarySentence, segmented: SegmentedCluster, introduced: set[str],
                      verdict: Callable[[str], SupportCheck]) -> SummarySentence:

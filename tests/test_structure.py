@@ -54,3 +54,15 @@ def test_corruptions_change_one_thing_each_and_keep_the_original():
     assert made["role"] == "On Monday Trump said that 52 senators will not convict Paul, and he expects a vote in March."
     assert made["fusion"] == "On Monday Paul said that 52 senators will not convict Trump, and the council approved the plan."
     assert names_in("Experts warn that Kim Jong Un may test.", frozenset({"experts"})) == ["Kim Jong Un"]
+
+
+def test_a_hostile_sentence_of_thousands_of_names_is_checked_quickly():
+    import time
+
+    names = [f"Name{chr(97 + i % 26)}{chr(97 + (i // 26) % 26)}{chr(97 + (i // 676) % 26)}" for i in range(5000)]
+    text = " ".join(f"{n} met" for n in names) + "."
+    source = " ".join(f"{n} met" for n in [names[1], names[0], *names[2:]]) + "."  # the first two swapped
+    started = time.perf_counter()
+    found = contradictions(text, [source, source])
+    assert time.perf_counter() - started < 2  # 37 s for 1,000 names before names and length were capped
+    assert found == (f"{names[0].lower()} … {names[1].lower()}",)

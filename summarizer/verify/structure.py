@@ -27,6 +27,8 @@ _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[A-Za-z][\w'’]*")
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 ALIGNED = 0.5  # share of matching words (difflib ratio) at which a source sentence words the same claim
+MAX_CHARACTERS = 2000  # of a sentence and of each supporting sentence, compared (real ones are shorter)
+MAX_NAMES = 8  # names of one sentence whose order is compared (the first ones)
 NEGATION_REACH = 3  # words after a negation in which its predicate is looked for ("not yet been tested")
 
 
@@ -95,7 +97,10 @@ def role_conflicts(text: str, closest: str) -> tuple[str, ...]:
              if n not in STOPWORDS and n not in lower]
     tokens, places = _positions(text)
     source_tokens, source_places = _positions(closest)
-    once = [n for n in names if len(places.get(n, ())) == 1 and len(source_places.get(n, ())) == 1]
+    # A sentence's roles are played by a few names; a hostile "sentence" of a thousand names must
+    # not cost a million pairs.
+    once = [n for n in names if len(places.get(n, ())) == 1 and len(source_places.get(n, ()))
+            == 1][:MAX_NAMES]
     conflicts = []
     for i, first in enumerate(once):
         for second in once[i + 1:]:
@@ -127,6 +132,9 @@ def contradictions(text: str, support: list[str]) -> tuple[str, ...]:
     """The structural contradictions of ``text`` against its closest source sentence (``support[0]``)
     that every other supporting sentence worded like it shares: a sentence fused from two outlets
     may say "One hour after" with one of them where the closest says "By 10 am"."""
+    # Word alignment grows with the square of a sentence's length: a hostile one-sentence page is
+    # compared by its beginning.
+    text, support = text[:MAX_CHARACTERS], [s[:MAX_CHARACTERS] for s in support]
     support_text = " ".join(support)
     found = _against(text, support[0], support_text)
     for other in support[1:]:
