@@ -27,16 +27,16 @@ from summarizer.types import SegmentedCluster, Selection, SummarySentence, Suppo
 from summarizer.verify import FaithfulnessGuard, SourceIndex
 from summarizer.verify.syntax import load_spacy
 
+# Lone words of one sentence looked up (the first ones): each costs a pass of the recogniser.
+MAX_WORDS = 10
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _LONE_CAPITAL = re.compile(r"(?<![\w'’.-])[A-Z][a-z][\w'’-]*[a-z](?![\w'’-])")
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.? $")
 _TITLE_BEFORE = re.compile(r"\b((?:Vice |Prime |Deputy )?[A-Z][a-z]+\.?) $")
-# Titles a PERSON span may start with, and words that are never a first or last name.
+# Titles a PERSON span may start with (and articles): never a first or last name.
 _TITLES = frozenset("mr mrs ms dr sen senator rep gov governor president vice prime minister secretary gen general "
                     "judge justice king queen pope speaker former chief mayor lt col sgt capt adm sir lord lady "
                     "prince princess the a an".split())
-# Lone words of one sentence looked up (the first ones): each costs a pass of the recogniser.
-MAX_WORDS = 10
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "la", "le", "da", "del", "der", "di"})
 
 
