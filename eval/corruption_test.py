@@ -27,9 +27,8 @@ from summarizer.evaluation.corruptions import _NUMBER, KINDS, corrupt, lower_cas
 from summarizer.evaluation.ranking import roc_auc
 from summarizer.ingest import iter_items
 from summarizer.registries import CONSISTENCY
-from summarizer.retrieve.grouping import leans_on_previous
 from summarizer.segment import segment_cluster
-from summarizer.text import content_stems, has_open_quotation, word_count
+from summarizer.text import content_stems, has_open_quotation, leans_on_previous, word_count
 
 
 def test_set(path: str, config, per_cluster: int, seed: int, limit: int | None) -> list[dict]:

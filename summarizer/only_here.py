@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.retrieve.grouping import leans_on_previous
-from summarizer.text import STOPWORDS
+from summarizer.text import STOPWORDS, leans_on_previous
 from summarizer.types import ComparedFact
 
 _NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")

@@ -278,3 +278,23 @@ def indefinite_article(word: str) -> str:
     if lower[:1] in ("a", "e", "i", "o", "u"):
         return "a" if _VOWEL_LETTER_CONSONANT_SOUND.match(lower) else "an"
     return "a"
+
+
+# Openings that point back (issue #15 item 3): pronouns, demonstratives (not "This week"),
+# connectives, and definite descriptions of something the article introduced before ("The two
+# leaders", "The move", "The first").
+_LEANS_ON_PREVIOUS = re.compile(
+    r"^[\"“'(]?(?:He|She|They|Them|His|Her|Their|It|Its|Such|Both|Another|"
+    r"(?:This|That|These|Those)(?! (?:week|weekend|year|month|morning|afternoon|evening|night|spring|summer|"
+    r"fall|autumn|winter|season|time)s?\b)|"
+    r"But|And|Or|Also|However|Meanwhile|Still|Yet|So|Then|Instead|Moreover|Furthermore|Nevertheless|"
+    r"Nonetheless|Besides|Thus|Therefore|Hence|Likewise|Similarly|Otherwise|Even so|In addition|As a result|"
+    r"The (?:first|second|third|former|latter|other|same|two|three|four|five|move|decision|comments?|"
+    r"remarks?|statement|announcement|measure|incident|proposal|performance))(?![\w-])")
+
+
+def leans_on_previous(text: str) -> bool:
+    """A sentence whose opening points back at what came before it in its article ("He said", "But
+    it has not worked out", "The two leaders met"): out of that context the reader cannot tell who
+    or what, so it is never chosen alone (the first sentence of an article excepted)."""
+    return bool(_LEANS_ON_PREVIOUS.match(text.lstrip()))

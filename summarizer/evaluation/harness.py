@@ -35,9 +35,8 @@ from summarizer.evaluation.rouge import Rouge, bootstrap_interval
 from summarizer.evaluation.systems import PredictionsFile, System
 from summarizer.ingest import InputError, read_clusters
 from summarizer.registries import CONSISTENCY, SYSTEMS
-from summarizer.retrieve.grouping import leans_on_previous
 from summarizer.segment import segment_cluster
-from summarizer.text import word_count
+from summarizer.text import leans_on_previous, word_count
 from summarizer.types import Cluster
 
 log = logging.getLogger(__name__)

@@ -1,37 +1,16 @@
 """Which sentences may stand alone, and how near-duplicate sentences across outlets form facts."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from summarizer.config_schema import RetrieveConfig
 from summarizer.lexicon import Lexicon
-from summarizer.text import has_open_quotation, is_question, word_count
+from summarizer.text import has_open_quotation, is_question, leans_on_previous, word_count
 from summarizer.types import SegmentedCluster
 
 _ATTRIBUTION = ("said", "says", "told", "according", "stated", "added", "declared", "noted",
                 "announced", "hailed", "called", "described", "wrote", "warned", "claimed",
                 "insisted", "argued", "emphasized", "emphasised", "stressed", "urged")
-
-# Openings that point back (issue #15 item 3): pronouns, demonstratives (not "This week"),
-# connectives, and definite descriptions of something the article introduced before ("The two
-# leaders", "The move", "The first").
-_LEANS_ON_PREVIOUS = re.compile(
-    r"^[\"“'(]?(?:He|She|They|Them|His|Her|Their|It|Its|Such|Both|Another|"
-    r"(?:This|That|These|Those)(?! (?:week|weekend|year|month|morning|afternoon|evening|night|spring|summer|"
-    r"fall|autumn|winter|season|time)s?\b)|"
-    r"But|And|Or|Also|However|Meanwhile|Still|Yet|So|Then|Instead|Moreover|Furthermore|Nevertheless|"
-    r"Nonetheless|Besides|Thus|Therefore|Hence|Likewise|Similarly|Otherwise|Even so|In addition|As a result|"
-    r"The (?:first|second|third|former|latter|other|same|two|three|four|five|move|decision|comments?|"
-    r"remarks?|statement|announcement|measure|incident|proposal|performance))(?![\w-])")
-
-
-def leans_on_previous(text: str) -> bool:
-    """A sentence whose opening points back at what came before it in its article ("He said", "But
-    it has not worked out", "The two leaders met"): out of that context the reader cannot tell who
-    or what, so it is never chosen alone (the first sentence of an article excepted)."""
-    return bool(_LEANS_ON_PREVIOUS.match(text.lstrip()))
 
 
 def unattributed_quote(text: str) -> bool:
