@@ -98,16 +98,18 @@ def read_page(markup: str) -> Page:
     a page of one short paragraph)."""
     from summarizer.ingest.outlet import split_title
 
-    fallback = _standard_library_page(markup)
     try:
         import trafilatura
     except ImportError:  # a dependency; kept optional so that a broken install still reads pages
-        return fallback
+        return _standard_library_page(markup)
     text = trafilatura.extract(markup, output_format="txt", include_comments=False, include_tables=False)
     if not text or len(text.split()) < 5:
-        return fallback
+        return _standard_library_page(markup)
     metadata = trafilatura.extract_metadata(markup)
+    title, site = (metadata.title or "", metadata.sitename or "") if metadata else ("", "")
+    if not title or not site:  # the page's <title> and og:site_name, read by our own parser
+        fallback = _standard_library_page(markup)
+        title, site = title or fallback.title, site or fallback.site_name
     # trafilatura takes the site suffix off the title; without og:site_name the suffix names the site
-    headline, site = split_title((metadata.title if metadata else "") or fallback.title,
-                                 (metadata.sitename if metadata else "") or fallback.site_name)
+    headline, site = split_title(title, site)
     return Page(text, headline, site, ((metadata.date if metadata else "") or "")[:10])
