@@ -17,6 +17,7 @@ sentences is beyond what it can verify. The sentence records the names it was gi
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -72,11 +73,13 @@ class FullNames:
     def apply(self, sentences: list[SummarySentence], selection: Selection) -> list[SummarySentence]:
         """``sentences`` with each person's first mention given their full name, where the guard
         accepts the sentence so named."""
-        index = SourceIndex.of(selection.embedded)
         segmented = selection.segmented
+        @functools.cache  # built for the first sentence that is given a name (most summaries: none)
+        def index() -> SourceIndex:
+            return SourceIndex.of(selection.embedded)
 
         def verdict(text: str) -> SupportCheck:
-            return self.guard.check([text], index)[0].check
+            return self.guard.check([text], index())[0].check
 
         # Words that need no full name: a person named already, or no name at all (a word the
         # sources also write in lower case: "Officials", "The").

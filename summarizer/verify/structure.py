@@ -117,9 +117,10 @@ def role_conflicts(text: str, closest: str) -> tuple[str, ...]:
     return tuple(conflicts)
 
 
-def _against(text: str, source: str, support_text: str) -> tuple[str, ...]:
-    return (negation_conflicts(text, source) + gender_conflicts(text, support_text) + role_conflicts(text, source)
-            + number_conflicts(text, source))
+def _against(text: str, source: str, gender: tuple[str, ...]) -> tuple[str, ...]:
+    """``text``'s contradictions of one source sentence; ``gender``: its pronoun conflicts with the
+    whole support, the same against each sentence."""
+    return negation_conflicts(text, source) + gender + role_conflicts(text, source) + number_conflicts(text, source)
 
 
 def aligned(text: str, source: str) -> bool:
@@ -130,14 +131,15 @@ def aligned(text: str, source: str) -> bool:
 
 def contradictions(text: str, support: list[str]) -> tuple[str, ...]:
     """The structural contradictions of ``text`` against its closest source sentence (``support[0]``)
-    that every other supporting sentence worded like it shares: a sentence fused from two outlets
-    may say "One hour after" with one of them where the closest says "By 10 am"."""
+    that every other supporting sentence worded like it shares (a sentence fused from two outlets
+    may say "One hour after" with one of them where the closest says "By 10 am"), and pronouns of
+    the other gender than every supporting sentence's."""
     # Word alignment grows with the square of a sentence's length: a hostile one-sentence page is
     # compared by its beginning.
     text, support = text[:MAX_CHARACTERS], [s[:MAX_CHARACTERS] for s in support]
-    support_text = " ".join(support)
-    found = _against(text, support[0], support_text)
+    gender = gender_conflicts(text, " ".join(support))
+    found = _against(text, support[0], gender)
     for other in support[1:]:
         if found and aligned(text, other):
-            found = tuple(c for c in found if c in _against(text, other, support_text))
+            found = tuple(c for c in found if c in _against(text, other, gender))
     return found
