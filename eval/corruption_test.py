@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from summarizer.config import load_config
-from summarizer.evaluation.corruptions import _NUMBER, KINDS, corrupt, lower_case_words, names_in
+from summarizer.evaluation.corruptions import KINDS, corrupt, lower_case_words, names_in, numbers_in
 from summarizer.evaluation.ranking import roc_auc
 from summarizer.ingest import iter_items
 from summarizer.registries import CONSISTENCY
@@ -44,7 +44,7 @@ def test_set(path: str, config, per_cluster: int, seed: int, limit: int | None) 
         sentences = segment_cluster(cluster, config.segment).sentences
         text = " ".join(d.text for d in cluster.documents)
         common = lower_case_words(text)
-        names, numbers = names_in(text, common), _NUMBER.findall(text)
+        names, numbers = names_in(text, common), numbers_in(text)
         # whole claims: no sentence pointing back, none cut out of a longer quotation
         usable = [s for s in sentences if 8 <= word_count(s.text) <= 40 and not leans_on_previous(s.text)
                   and not has_open_quotation(s.text)]

@@ -54,6 +54,11 @@ def names_in(text: str, common: frozenset[str] = frozenset()) -> list[str]:
     return found
 
 
+def numbers_in(text: str) -> list[str]:
+    """The numbers ``text`` writes ("52", "135,992", "1.9")."""
+    return _NUMBER.findall(text)
+
+
 def lower_case_words(text: str) -> frozenset[str]:
     """The words ``text`` writes in lower case."""
     return frozenset(re.findall(r"\b[a-z]+\b", text))
@@ -74,7 +79,7 @@ def corrupt(sentence: str, cluster_names: list[str], cluster_numbers: list[str],
     if names and others:
         target = rng.choice(names)
         add("entity", sentence.replace(target, rng.choice(others), 1))
-    numbers = _NUMBER.findall(sentence)
+    numbers = numbers_in(sentence)
     if numbers:
         target = rng.choice(numbers)
         elsewhere = [n for n in dict.fromkeys(cluster_numbers) if n != target and n not in numbers]
