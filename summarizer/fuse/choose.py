@@ -29,7 +29,6 @@ import torch
 
 from summarizer.config_schema import FuseConfig
 from summarizer.fuse.base import FusionRequest
-from summarizer.fuse.constrained import constrained_texts
 from summarizer.fuse.embedded import EmbeddedGenerator
 from summarizer.fuse.wordgraph import WordGraph
 from summarizer.evaluation.fragments import FUSED_NEW_BIGRAMS, bigram_sets, new_bigram_share_of
@@ -65,21 +64,16 @@ class WordGraphFuser(EmbeddedGenerator):
 
     def choose(self, requests: list[FusionRequest]) -> list[tuple[str, ...]]:
         """Per request, the candidate fusions that pass checks 1–4, most fluent first."""
-        several = [len({p.doc_label for p in r.passages}) >= 2 for r in requests]  # one outlet: nothing to fuse
-        fusable = [r for r, ok in zip(requests, several) if ok]
-        decoded = iter(constrained_texts(self, fusable, self.config.constrained_beams)
-                       if fusable and self.config.constrained_beams else [[] for _ in fusable])
-        return [self._choose(r, next(decoded)) if ok else () for r, ok in zip(requests, several)]
+        return [self._choose(request) for request in requests]
 
-    def _choose(self, request: FusionRequest, decoded: list[str]) -> tuple[str, ...]:
+    def _choose(self, request: FusionRequest) -> tuple[str, ...]:
         sentences = [p.text for p in request.passages]
+        if len({p.doc_label for p in request.passages}) < 2:
+            return ()
         longest = max(word_count(s) for s in sentences)
         graph = WordGraph(sentences)
         candidates = graph.candidates(limit=self.config.graph_paths, max_paths=self.config.graph_paths,
                                       min_words=MIN_WORDS, max_words=longest + longest // 4)
-        # lever 2's texts first: the model wrote them, so they are its most fluent choices
-        candidates = list(dict.fromkeys([d for d in decoded if MIN_WORDS <= word_count(d) <= longest + longest // 4]
-                                        + candidates))
         kept = corroborated_stems(sentences[0], sentences[1:])
         source_bigrams = bigram_sets(sentences)
         candidates = [c for c in candidates
