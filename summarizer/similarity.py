@@ -22,6 +22,33 @@ class Encoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
+class StemIndicator:
+    """Stem sets as sparse indicator rows (scipy.sparse) over one vocabulary, with their sizes."""
+
+    def __init__(self, stem_sets: list[frozenset[str]], vocabulary: dict[str, int]) -> None:
+        from scipy.sparse import csr_matrix
+
+        used = [vocabulary.setdefault(s, len(vocabulary)) for stems in stem_sets for s in sorted(stems)]
+        pointers = np.cumsum([0] + [len(stems) for stems in stem_sets])
+        self.vocabulary = vocabulary
+        self.rows = csr_matrix((np.ones(len(used), dtype=np.float32), used, pointers),
+                               shape=(len(stem_sets), max(1, len(vocabulary))))
+        self.sizes = np.array([len(s) for s in stem_sets], dtype=np.float32)
+
+    def resized(self) -> StemIndicator:
+        """The same rows with as many columns as the (possibly grown) vocabulary has."""
+        self.rows.resize((self.rows.shape[0], max(1, len(self.vocabulary))))
+        return self
+
+
+def set_cosine(left: StemIndicator, right: StemIndicator, left_rows=slice(None), right_rows=slice(None)) -> np.ndarray:
+    """|A∩B| / sqrt(|A||B|) between ``left``'s rows and ``right``'s rows (all, or those selected)."""
+    overlap = (left.rows[left_rows] @ right.rows[right_rows].T).toarray()
+    # float32 throughout: the same numbers bit for bit
+    norms = np.sqrt(np.outer(left.sizes[left_rows], right.sizes[right_rows]))
+    return np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
+
+
 def lexical_similarity(stem_sets: list[frozenset[str]],
                        other_sets: list[frozenset[str]] | None = None) -> np.ndarray:
     """Set cosine |A∩B| / sqrt(|A||B|) between every pair of stem sets.
@@ -30,23 +57,11 @@ def lexical_similarity(stem_sets: list[frozenset[str]],
     with the pairs that share a stem, not with sentences × vocabulary: a dense n × vocabulary
     product was most of retrieval's time on clusters of 50 articles and more.
     """
-    from scipy.sparse import csr_matrix
-
     other_sets = stem_sets if other_sets is None else other_sets
     vocabulary: dict[str, int] = {}
-    columns = [[vocabulary.setdefault(s, len(vocabulary)) for stems in sets for s in sorted(stems)]
-               for sets in (stem_sets, other_sets)]
-
-    def indicator(sets: list[frozenset[str]], used: list[int]) -> csr_matrix:
-        pointers = np.cumsum([0] + [len(stems) for stems in sets])
-        return csr_matrix((np.ones(len(used), dtype=np.float32), used, pointers),
-                          shape=(len(sets), max(1, len(vocabulary))))
-
-    left, right = indicator(stem_sets, columns[0]), indicator(other_sets, columns[1])
-    overlap = (left @ right.T).toarray()
-    sizes = [np.array([len(s) for s in sets], dtype=np.float32) for sets in (stem_sets, other_sets)]
-    norms = np.sqrt(np.outer(*sizes))  # float32 throughout, as before: the same numbers bit for bit
-    return np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
+    left = StemIndicator(stem_sets, vocabulary)
+    right = StemIndicator(other_sets, vocabulary)
+    return set_cosine(left.resized(), right)
 
 
 def blended_similarity(left_vectors: np.ndarray, right_vectors: np.ndarray,
@@ -57,6 +72,11 @@ def blended_similarity(left_vectors: np.ndarray, right_vectors: np.ndarray,
         return cosine
     lexical = lexical_similarity([content_stems(t) for t in left_texts],
                                  [content_stems(t) for t in right_texts])
+    return blend(cosine, lexical, lexical_weight)
+
+
+def blend(cosine: np.ndarray, lexical: np.ndarray, lexical_weight: float) -> np.ndarray:
+    """(1 - w) · cosine + w · lexical: the one formula of "how similar" everywhere."""
     return (1 - lexical_weight) * cosine + lexical_weight * lexical
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from summarizer.config_schema import RetrieveConfig
 from summarizer.lexicon import Lexicon
+from summarizer.retrieve.pairwise import PairwiseSimilarity
 from summarizer.text import has_open_quotation, is_question, leans_on_previous, word_count
 from summarizer.types import SegmentedCluster
 
@@ -41,14 +42,14 @@ def sentence_word_counts(segmented: SegmentedCluster) -> np.ndarray:
     return np.array([word_count(s.text) for s in segmented.sentences], dtype=int)
 
 
-def group_facts(segmented: SegmentedCluster, similarity: np.ndarray, salience: np.ndarray,
-                candidate: np.ndarray, threshold: float) -> list[list[int]]:
+def group_facts(segmented: SegmentedCluster, pairwise: PairwiseSimilarity, salience: np.ndarray,
+                candidate: np.ndarray) -> list[list[int]]:
     """Greedy grouping: each candidate, by salience, takes its best match from every other doc.
 
-    A seed's best unassigned match in a document joins it when it reaches ``threshold``, so only
-    the sentences at or above the threshold are looked at: one vectorised comparison of the
-    seed's row, then the best of those per document (the first of equal maxima, as a scan in
-    document order would give). Work per seed no longer grows with the number of documents.
+    A seed's best unassigned match in a document joins it when it reaches the grouping threshold
+    (``pairwise.threshold``), so only the sentences at or above it are looked at (``close_to``),
+    then the best of those per document (the first of equal maxima, as a scan in document order
+    would give). Work per seed does not grow with the number of documents.
     """
     doc_of = [s.doc_id for s in segmented.sentences]
     doc_index = {doc: k for k, doc in enumerate(dict.fromkeys(doc_of))}
@@ -60,12 +61,12 @@ def group_facts(segmented: SegmentedCluster, similarity: np.ndarray, salience: n
             continue
         members = [int(seed)]
         assigned[seed] = True
-        row = similarity[seed]
-        close = np.flatnonzero(row >= threshold)
-        close = close[~assigned[close] & (doc_number[close] != doc_number[seed])]
+        close, values = pairwise.close_to(int(seed))
+        keep = ~assigned[close] & (doc_number[close] != doc_number[seed])
+        close, values = close[keep], values[keep]
         if close.size:
             # per document (in document order) the closest, then the lowest index among equals
-            order = np.lexsort((close, -row[close], doc_number[close]))
+            order = np.lexsort((close, -values, doc_number[close]))
             ranked = close[order]
             _, first_of_document = np.unique(doc_number[ranked], return_index=True)
             best = ranked[first_of_document]
@@ -75,14 +76,16 @@ def group_facts(segmented: SegmentedCluster, similarity: np.ndarray, salience: n
     return groups
 
 
-def representative(members: list[int], segmented: SegmentedCluster, similarity: np.ndarray,
+def representative(members: list[int], segmented: SegmentedCluster, pairwise: PairwiseSimilarity,
                    candidate: np.ndarray, colour: frozenset[str], lexicon: Lexicon) -> int:
     """The member worded most like the others, without loaded words or unattributed quotes."""
+    among = pairwise.block(members, members) if len(members) > 1 else None
+    place = {m: k for k, m in enumerate(members)}
 
     def quality(i: int) -> float:
         sentence = segmented.sentences[i]
         others = [j for j in members if j != i]
-        shared = float(np.mean([similarity[i, j] for j in others])) if others else 0.0
+        shared = float(np.mean([among[place[i], place[j]] for j in others])) if others else 0.0
         return (shared - 0.15 * lexicon.loaded_count(sentence.text, colour)
                 - 0.3 * unattributed_quote(sentence.text) - (0.0 if candidate[i] else 1.0))
 

@@ -11,8 +11,8 @@ import numpy as np
 
 from summarizer.config_schema import RetrieveConfig
 from summarizer.retrieve.features import sentence_features
+from summarizer.retrieve.pairwise import PairwiseSimilarity
 from summarizer.retrieve.salience_model import load_salience_model
-from summarizer.segment import document_blocks
 from summarizer.similarity import Similarity
 from summarizer.types import EmbeddedCluster, SegmentedCluster
 
@@ -27,7 +27,7 @@ class Signals:
     title: np.ndarray
     support: np.ndarray  # number of other documents carrying the sentence's fact
     features: np.ndarray  # n × len(FEATURE_NAMES), for learned scorers
-    pairwise: np.ndarray  # n × n blended similarity of the sentences, which grouping reads too
+    pairwise: PairwiseSimilarity  # blended similarity of the sentences, which grouping reads too
 
 
 def corroboration_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
@@ -63,21 +63,15 @@ def minmax(values: np.ndarray) -> np.ndarray:
     return np.zeros_like(values) if high - low < 1e-9 else (values - low) / (high - low)
 
 
-def compute_signals(segmented: SegmentedCluster, similarity: np.ndarray, vectors: np.ndarray,
+def compute_signals(segmented: SegmentedCluster, pairwise: PairwiseSimilarity, vectors: np.ndarray,
                     title_similarity: np.ndarray, group_threshold: float) -> Signals:
     doc_ids = [d.doc_id for d in segmented.cluster.documents]
-    column = {d: k for k, d in enumerate(doc_ids)}
     n = len(segmented.sentences)
-    # Best match of each sentence in each document: one reduction over the documents' column
-    # blocks, O(n²) for any number of documents.
-    blocks = document_blocks(segmented.sentences)
+    # Best match of each sentence in each document (NaN in its own), in the cluster's document order.
+    column = {d: k for k, d in enumerate(pairwise.doc_ids)}
     best_in_doc = np.full((n, len(doc_ids)), -1.0)
-    if n:
-        best_in_doc[:, [column[d] for d, _, _ in blocks]] = np.maximum.reduceat(
-            similarity, [first for _, first, _ in blocks], axis=1)
-    own = np.array([column[s.doc_id] for s in segmented.sentences], dtype=int)
-    if n:
-        best_in_doc[np.arange(n), own] = np.nan
+    present = [k for k, d in enumerate(doc_ids) if d in column]
+    best_in_doc[:, present] = pairwise.best_in_document[:, [column[doc_ids[k]] for k in present]]
     others = max(1, len(doc_ids) - 1)
     # Soft count of other outlets carrying the fact: a sigmoid around the grouping threshold.
     soft = 1.0 / (1.0 + np.exp(-(best_in_doc - group_threshold) / 0.05))
@@ -90,14 +84,14 @@ def compute_signals(segmented: SegmentedCluster, similarity: np.ndarray, vectors
     features = sentence_features(segmented, vectors, title_similarity, corroboration, centrality, position,
                                  title, support)
     return Signals(corroboration=corroboration, centrality=centrality, position=position, title=title,
-                   support=support.astype(int), features=features, pairwise=similarity)
+                   support=support.astype(int), features=features, pairwise=pairwise)
 
 
 def cluster_signals(embedded: EmbeddedCluster, similarity: Similarity, config: RetrieveConfig) -> Signals:
     """Salience signals of every sentence (also what scripts/train_salience.py trains on, so
     training and use see the same features)."""
     texts, vectors, title_vectors = embedded.texts, embedded.vectors, embedded.title_vectors
-    pairwise = similarity.between(vectors, vectors, texts, texts)
+    pairwise = PairwiseSimilarity(embedded.sentences, vectors, texts, similarity, config.group_threshold)
     title_similarity = (vectors @ title_vectors.T).max(axis=1) if len(title_vectors) and len(texts) \
         else np.zeros(len(texts))
     return compute_signals(embedded.segmented, pairwise, vectors, title_similarity, config.group_threshold)

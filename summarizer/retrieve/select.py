@@ -12,6 +12,7 @@ from summarizer.registries import SCORERS
 from summarizer.retrieve.concepts import choose_by_concepts
 from summarizer.retrieve.grouping import candidate_mask, group_facts, representative, sentence_word_counts
 from summarizer.retrieve.headline import choose_headline
+from summarizer.retrieve.pairwise import PairwiseSimilarity
 from summarizer.retrieve.scoring import cluster_signals
 from summarizer.retrieve.timeline import first_reported, keep_latest_figures
 from summarizer.similarity import Similarity
@@ -39,7 +40,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
     candidate = candidate_mask(segmented, word_counts, config)
     colour = lexicon.colour_words(d.text for d in segmented.cluster.documents)
 
-    groups = group_facts(segmented, pairwise, salience, candidate, config.group_threshold)
+    groups = group_facts(segmented, pairwise, salience, candidate)
     representatives = [representative(g, segmented, pairwise, candidate, colour, lexicon) for g in groups]
     group_salience = np.array([salience[g[0]] for g in groups])
     several_documents = len(segmented.cluster.documents) > 1
@@ -49,7 +50,9 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
     def ordered_members(k: int) -> list[int]:
         """The representative first, then the other outlets' sentences, closest first."""
         rep = representatives[k]
-        return [rep] + sorted((i for i in groups[k] if i != rep), key=lambda i: (-pairwise[rep, i], i))
+        others = [i for i in groups[k] if i != rep]
+        closeness = dict(zip(others, pairwise.block([rep], others)[0])) if others else {}
+        return [rep] + sorted(others, key=lambda i: (-closeness[i], i))
 
     headline = choose_headline(embedded, colour, lexicon) if config.headline else None
     length = summary_length(segmented, config)
@@ -105,7 +108,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
                      facts=tuple(facts.values()), headline=headline, colour=colour)
 
 
-def _by_mmr(pairwise: np.ndarray, representatives: list[int], group_salience: np.ndarray, single_outlet: list[bool],
+def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_salience: np.ndarray, single_outlet: list[bool],
             framing: list[bool], fact_tokens: list[int], fact_words: list[int], used_words: int,
             length: SummaryLength, config: RetrieveConfig) -> list[int]:
     """``retrieve.selector: mmr``: facts by salience minus closeness to those already chosen,
@@ -118,7 +121,7 @@ def _by_mmr(pairwise: np.ndarray, representatives: list[int], group_salience: np
     chosen: list[int] = []
     used_tokens = 0
     rep_rows = np.array(representatives, dtype=int)
-    redundancy = np.zeros(len(representatives), dtype=pairwise.dtype)
+    redundancy = np.zeros(len(representatives), dtype=np.float32)  # the similarities' own precision
     corroborated = ~np.array(single_outlet, dtype=bool)
     remaining = np.ones(len(representatives), dtype=bool)
     while remaining.any():
@@ -129,13 +132,14 @@ def _by_mmr(pairwise: np.ndarray, representatives: list[int], group_salience: np
         best = int(indices[np.argmax(score[indices])])  # the first of equal scores: the lowest index
         remaining[best] = False
         rep = representatives[best]
-        if any(pairwise[rep, representatives[c]] >= config.redundancy_threshold for c in chosen) or framing[best]:
+        if framing[best] or (chosen and bool(
+                (pairwise.block([rep], [representatives[c] for c in chosen])[0] >= config.redundancy_threshold).any())):
             continue
         if used_tokens + fact_tokens[best] > config.budget_tokens or (
                 chosen and used_words + fact_words[best] > length.most):
             continue  # a shorter fact further down may still fit
         chosen.append(best)
-        redundancy = np.maximum(redundancy, pairwise[rep_rows, rep])
+        redundancy = np.maximum(redundancy, pairwise.block(rep_rows, [rep])[:, 0])
         used_tokens += fact_tokens[best]
         used_words += fact_words[best]
         if used_words >= length.target:
