@@ -1,6 +1,7 @@
 """Retrieval as one step: score, group, select and order a cluster's facts within its budgets."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
     single_outlet = [several_documents and len({sentences[i].doc_id for i in g}) == 1 for g in groups]
     member_tokens = count_tokens(texts) if texts else []
 
+    @functools.cache  # asked twice per fact (its tokens, then its record)
     def ordered_members(k: int) -> list[int]:
         """The representative first, then the other outlets' sentences, closest first."""
         rep = representatives[k]
@@ -90,7 +92,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
                                        reading_position(k)))
     elif config.order == "position":
         chosen.sort(key=reading_position)
-    doc_order = [d.doc_id for d in segmented.cluster.documents]
+    doc_position = {d.doc_id: k for k, d in enumerate(segmented.cluster.documents)}
 
     def as_group(k: int) -> SelectedGroup:
         members = ordered_members(k)
@@ -98,7 +100,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
             representative=sentences[members[0]],
             members=tuple(sentences[i] for i in members),
             salience=round(float(group_salience[k]), 6),
-            support_docs=tuple(d for d in doc_order if d in {sentences[i].doc_id for i in members}),
+            support_docs=tuple(sorted({sentences[i].doc_id for i in members}, key=doc_position.__getitem__)),
             to_fuse=tuple(sentences[i] for i in members[:config.fusion_members]),
         )
 
