@@ -23,30 +23,29 @@ class Encoder(Protocol):
 
 
 class StemIndicator:
-    """Stem sets as sparse indicator rows (scipy.sparse) over one vocabulary, with their sizes."""
+    """Stem sets as sparse indicator rows (scipy.sparse) over their own vocabulary, with their sizes."""
 
-    def __init__(self, stem_sets: list[frozenset[str]], vocabulary: dict[str, int]) -> None:
+    def __init__(self, stem_sets: list[frozenset[str]]) -> None:
         from scipy.sparse import csr_matrix
 
+        vocabulary: dict[str, int] = {}
         used = [vocabulary.setdefault(s, len(vocabulary)) for stems in stem_sets for s in sorted(stems)]
         pointers = np.cumsum([0] + [len(stems) for stems in stem_sets])
-        self.vocabulary = vocabulary
         self.rows = csr_matrix((np.ones(len(used), dtype=np.float32), used, pointers),
                                shape=(len(stem_sets), max(1, len(vocabulary))))
         self.sizes = np.array([len(s) for s in stem_sets], dtype=np.float32)
 
-    def resized(self) -> StemIndicator:
-        """The same rows with as many columns as the (possibly grown) vocabulary has."""
-        self.rows.resize((self.rows.shape[0], max(1, len(self.vocabulary))))
-        return self
 
-
-def set_cosine(left: StemIndicator, right: StemIndicator, left_rows=slice(None), right_rows=slice(None)) -> np.ndarray:
-    """|A∩B| / sqrt(|A||B|) between ``left``'s rows and ``right``'s rows (all, or those selected)."""
-    overlap = (left.rows[left_rows] @ right.rows[right_rows].T).toarray()
-    # float32 throughout: the same numbers bit for bit
-    norms = np.sqrt(np.outer(left.sizes[left_rows], right.sizes[right_rows]))
+def overlap_cosine(overlap: np.ndarray, left_sizes: np.ndarray, right_sizes: np.ndarray) -> np.ndarray:
+    """|A∩B| / sqrt(|A||B|) from the overlap counts and the set sizes (0 where a set is empty)."""
+    norms = np.sqrt(np.outer(left_sizes, right_sizes))  # float32 throughout: the same numbers bit for bit
     return np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
+
+
+def set_cosine(stems: StemIndicator, left_rows=slice(None), right_rows=slice(None)) -> np.ndarray:
+    """Set cosine between ``stems``' rows ``left_rows`` and its rows ``right_rows``."""
+    overlap = (stems.rows[left_rows] @ stems.rows[right_rows].T).toarray()
+    return overlap_cosine(overlap, stems.sizes[left_rows], stems.sizes[right_rows])
 
 
 def lexical_similarity(stem_sets: list[frozenset[str]],
@@ -57,11 +56,10 @@ def lexical_similarity(stem_sets: list[frozenset[str]],
     with the pairs that share a stem, not with sentences × vocabulary: a dense n × vocabulary
     product was most of retrieval's time on clusters of 50 articles and more.
     """
-    other_sets = stem_sets if other_sets is None else other_sets
-    vocabulary: dict[str, int] = {}
-    left = StemIndicator(stem_sets, vocabulary)
-    right = StemIndicator(other_sets, vocabulary)
-    return set_cosine(left.resized(), right)
+    if other_sets is None:
+        return set_cosine(StemIndicator(stem_sets))
+    both = StemIndicator(stem_sets + other_sets)  # one vocabulary for both sides
+    return set_cosine(both, slice(0, len(stem_sets)), slice(len(stem_sets), None))
 
 
 def blended_similarity(left_vectors: np.ndarray, right_vectors: np.ndarray,

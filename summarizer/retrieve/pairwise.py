@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from summarizer.segment import document_blocks
-from summarizer.similarity import Similarity, StemIndicator, blend, set_cosine
+from summarizer.similarity import Similarity, StemIndicator, blend, overlap_cosine, set_cosine
 from summarizer.text import content_stems
 from summarizer.types import Sentence
 
@@ -37,7 +37,7 @@ class PairwiseSimilarity:
                  block_rows: int | None = None) -> None:
         dense_limit = DENSE_LIMIT if dense_limit is None else dense_limit
         block_rows = BLOCK_ROWS if block_rows is None else block_rows
-        self.vectors, self.texts, self.similarity = vectors, texts, similarity
+        self.vectors, self.similarity = vectors, similarity
         self.threshold = threshold
         blocks = document_blocks(sentences)
         self.doc_ids = list(dict.fromkeys(d for d, _, _ in blocks))
@@ -58,7 +58,7 @@ class PairwiseSimilarity:
         # Stems indexed once for every block (the per-call vocabulary of lexical_similarity would
         # be rebuilt n / BLOCK_ROWS times).
         self._stem_sets = [content_stems(t) for t in texts]
-        self._stems = StemIndicator(self._stem_sets, {})
+        self._stems = StemIndicator(self._stem_sets)
         rows_found, columns_found, values_found = [], [], []
         for start in range(0, n, block_rows):
             end = min(n, start + block_rows)
@@ -95,14 +95,13 @@ class PairwiseSimilarity:
         if isinstance(rows, list) and len(rows) * len(columns) <= SMALL_BLOCK:
             lexical = self._small_set_cosine(rows, columns)  # a fact's few members: sets beat sparse set-up
         else:
-            lexical = set_cosine(self._stems, self._stems, rows, columns)
+            lexical = set_cosine(self._stems, rows, columns)
         return blend(cosine, lexical, weight)
 
     def _small_set_cosine(self, rows: list[int], columns: list[int]) -> np.ndarray:
         sets, sizes = self._stem_sets, self._stems.sizes
         overlap = np.array([[len(sets[i] & sets[j]) for j in columns] for i in rows], dtype=np.float32)
-        norms = np.sqrt(np.outer(sizes[rows], sizes[columns]))
-        return np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
+        return overlap_cosine(overlap, sizes[rows], sizes[columns])
 
     def close_to(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """Indices (ascending) and similarities of the sentences at or above ``threshold`` beside ``row``."""
