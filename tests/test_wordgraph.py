@@ -68,6 +68,18 @@ def test_structure_check_refuses_a_phrase_joined_to_the_wrong_head(syntax):
     assert syntax.faithful_structure([joined_wrong, faithful], sources) == [False, True]
 
 
+def test_structure_check_refuses_one_outlets_details_given_to_another_subject(syntax):
+    sources = ["Sudland has hit back at President Ana Ruiz by imposing new tariffs on $60 billion of goods from Norland.",
+               "President Ruiz imposed tariffs in July on $34 billion in goods from Sudland."]
+    # every relation occurs in some source, but July's $34 billion were Ruiz's tariffs, not Sudland's
+    stitched = "Sudland has hit back at President Ana Ruiz by imposing new tariffs in July on $34 billion in goods from Sudland."
+    # the same subject worded more fully by another outlet is still the same subject
+    reworded = "President Ana Ruiz imposed tariffs in July on $34 billion in goods from Sudland."
+    assert syntax.faithful_structure([stitched, reworded], sources) == [False, True]
+    assert syntax.faithful_structure([stitched], sources[:1] + [sources[1].replace("President Ruiz", "Sudland")]) \
+        == [True]
+
+
 def test_corroborated_stems_are_what_another_outlet_also_wrote():
     assert corroborated_stems(SUMMIT[0], SUMMIT[1:]) == content_stems(
         "leaders Norland Sudland signed defence pact Wednesday Port Vale")

