@@ -42,6 +42,14 @@ def test_candidates_are_new_sentences_made_only_of_the_inputs_word_pairs():
         in candidates
 
 
+def test_two_paths_that_spell_one_sentence_give_one_candidate():
+    # "$" is two nodes here ("$34" and "$60bn"), so two paths spell each sentence through them
+    tariffs = ["President Ruiz imposed tariffs in July on $34 billion in Sudland goods.",
+               "Sudland has hit back at President Ana Ruiz by imposing new trade tariffs on $60bn of Norland goods."]
+    candidates = WordGraph(tariffs).candidates(limit=200, max_paths=2000, min_words=8, max_words=30)
+    assert len(candidates) == len(set(candidates)) >= 10
+
+
 def test_a_sentence_opening_mid_way_is_capitalised_and_a_capital_inside_is_not():
     candidates = WordGraph(["The court ruled on Monday that the law stands.",
                             "On Monday the court ruled that the law stands, its spokesman said."]

@@ -154,21 +154,23 @@ class WordGraph:
             data["weight"] = weight / (self._frequency(a) * self._frequency(b))
 
     def candidates(self, limit: int, max_paths: int, min_words: int, max_words: int) -> list[str]:
-        """Up to ``limit`` sentences along the cheapest of ``max_paths`` paths, none a copy of an input.
+        """Up to ``limit`` distinct sentences along the cheapest of ``max_paths`` paths, none a copy
+        of an input.
 
         A candidate ends as a sentence ends, has ``min_words``..``max_words`` words, uses no content
         word twice, and closes every quotation and parenthesis it opens. The paths counted are the
-        cheapest simple paths that use no content word twice and fit ``max_words``.
+        cheapest simple paths that use no content word twice and fit ``max_words``. Two paths
+        through different nodes of one word spell the same sentence: it is kept once.
         """
         originals = {" ".join(t.lower() for t in tokens) for tokens in self.sentences}
-        found: list[str] = []
+        found: dict[str, None] = {}  # texts in the order found
         for count, path in enumerate(self._cheapest_paths(max_words)):
             if count >= max_paths or len(found) >= limit:
                 break
             tokens = [self.nodes[n].form(first=i == 0) for i, n in enumerate(path)]
             if _acceptable(tokens, originals, min_words, max_words):
-                found.append(detokenize(tokens))
-        return found
+                found.setdefault(detokenize(tokens))
+        return list(found)
 
     def _cheapest_paths(self, max_words: int) -> Iterator[tuple[str, ...]]:
         """START-to-END paths, cheapest first, as their inner nodes.
