@@ -49,8 +49,15 @@ def detokenize(tokens: Sequence[str]) -> str:
     return text
 
 
+def _starts_word(token: str) -> bool:
+    """Whether ``token`` starts with a word character (a letter, digit or underscore: what the
+    regex class means, str.isalnum being its definition of letters and digits), without a regex:
+    it is asked of every token of every path enumerated."""
+    return token[:1].isalnum() or token[:1] == "_"
+
+
 def _kind(token: str) -> str:
-    if not re.match(r"\w", token):
+    if not _starts_word(token):
         return "punctuation"
     return "stopword" if token.lower() in STOPWORDS else "content"
 
@@ -184,7 +191,7 @@ class WordGraph:
         """
         reverse = self.graph.reverse(copy=False)
         cost_to_end = nx.single_source_dijkstra_path_length(reverse, END, weight="weight")
-        is_word = {n: bool(re.match(r"\w", node.word)) for n, node in self.nodes.items()}
+        is_word = {n: _starts_word(node.word) for n, node in self.nodes.items()}
         # fewest words between a node and END (the node itself not counted)
         words_to_end = nx.single_source_dijkstra_path_length(
             reverse, END, weight=lambda u, v, d: 1 if is_word.get(u) else 0)
@@ -224,7 +231,7 @@ class WordGraph:
 
 
 def _acceptable(tokens: list[str], originals: set[str], min_words: int, max_words: int) -> bool:
-    word_tokens = [t.lower() for t in tokens if re.match(r"\w", t)]
+    word_tokens = [t.lower() for t in tokens if _starts_word(t)]
     if not min_words <= len(word_tokens) <= max_words or not tokens or tokens[-1] not in _SENTENCE_END:
         return False
     if " ".join(t.lower() for t in tokens) in originals:
