@@ -57,3 +57,27 @@ def test_int8_decoding_keeps_prompt_passes_exact_and_decoding_close(tiny_causal)
         reference, quantized = exact(few).logits, fast(few).logits
     assert not torch.equal(reference, quantized)  # the int8 path ran
     assert torch.allclose(reference, quantized, atol=0.05 * float(reference.abs().max()))
+
+
+def test_conversion_parses_the_gguf_file_once_and_restores_the_gguf_module(tmp_path):
+    import gguf
+
+    from summarizer.fuse.embedded import _gguf_parsed_once
+
+    path = tmp_path / "tiny.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_block_count(2)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    plain_reader, plain_map = gguf.GGUFReader, gguf.get_tensor_name_map
+    with _gguf_parsed_once():
+        first = gguf.GGUFReader(path)
+        assert gguf.GGUFReader(str(path)) is first  # the second load reuses the first parse
+        assert gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, 2) is gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, 2)
+        assert first.fields["llama.block_count"].contents() == 2
+    assert (gguf.GGUFReader, gguf.get_tensor_name_map) == (plain_reader, plain_map)
+    with pytest.raises(RuntimeError), _gguf_parsed_once():
+        raise RuntimeError("conversion failed")
+    assert (gguf.GGUFReader, gguf.get_tensor_name_map) == (plain_reader, plain_map)  # restored on failure too
