@@ -18,3 +18,28 @@ def test_news_abbreviations_quotes_and_dashes():
 def test_empty_and_punctuation_only():
     assert split_sentences("") == []
     assert split_sentences("...\n--") == []
+
+
+def test_sentence_spans_are_found_as_pysbd_finds_them_without_a_regex_per_sentence():
+    """Our span finder (str.find) against pysbd's own (a compiled pattern per sentence), on texts
+    with repeated sentences, abbreviations and Unicode whitespace: the same spans, always."""
+    import pysbd
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from summarizer.segment.sentences import _segmenter
+
+    ours = _segmenter("en")
+    theirs = pysbd.Segmenter(language="en", clean=False)
+    theirs.language_module = ours.language_module  # the same rules; only the span finder differs
+    pieces = st.sampled_from(["Mr. Kim met Putin.", "It rained.", "It rained.", "The U.S. said no.", "Yes!",
+                              '"Go," he said.', "a.m.", "No. 5 won.", "...", "....", "!!", "", "It"])
+    spaces = st.sampled_from([" ", "  ", "\u00a0", "\u2003", "\t", ""])
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.tuples(pieces, spaces), max_size=12))
+    def check(parts):
+        text = "".join(p + s for p, s in parts)
+        assert ours.segment(text) == theirs.segment(text)
+
+    check()
