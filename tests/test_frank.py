@@ -88,6 +88,9 @@ def test_cli_reports_our_checker_beside_the_released_metrics(tmp_path):
     assert by_name["FactCC"]["auc"]["cnndm"] == 1.0
     assert summary["summaries_per_second"] > 0
     assert "| FactCC | 7 |" in result.stdout and (tmp_path / "results" / "fixture" / "report.md").is_file()
+    # the nested row pools its folds' scores; each fold's AUC and their mean are printed beside it
+    report = (tmp_path / "results" / "fixture" / "report.md").read_text()
+    assert summary["nested"] is not None and "Per-fold AUC: " in report and "(mean " in report
 
 
 def test_bad_frank_file_names_the_line(tmp_path):

@@ -193,7 +193,10 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
         folds_note += (" The nested row chooses, on four folds, which of the checker's agreements to average and "
                        "the weight w (every subset × w in 0, 0.25, …, 1, by the mean of the two datasets' AUCs) and "
                        "scores the fifth: chosen " + "; ".join(nested.chosen) + ". Per-fold AUC: "
-                       + "; ".join(f"{d} {', '.join(f'{a:.3f}' for a in v)}" for d, v in nested.fold_auc.items()) + ".")
+                       + "; ".join(f"{d} {', '.join(f'{a:.3f}' for a in v)} (mean {np.nanmean(v):.3f})"
+                                   for d, v in nested.fold_auc.items())
+                       + ". The row's AUC pools the five folds' scores; folds scored with different "
+                       "configurations give scores on different scales, so read it beside the per-fold means.")
     report = (f"# FRANK: {checker_name}\n\nData: `{data}` ({len(examples)} summaries; "
               + ", ".join(f"{d} {n} ({k} factual)" for d, (n, k) in counts.items())
               + f"). Summary score: {described}. ROC AUC against the human label "
