@@ -268,6 +268,37 @@ def test_offline_consistency_embeds_only_lexical_candidates(encoder):
     assert lazy_result.sentences[0].best_support == full_result.sentences[0].best_support
 
 
+def test_a_summarys_consistency_does_not_depend_on_the_summaries_scored_before_it(encoder, monkeypatch):
+    """Source sentences embedded for another summary of the same article stay unseen (zero
+    vectors) by this one's guard, and scoring several summaries at once gives each the score it
+    gets alone."""
+    from summarizer.evaluation.consistency import OfflineConsistency
+    from summarizer.types import Cluster, Document
+
+    article = ("Putin and Kim signed a defence pact in Pyongyang on Wednesday. The weather was mild. "
+               "Crowds lined the streets of the capital. Officials said the talks lasted two hours.")
+    cluster = Cluster("c", (Document("a", article),))
+    first, second = "Crowds lined the streets of the capital.", "Putin and Kim signed a defence pact."
+    alone = OfflineConsistency(encoder)
+    alone.candidates_per_sentence = 1
+    expected = alone.score(second, cluster)
+
+    checker = OfflineConsistency(encoder)
+    checker.candidates_per_sentence = 1
+    checker.score(first, cluster)  # embeds the crowds sentence (row 2)
+    seen = []
+    real_check = checker.guard.check
+    monkeypatch.setattr(checker.guard, "check", lambda texts, index, *rest: seen.append(index) or real_check(
+        texts, index, *rest))
+    after = checker.score(second, cluster)
+    sources = next(iter(checker._sources.values()))
+    assert bool(sources.embedded[2]) and not seen[0].vectors[2].any()  # embedded, but not for this summary
+    assert after == expected
+    together = OfflineConsistency(encoder)
+    together.candidates_per_sentence = 1
+    assert together.score_many([first, second], cluster)[1] == expected
+
+
 def test_headlines_count_as_what_an_outlet_published(encoder):
     from dataclasses import replace
 
