@@ -68,24 +68,27 @@ def test_grammar_check_wants_a_subject_for_every_finite_verb(syntax):
         == [False, False, False]
 
 
-def test_structure_check_refuses_a_phrase_joined_to_the_wrong_head(syntax):
-    sources = ["Thirty-five percent of the campaign's staff are people of color, figures show.",
-               "The campaign has more people of color than the president's reelection effort."]
-    joined_wrong = "Thirty-five percent of the campaign has more people of color than the president's reelection effort."
-    faithful = "The campaign has more people of color than the reelection effort."
-    assert syntax.faithful_structure([joined_wrong, faithful], sources) == [False, True]
+_TARIFFS = ["Sudland has hit back at President Ana Ruiz by imposing new tariffs on $60 billion of goods from Norland.",
+            "President Ruiz imposed tariffs in July on $34 billion in goods from Sudland."]
+_STITCHED = "Sudland has hit back at President Ana Ruiz by imposing new tariffs in July on $34 billion in goods from Sudland."
 
 
-def test_structure_check_refuses_one_outlets_details_given_to_another_subject(syntax):
-    sources = ["Sudland has hit back at President Ana Ruiz by imposing new tariffs on $60 billion of goods from Norland.",
-               "President Ruiz imposed tariffs in July on $34 billion in goods from Sudland."]
-    # every relation occurs in some source, but July's $34 billion were Ruiz's tariffs, not Sudland's
-    stitched = "Sudland has hit back at President Ana Ruiz by imposing new tariffs in July on $34 billion in goods from Sudland."
-    # the same subject worded more fully by another outlet is still the same subject
-    reworded = "President Ana Ruiz imposed tariffs in July on $34 billion in goods from Sudland."
-    assert syntax.faithful_structure([stitched, reworded], sources) == [False, True]
-    assert syntax.faithful_structure([stitched], sources[:1] + [sources[1].replace("President Ruiz", "Sudland")]) \
-        == [True]
+@pytest.mark.parametrize("sources, candidates, expected", [
+    # a phrase joined to the wrong head: "35 percent of the campaign has …"
+    (["Thirty-five percent of the campaign's staff are people of color, figures show.",
+      "The campaign has more people of color than the president's reelection effort."],
+     ["Thirty-five percent of the campaign has more people of color than the president's reelection effort.",
+      "The campaign has more people of color than the reelection effort."], [False, True]),
+    # every relation occurs in some source, but July's $34 billion were Ruiz's tariffs, not
+    # Sudland's; the same subject worded more fully by another outlet is still the same subject
+    (_TARIFFS, [_STITCHED, "President Ana Ruiz imposed tariffs in July on $34 billion in goods from Sudland."],
+     [False, True]),
+    # where a source gives Sudland those details, the fusion keeps them with their subject
+    (_TARIFFS[:1] + [_TARIFFS[1].replace("President Ruiz", "Sudland")], [_STITCHED], [True]),
+])
+def test_structure_check_refuses_wrong_heads_and_details_given_to_another_subject(syntax, sources, candidates,
+                                                                                   expected):
+    assert syntax.faithful_structure(candidates, sources) == expected
 
 
 def test_corroborated_stems_are_what_another_outlet_also_wrote():
