@@ -43,3 +43,37 @@ def test_sentence_spans_are_found_as_pysbd_finds_them_without_a_regex_per_senten
         assert ours.segment(text) == theirs.segment(text)
 
     check()
+
+
+def test_long_paragraphs_are_cut_where_a_search_of_the_whole_prefix_would_cut_them():
+    """``_pieces`` looks for an abbreviation in the last few characters before each period only;
+    the cuts equal those of searching everything before the period (the former way, quadratic)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from summarizer.segment.sentences import _ABBREVIATION_BEFORE, _PIECE_END, _pieces
+
+    def whole_prefix(paragraph, limit):
+        pieces, start = [], 0
+        while len(paragraph) - start > limit:
+            window = paragraph[start:start + limit]
+            cut = 0
+            for match in _PIECE_END.finditer(window, limit // 2):
+                if not _ABBREVIATION_BEFORE.search(window[:match.start() + 1]):
+                    cut = match.end()
+            if not cut:
+                cut = window.rfind(" ", limit // 2) + 1 or limit
+            pieces.append((start, paragraph[start:start + cut]))
+            start += cut
+        return pieces + [(start, paragraph[start:])]
+
+    words = st.sampled_from(["Mr.", "Sept.", "U.S.", "A.B.C.D.E.F.G.H.I.J.", "Corp.", "Inc.", "news.", "Yes.",
+                             "said", "the", "TheCorp.", "no. 5", "Kim", '"Go."', "(ok.)", "x" * 30 + "Dr."])
+
+    @settings(max_examples=200, deadline=None, derandomize=True)
+    @given(st.lists(words, min_size=1, max_size=120), st.integers(40, 200))
+    def check(chosen, limit):
+        paragraph = " ".join(chosen)
+        assert _pieces(paragraph, limit) == whole_prefix(paragraph, limit)
+
+    check()
