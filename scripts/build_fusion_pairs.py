@@ -23,7 +23,7 @@ from pathlib import Path
 from summarizer.config import load_config
 from summarizer.embeddings import embed_clusters, get_encoder
 from summarizer.evaluation.fragments import bigram_sets, is_fused
-from summarizer.ingest.records import cluster_from_record
+from summarizer.ingest import read_clusters
 from summarizer.segment import segment_cluster
 from summarizer.similarity import Similarity
 from summarizer.text import content_stems
@@ -48,14 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     guard = FaithfulnessGuard(Similarity(encoder, config.retrieve.lexical_weight), config.guard)
     counts = dict.fromkeys(STAGES, 0)
     started = time.perf_counter()
-    with open(args.data, encoding="utf-8") as handle, args.output.open("w", encoding="utf-8") as out:
-        for number, line in enumerate(handle):
-            if args.limit is not None and number >= args.limit:
-                break
-            if not line.strip():
-                continue
-            cluster = cluster_from_record(json.loads(line), f"line-{number + 1}", f"{args.data}:{number + 1}",
-                                          config.ingest)
+    with args.output.open("w", encoding="utf-8") as out:
+        for cluster in read_clusters(args.data, config.ingest, args.limit):
             segmented = segment_cluster(cluster, config.segment)
             index = SourceIndex.of(embed_clusters([segmented], encoder)[0])
             all_bigrams = bigram_sets([s.text for s in segmented.sentences])
