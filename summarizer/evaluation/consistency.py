@@ -169,21 +169,21 @@ class OfflineConsistency(ConsistencyScorer):
                                           tuple(frozenset(_trigrams(s.text)) for s in sentences))
         return self._sources[key]
 
-    def _embed_candidates(self, sentences: list[str], sources: _Sources) -> np.ndarray:
-        """Embed the source sentences lexically closest to each summary sentence, if not yet done;
-        returns their rows."""
+    def _candidates(self, sentences: list[str], sources: _Sources) -> np.ndarray:
+        """Rows of the source sentences lexically closest to each of ``sentences`` (their union)."""
         if not sentences or not sources.stem_sets:
             return np.zeros(0, dtype=int)
         overlap = lexical_similarity([content_stems(s) for s in sentences], list(sources.stem_sets))
-        wanted = np.unique(np.argsort(-overlap, axis=1, kind="stable")[:, :self.candidates_per_sentence])
-        missing = [int(i) for i in wanted if not sources.embedded[i]]
-        # The summary's own sentences go in the same batch (the encoder keeps them for the guard):
-        # one model call per summary instead of two.
+        return np.unique(np.argsort(-overlap, axis=1, kind="stable")[:, :self.candidates_per_sentence])
+
+    def _embed(self, rows: np.ndarray, sentences: list[str], sources: _Sources) -> None:
+        """Embed the source ``rows`` not yet embedded, with the summary ``sentences`` in the same
+        encoder call (the encoder keeps theirs for the guard): one model call, not two."""
+        missing = [int(i) for i in rows if not sources.embedded[i]]
         vectors = self.encoder.encode([sources.index.sentences[i].text for i in missing] + sentences)
         if missing:
             sources.index.vectors[missing] = vectors[:len(missing)]
             sources.embedded[missing] = True
-        return wanted
 
     @staticmethod
     def _view(sources: _Sources, rows: np.ndarray) -> SourceIndex:
@@ -211,14 +211,17 @@ class OfflineConsistency(ConsistencyScorer):
         """As ``score`` for each, after one encoder call for all their sentences and candidate
         source sentences: fuller passes (each pass has ``embedding.batch_size`` rows, a short one
         filled with copies), the same vectors (a text's vector does not depend on its batch)."""
-        sentences = [s for summary in summaries for s in draft_sentences(summary, self.segment.language)]
-        self._embed_candidates(sentences, self._prepare(cluster))
-        return [self.score(summary, cluster) for summary in summaries]
+        sources = self._prepare(cluster)
+        split = [draft_sentences(summary, self.segment.language) for summary in summaries]
+        rows = [self._candidates(sentences, sources) for sentences in split]
+        self._embed(np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=int),
+                    [s for sentences in split for s in sentences], sources)
+        return [self._result(sentences, sources, candidates) for sentences, candidates in zip(split, rows)]
 
     def score(self, summary: str, cluster: Cluster) -> ConsistencyResult:
-        sentences = draft_sentences(summary, self.segment.language)
-        sources = self._prepare(cluster)
-        rows = self._embed_candidates(sentences, sources)
+        return self.score_many([summary], cluster)[0]
+
+    def _result(self, sentences: list[str], sources: _Sources, rows: np.ndarray) -> ConsistencyResult:
         results = []
         for sentence, verdict in zip(sentences, self.guard.check(sentences, self._view(sources, rows))):
             check = verdict.check
