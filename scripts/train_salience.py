@@ -21,7 +21,7 @@ import numpy as np
 
 from summarizer.config import RunConfig
 from summarizer.retrieve.salience_model import FEATURE_NAMES
-from summarizer.retrieve.training import centred_per_group, fit_ridge, log, sentence_table
+from summarizer.retrieve.training import centred_per_group, domain_document_sentences, fit_ridge, log, sentence_table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +58,8 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
     description = (f"ridge (l2={args.l2}) from {len(FEATURE_NAMES)} salience features to ROUGE-1 + ROUGE-2 "
                    f"precision against the reference, both centred per cluster; {len(labels)} sentences of "
                    f"{clusters} clusters of {Path(args.data).name}")
-    model = fit_ridge(features, labels, args.l2, description, groups)
+    domain = domain_document_sentences(table.document_sentences)
+    model = fit_ridge(features, labels, args.l2, description, groups, domain)
     predicted = centred_per_group(model.predict(features), groups)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(model.to_json(), encoding="utf-8")
@@ -68,6 +69,9 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
     log.info(description)
     log.info("label mean %.4f, std %.4f; training-set Pearson r of the fit within clusters %.4f",
              labels.mean(), labels.std(), float(np.corrcoef(predicted, centred_per_group(labels, groups))[0, 1]))
+    log.info("documents of up to %d sentences in the model's domain (99th percentile of %d training documents; "
+             "longest %d): retrieve.scorer=auto uses it on clusters whose median document is no longer",
+             domain, len(table.document_sentences), int(table.document_sentences.max()))
     log.info("weights on standardised features (label units per standard deviation):")
     for name, weight in sorted(zip(FEATURE_NAMES, model.weights), key=lambda p: -abs(p[1])):
         log.info("  %-26s %+.4f", name, weight)

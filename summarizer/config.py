@@ -131,7 +131,7 @@ def _validate(config: RunConfig) -> None:
                                          ("evaluation.consistency", CONSISTENCY))
                    if getattr(getattr(config, k.split(".")[0]), k.split(".")[1]) not in registry.names())
         raise ConfigError(f"{key}: {error}") from None
-    if config.retrieve.scorer == "learned":
+    if config.retrieve.scorer in ("learned", "auto"):
         from summarizer.retrieve.salience_model import load_salience_model
 
         try:

@@ -59,8 +59,10 @@ class EmbeddingConfig:
 @dataclass(frozen=True)
 class RetrieveConfig:
     # "learned": a linear model over salience features trained on NeuS train (eval/README.md);
-    # "corroboration": the unsupervised weighted blend below; "lead": position only.
-    scorer: str = "learned"
+    # "corroboration": the unsupervised weighted blend below; "lead": position only; "auto":
+    # learned on clusters whose median document is no longer than the model's training documents
+    # (NeuS excerpts: 5 sentences, the 99th percentile), corroboration on longer ones (full articles).
+    scorer: str = "auto"
     # The learned scorer's model file (scripts/train_salience.py); empty: the bundled one.
     salience_model: str = ""
     # Salience = weighted sum of these normalised signals.

@@ -20,6 +20,7 @@ GENERATORS = Registry("fusion backend", {
 
 #: salience scorers (retrieve.scorer): (Signals, RetrieveConfig) → one score per sentence
 SCORERS = Registry("salience scorer", {
+    "auto": "summarizer.retrieve.scoring:auto_salience",
     "learned": "summarizer.retrieve.scoring:learned_salience",
     "corroboration": "summarizer.retrieve.scoring:corroboration_salience",
     "lead": "summarizer.retrieve.scoring:lead_salience",

@@ -153,3 +153,28 @@ def test_nested_cross_validation_chooses_on_the_other_folds_only():
     assert len(nested.chosen) == 5 and all(c.startswith("stem precision,") for c in nested.chosen)
     assert roc_auc(nested.scores, np.array(labels)) == 1.0
     assert describe(((0, 1, 2), 0.5)) == "guard + stem precision + single-source trigram precision, w=0.5"
+
+
+def test_frank_articles_writes_each_article_once_with_its_reference(tmp_path):
+    """eval/frank_articles.py: FRANK's articles as single-document clusters (issue #15's long inputs)."""
+    import sys
+
+    from helpers import ROOT
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    from frank_articles import main
+
+    article = "The council met on Monday. It approved the bridge. Work starts in May. The mayor was pleased."
+    rows = [{"id": f"x-{m}", "hash": "h1", "dataset": "cnndm", "model_name": m, "article": article,
+             "summary": "The council approved a bridge.", "reference": "Council approves bridge .", "label": 1}
+            for m in ("bart", "pgn")]
+    rows.append({"id": "y", "hash": "h2", "dataset": "bbc", "article": "Other text here today.", "summary": "s",
+                 "reference": "r", "label": 0})
+    data = tmp_path / "frank.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "articles.jsonl"
+    assert main(["--data", str(data), "--dataset", "cnndm", "--sentences", "2", "--output", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 1 and records[0]["reference"]["text"] == "Council approves bridge ."
+    assert records[0]["documents"][0]["text"] == "The council met on Monday. It approved the bridge."
+    assert data.read_text().count("\n") == 3  # the input is read, never written

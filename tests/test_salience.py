@@ -8,7 +8,7 @@ from summarizer.config import ConfigError, RunConfig, with_overrides
 from summarizer.retrieve.salience_model import BUNDLED_MODEL, FEATURE_NAMES, LinearSalience, load_salience_model
 from summarizer.retrieve.training import fit_ridge
 
-from helpers import load_script
+from helpers import PACT, embed, load_script, make_cluster
 
 
 
@@ -68,7 +68,38 @@ def test_training_script_writes_a_model_the_pipeline_reads(tmp_path, encoder):
     assert out.read_text() == first  # deterministic
     assert "sentences of 4 clusters" in log.read_text()
     config = with_overrides(RunConfig(), retrieve={"salience_model": str(out)})
-    assert load_salience_model(str(out)).feature_names == FEATURE_NAMES and config.retrieve.scorer == "learned"
+    model = load_salience_model(str(out))
+    assert model.feature_names == FEATURE_NAMES and config.retrieve.scorer == "auto"
+    assert model.document_sentences == 3  # every training document has three sentences
+
+
+def test_auto_scorer_uses_the_learned_model_only_on_documents_as_long_as_its_training_ones(encoder):
+    """Issue #15 item 2: past the model's domain (NeuS excerpts) the corroboration blend scores."""
+    from summarizer.retrieve.scoring import (auto_salience, cluster_signals, corroboration_salience,
+                                             learned_salience)
+    from summarizer.similarity import Similarity
+
+    config = RunConfig().retrieve
+    assert load_salience_model("").document_sentences == 5
+    long_articles = make_cluster(*[tuple(f"Report {d} says item {i} of the budget for the {i}th district was "
+                                         f"approved by the council." for i in range(12)) for d in range(3)])
+    for cluster, expected in ((PACT, learned_salience), (long_articles, corroboration_salience)):
+        signals = cluster_signals(embed(cluster, encoder), Similarity(encoder, config.lexical_weight), config)
+        other = corroboration_salience if expected is learned_salience else learned_salience
+        assert not np.allclose(expected(signals, config), other(signals, config))  # the choice matters here
+        np.testing.assert_array_equal(auto_salience(signals, config), expected(signals, config))
+    assert signals.document_sentences == 12
+
+
+def test_model_domain_field_is_optional_and_checked(tmp_path):
+    data = json.loads(BUNDLED_MODEL.read_text())
+    del data["document_sentences"]  # a model written before the field: no limit
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    assert LinearSalience.from_file(tmp_path / "old.json").document_sentences is None
+    data["document_sentences"] = 0
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="document_sentences must be a whole number"):
+        LinearSalience.from_file(tmp_path / "bad.json")
 
 
 def test_grouped_fit_learns_the_ranking_within_clusters():

@@ -36,6 +36,7 @@ class FrankExample:
     summary: str
     label: int  # 1 = judged fully factual
     baseline_scores: tuple[tuple[str, float | None], ...]
+    reference: str = ""  # the dataset's human summary of the article (optional in the file)
 
 
 def load_frank(path: str | Path) -> list[FrankExample]:
@@ -55,7 +56,8 @@ def load_frank(path: str | Path) -> list[FrankExample]:
                     system=str(row.get("model_name", "")), article=row["article"],
                     # BBC summaries keep FRANK's backslash before apostrophes (world\'s).
                     summary=row["summary"].replace("\\'", "'"), label=int(row["label"]),
-                    baseline_scores=tuple(sorted((row.get("baseline_metrics") or {}).items()))))
+                    baseline_scores=tuple(sorted((row.get("baseline_metrics") or {}).items())),
+                    reference=str(row.get("reference") or "")))
             except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
                 raise InputError(f"{file}:{number}: not a FRANK row ({type(error).__name__}: {error}); "
                                  "needs id, hash, dataset, article, summary, label") from None

@@ -44,6 +44,11 @@ class LinearSalience:
     weights: tuple[float, ...]
     bias: float
     description: str = ""
+    #: the longest document, in sentences, of the domain the model was fitted on (the 99th
+    #: percentile of its training documents): past it the position features take values the fit
+    #: never saw, and ``retrieve.scorer: auto`` uses the unsupervised blend instead. None: no limit
+    #: known (a model written before the field existed).
+    document_sentences: int | None = None
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         if features.shape[1] != len(self.feature_names):
@@ -53,7 +58,8 @@ class LinearSalience:
     def to_json(self) -> str:
         return json.dumps({"feature_names": list(self.feature_names), "mean": list(self.mean),
                            "scale": list(self.scale), "weights": list(self.weights), "bias": self.bias,
-                           "description": self.description}, indent=2) + "\n"
+                           "description": self.description, "document_sentences": self.document_sentences},
+                          indent=2) + "\n"
 
     @classmethod
     def from_file(cls, path: str | Path) -> "LinearSalience":
@@ -63,7 +69,7 @@ class LinearSalience:
             data = json.loads(path.read_text(encoding="utf-8"))
             model = cls(tuple(data["feature_names"]), tuple(map(float, data["mean"])),
                         tuple(map(float, data["scale"])), tuple(map(float, data["weights"])),
-                        float(data["bias"]), str(data.get("description", "")))
+                        float(data["bias"]), str(data.get("description", "")), data.get("document_sentences"))
         except FileNotFoundError:
             raise ValueError(f"salience model {str(path)!r} does not exist; train one with "
                              "scripts/train_salience.py or leave retrieve.salience_model empty") from None
@@ -75,6 +81,11 @@ class LinearSalience:
                              f"this version computes {list(FEATURE_NAMES)}: retrain it with scripts/train_salience.py")
         if not (len(model.mean) == len(model.scale) == len(model.weights) == len(FEATURE_NAMES)):
             raise ValueError(f"salience model {str(path)!r}: mean, scale and weights need one value per feature")
+        if model.document_sentences is not None and (
+                isinstance(model.document_sentences, bool) or not isinstance(model.document_sentences, int)
+                or model.document_sentences < 1):
+            raise ValueError(f"salience model {str(path)!r}: document_sentences must be a whole number ≥ 1 "
+                             f"or null, not {model.document_sentences!r}")
         if any(s <= 0 for s in model.scale):
             raise ValueError(f"salience model {str(path)!r}: every scale must be > 0")
         return model

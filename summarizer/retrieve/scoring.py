@@ -28,6 +28,7 @@ class Signals:
     support: np.ndarray  # number of other documents carrying the sentence's fact
     features: np.ndarray  # n × len(FEATURE_NAMES), for learned scorers
     pairwise: PairwiseSimilarity  # blended similarity of the sentences, which grouping reads too
+    document_sentences: float  # sentences of the cluster's median document (which scorer fits, ``auto``)
 
 
 def corroboration_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
@@ -48,6 +49,21 @@ def learned_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
     if not len(signals.features):
         return np.zeros(0)
     return minmax(load_salience_model(config.salience_model).predict(signals.features))
+
+
+def auto_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
+    """The learned scorer on clusters like those it was trained on, the corroboration blend on longer ones.
+
+    The learned model read its position features on NeuS excerpts (documents of up to 5
+    sentences, ``LinearSalience.document_sentences``); on full articles those features take values
+    it never saw and it ranks worse than the unsupervised blend, by more the longer the articles
+    (FRANK's CNN/DM articles cut to their first 4, 6, 10 and 15 sentences and whole, eval/README.md).
+    So a cluster whose median document is longer than the model's domain is scored by the blend.
+    """
+    limit = load_salience_model(config.salience_model).document_sentences
+    if limit is not None and signals.document_sentences > limit:
+        return corroboration_salience(signals, config)
+    return learned_salience(signals, config)
 
 
 def lead_salience(signals: Signals, config: RetrieveConfig) -> np.ndarray:
@@ -83,8 +99,10 @@ def compute_signals(segmented: SegmentedCluster, pairwise: PairwiseSimilarity, v
     title = minmax(title_similarity) if title_similarity.any() else title_similarity
     features = sentence_features(segmented, vectors, title_similarity, corroboration, centrality, position,
                                  title, support)
+    document_sentences = float(np.median([len(segmented.of_document(d)) for d in doc_ids])) if doc_ids else 0.0
     return Signals(corroboration=corroboration, centrality=centrality, position=position, title=title,
-                   support=support.astype(int), features=features, pairwise=pairwise)
+                   support=support.astype(int), features=features, pairwise=pairwise,
+                   document_sentences=document_sentences)
 
 
 def cluster_signals(embedded: EmbeddedCluster, similarity: Similarity, config: RetrieveConfig) -> Signals:

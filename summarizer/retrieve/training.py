@@ -34,6 +34,7 @@ class SentenceTable:
     labels: np.ndarray
     groups: np.ndarray  # the cluster each sentence belongs to
     clusters: int
+    document_sentences: np.ndarray  # sentences of each training document (the model's domain)
 
 
 def sentence_table(data: str, config: RunConfig,
@@ -45,20 +46,29 @@ def sentence_table(data: str, config: RunConfig,
     encoder = get_encoder(config.embedding)
     similarity = Similarity(encoder, config.retrieve.lexical_weight)
     rouge = Rouge()
-    features, labels, groups = [], [], []
+    features, labels, groups, document_sentences = [], [], [], []
     for start in range(0, len(clusters), 64):
         chunk = clusters[start:start + 64]
         embedded = embed_clusters([segment_cluster(c, config.segment) for c in chunk], encoder)
         for offset, (cluster, cluster_vectors) in enumerate(zip(chunk, embedded)):
             if not cluster_vectors.sentences:
                 continue
+            segmented = cluster_vectors.segmented
+            document_sentences += [len(segmented.of_document(d.doc_id)) for d in segmented.cluster.documents]
             features.append(cluster_signals(cluster_vectors, similarity, config.retrieve).features)
             groups += [start + offset] * len(cluster_vectors.sentences)
             for sentence in cluster_vectors.sentences:
                 scores = rouge.score(sentence.text, cluster.reference)
                 labels.append(scores["rouge1"].precision + scores["rouge2"].precision)
         log.info("%d / %d clusters", min(start + 64, len(clusters)), len(clusters))
-    return SentenceTable(np.concatenate(features), np.asarray(labels), np.asarray(groups), len(clusters))
+    return SentenceTable(np.concatenate(features), np.asarray(labels), np.asarray(groups), len(clusters),
+                         np.asarray(document_sentences))
+
+
+def domain_document_sentences(document_sentences: np.ndarray) -> int:
+    """The longest training document, in sentences, that the model's domain includes: the 99th
+    percentile (the longest few are outliers the fit barely saw; NeuS train: 5, of at most 10)."""
+    return int(np.quantile(document_sentences, 0.99, method="higher")) if len(document_sentences) else 1
 
 
 def centred_per_group(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -69,7 +79,7 @@ def centred_per_group(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 
 def fit_ridge(features: np.ndarray, labels: np.ndarray, l2: float, description: str,
-              groups: np.ndarray | None = None) -> LinearSalience:
+              groups: np.ndarray | None = None, document_sentences: int | None = None) -> LinearSalience:
     """Closed-form ridge regression on standardised features; the bias is not penalised.
 
     With ``groups`` (the cluster of each sentence) features and labels are centred per cluster
@@ -86,4 +96,5 @@ def fit_ridge(features: np.ndarray, labels: np.ndarray, l2: float, description: 
     centred = fit_labels - fit_labels.mean()
     weights = np.linalg.solve(standard.T @ standard + l2 * np.eye(standard.shape[1]), standard.T @ centred)
     return LinearSalience(FEATURE_NAMES, tuple(np.round(mean, 8).tolist()), tuple(np.round(scale, 8).tolist()),
-                          tuple(np.round(weights, 8).tolist()), round(float(labels.mean()), 8), description)
+                          tuple(np.round(weights, 8).tolist()), round(float(labels.mean()), 8), description,
+                          document_sentences)
