@@ -82,9 +82,17 @@ class HtmlFolderSink:
             raise OutputError(f"--output {directory!r} is a file; HTML for several clusters needs a folder")
         self.title = title
         self.entries: list[IndexEntry] = []
+        # Page names given in this run, case-folded: "Story" and "story" (or a second cluster with
+        # one id) must not share a file, also where the file system ignores case (macOS, Windows).
+        self.names_taken = {"index.html"}
 
     def write(self, summary: Summary, cluster: Cluster) -> None:
         name = page_name(cluster.cluster_id)
+        stem, copy = name.removesuffix(".html"), 1
+        while name.casefold() in self.names_taken:
+            copy += 1
+            name = f"{stem}-{copy}.html"
+        self.names_taken.add(name.casefold())
         write_page(self.directory, name, render_html(summary, cluster))
         self._add(IndexEntry(cluster.cluster_id, name, opening(summary.text), len(cluster.documents)))
 

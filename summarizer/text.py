@@ -49,10 +49,11 @@ _CHAR_MAP = str.maketrans({
     "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
     "\r": None,
 })
-# Control characters (terminal escapes start with \x1b) and bidirectional overrides and isolates,
-# which reorder what a terminal or a page shows ("txt.exe" displayed as "exe.txt").
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters (terminal escapes start with \x1b), bidirectional overrides and isolates, which
+# reorder what a terminal or a page shows ("txt.exe" displayed as "exe.txt"), and lone surrogates
+# (a JSON escape such as "\ud800", no character: no tokenizer or UTF-8 file takes them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 _LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]+")
@@ -66,8 +67,7 @@ def printable(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Unicode NFC, straight quotes, plain hyphens and spaces, no control characters."""
-    text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
-    return _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text)).translate(_CHAR_MAP)
 
 
 # Scripts written without spaces between words: Han, kana, Hangul syllables.

@@ -310,6 +310,50 @@ def test_a_cluster_called_index_does_not_replace_the_index(tmp_path, capsys):
     assert len(list(pages.glob("index-*.html"))) == 1
 
 
+def test_page_names_differ_beyond_case_and_for_repeated_ids(tmp_path, capsys):
+    """On a file system that ignores case "Story.html" and "story.html" are one file: each page
+    gets its own name, and so does a second cluster with the same id."""
+    data = write_lines(tmp_path / "ids.jsonl", [cluster_line(i) for i in ("Story", "story", "STORY", "Story")])
+    pages = tmp_path / "pages"
+    code, out, err = cli(capsys, "run", str(data), *EXTRACTIVE, "--format", "html", "--output", str(pages) + "/")
+    assert code == 0, err
+    names = sorted(p.name for p in pages.glob("*.html") if p.name != "index.html")
+    assert len(names) == 4 and len({n.casefold() for n in names}) == 4
+    index = (pages / "index.html").read_text()
+    assert all(f'href="{name}"' in index for name in names)
+
+
+def test_encodings_surrogates_odd_ids_and_deep_json_are_read_or_named(tmp_path, capsys):
+    """Variations of the reliability cases: a UTF-16 or UTF-32 JSONL file with its byte-order mark
+    (what Windows tools write) is read; a lone surrogate (valid JSON escape, no character) in a
+    text or an id is replaced, not a crash of the tokenizer or of the UTF-8 output; an id that is
+    a list or object is its line's error; a .json nested too deeply is an error naming the file."""
+    lines = "".join(cluster_line(f"c{i}", DOCUMENTS) + "\n" for i in range(2))
+    for encoding in ("utf-16", "utf-32"):
+        data = tmp_path / f"{encoding}.jsonl"
+        data.write_bytes(lines.encode(encoding))  # Python's codec writes the byte-order mark
+        code, out, err = cli(capsys, "run", str(data), *EXTRACTIVE, "--format", "jsonl")
+        assert code == 0, err
+        assert [json.loads(line)["id"] for line in out.splitlines()] == ["c0", "c1"], encoding
+    text = tmp_path / "utf32.txt"
+    text.write_bytes(DOCUMENTS[0]["text"].encode("utf-32"))
+    code, out, err = cli(capsys, "run", str(text), *EXTRACTIVE, "--format", "json")
+    assert code == 0 and "signed" in json.loads(out)["summary"], err
+    broken = [{"title": "", "text": "\ud800 " + d["text"]} for d in DOCUMENTS]
+    data = write_lines(tmp_path / "odd.jsonl", [json.dumps({"id": "a\ud800b", "documents": broken}),
+                                                json.dumps({"id": ["x"], "documents": DOCUMENTS}),
+                                                json.dumps({"id": 7, "documents": DOCUMENTS})])
+    output = tmp_path / "odd-out.jsonl"
+    code, out, err = cli(capsys, "run", str(data), *EXTRACTIVE, "--format", "jsonl", "--output", str(output))
+    assert code == 1 and "odd.jsonl:2: field 'id' must be a string or a number, not list" in err
+    written = records(output)
+    assert [r["id"] for r in written] == ["ab", "odd-2", "7"] and "summary" in written[0] and "error" in written[1]
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    code, out, err = cli(capsys, "run", str(deep), *EXTRACTIVE)
+    assert code == 2 and "deep.json: could not be read as a dataset" in err and "Traceback" not in err
+
+
 def test_escapes_and_bidi_overrides_never_reach_the_outputs(tmp_path, capsys):
     folder = tmp_path / "story"
     folder.mkdir()

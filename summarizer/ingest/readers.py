@@ -5,14 +5,15 @@ what the path is. Every reader turns a bad record into an error item and goes on
 """
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from summarizer.config_schema import IngestConfig
-from summarizer.ingest.records import (Decoded, InputError, cluster_from_record, decode_bytes, finish_cluster,
-                                      make_document)
+from summarizer.ingest.records import (Decoded, InputError, bom_encoding, cluster_from_record, decode_bytes,
+                                       finish_cluster, make_document, valid_id)
 from summarizer.text import printable
 from summarizer.types import Document, Item
 
@@ -73,7 +74,8 @@ def read_file(path: Path, config: IngestConfig) -> Iterator[Item]:
 def record_id(record: object, fallback_id: str, config: IngestConfig) -> str:
     """A record's id (``ingest.id_field``), printable, or ``fallback_id`` when it has none."""
     value = record.get(config.id_field) if isinstance(record, dict) else None
-    return printable(str(value)) if value not in (None, "") else fallback_id
+    # a list or object as id is an error of its record (cluster_from_record), reported under the fallback
+    return printable(str(value)) if value not in (None, "") and valid_id(value) else fallback_id
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,8 @@ class ParsedLine:
 def parse_line(raw: bytes | str, where: str) -> ParsedLine:
     """Decode and parse one JSONL line; never raises on bad input."""
     try:
-        decoded = decode_bytes(raw, where) if isinstance(raw, bytes) else Decoded(raw)
+        # a str line comes from a decoded UTF-16/32 file or a dataset: its first may keep a byte-order mark
+        decoded = decode_bytes(raw, where) if isinstance(raw, bytes) else Decoded(raw.removeprefix("\ufeff"))
         if not decoded.text.strip():
             return ParsedLine(blank=True)
         return ParsedLine(json.loads(decoded.text), warning=decoded.warning)
@@ -123,10 +126,27 @@ def item_from_line(raw: bytes | str, fallback_id: str, where: str, config: Inges
     return Item(cluster_id, cluster, where=where)
 
 
+_PEEK = 1 << 16  # bytes looked at to tell a UTF-16/32 file from a UTF-8 file with one such line
+
+
+def _whole_file_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 when the file starting with ``head`` is written in it (a byte-order mark,
+    and its first line break is followed by the wide encoding's zero byte): such a file (Windows
+    tools write them) is split into lines after decoding, since its line breaks are two or four
+    bytes. A UTF-8 file whose first line alone was written in UTF-16 is read line by line."""
+    unicode = bom_encoding(head)
+    newline = head.find(b"\n")
+    if unicode is None or (newline != -1 and head[newline + 1:newline + 2] != b"\x00"):
+        return None
+    return unicode
+
+
 def read_jsonl(path: Path, config: IngestConfig) -> Iterator[Item]:
     """One cluster per JSON line, read lazily; a bad line is an error item naming its line."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+    with path.open("rb", buffering=_PEEK) as handle:
+        unicode = _whole_file_encoding(handle.peek(_PEEK))
+        lines = io.TextIOWrapper(handle, encoding=unicode, errors="replace", newline="") if unicode else handle
+        for number, raw in enumerate(lines, start=1):
             item = item_from_line(raw, f"{printable(path.stem)}-{number}", f"{path}:{number}", config)
             if item is not None:
                 yield item
@@ -137,8 +157,10 @@ def read_stdin(path: str | Path, config: IngestConfig) -> Iterator[Item]:
     import sys
 
     data = sys.stdin.buffer.read()
-    if data.lstrip().startswith(b"{"):
-        for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+    unicode = _whole_file_encoding(data)
+    lines = data.decode(unicode, errors="replace") if unicode else data
+    if lines.lstrip().startswith("{" if unicode else b"{"):
+        for number, raw in enumerate(lines.splitlines(keepends=True), start=1):
             item = item_from_line(raw, f"stdin-{number}", f"<stdin>:{number}", config)
             if item is not None:
                 yield item
@@ -179,7 +201,16 @@ def open_dataset(path: str, streaming: bool = True):
 def read_dataset(path: str | Path, config: IngestConfig) -> Iterator[Item]:
     """Anything ``datasets.load_dataset`` reads: local Parquet/CSV/JSON, or ``hf:NAME[:SPLIT]``."""
     name = str(path)
-    for number, record in enumerate(open_dataset(name)):
+    records = enumerate(open_dataset(name))
+    while True:
+        try:
+            number, record = next(records)
+        except StopIteration:
+            return
+        except Exception as error:  # streaming datasets parse lazily: a broken file fails here, not at open
+            yield Item(printable(Path(name).stem), None, f"{name}: could not be read as a dataset "
+                                                         f"({type(error).__name__}: {error})", name)
+            return
         cluster_id = record_id(record, f"{printable(Path(name).stem)}-{number}", config)
         where = f"{name}[{number}]"
         try:

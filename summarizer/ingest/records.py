@@ -33,13 +33,16 @@ class Decoded:
 
 
 def decode_bytes(data: bytes, where: str) -> Decoded:
-    """Decode file bytes: UTF-16 by its byte-order mark, else UTF-8, else Windows-1252 with a warning."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Decode file bytes: UTF-32 or UTF-16 by its byte-order mark, else UTF-8, else Windows-1252
+    with a warning."""
+    unicode = bom_encoding(data)
+    if unicode:
         try:
-            return Decoded(data.decode("utf-16"))
+            return Decoded(data.decode(unicode))
         except UnicodeDecodeError as error:  # most often a file cut one byte short: keep what decodes
-            return Decoded(data.decode("utf-16", errors="replace"),
-                           f"{where}: starts as UTF-16 but is not valid UTF-16 ({error.reason} at byte {error.start}); "
+            name = unicode.upper()
+            return Decoded(data.decode(unicode, errors="replace"),
+                           f"{where}: starts as {name} but is not valid {name} ({error.reason} at byte {error.start}); "
                            "undecodable bytes were replaced, check the end of the text")
     sample = data[:_BINARY_SAMPLE]
     if b"\x00" in sample:
@@ -55,6 +58,16 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
         text = data.decode("cp1252", errors="replace")
         return Decoded(text, f"{where}: not valid UTF-8 (byte {error.start}); "
                              "read as Windows-1252/Latin-1, check accented characters")
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """"utf-32" or "utf-16" when ``data`` starts with that encoding's byte-order mark, else None
+    (UTF-32's little-endian mark begins with UTF-16's, so it is tested first)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
 
 
 def _non_latin_encoding(data: bytes) -> str | None:
@@ -160,12 +173,20 @@ def _as_text(value: Any, where: str) -> str:
     return value
 
 
+def valid_id(value: object) -> bool:
+    """Whether a record's id value can name a cluster: a string or a number (or none at all)."""
+    return value is None or isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
 def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
                         config: IngestConfig) -> Cluster:
     """Build a cluster from one record: NeuS-style list of documents or Multi-News string."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
     cluster_id = fallback_id if not record.get(config.id_field) else printable(str(record[config.id_field]))
+    if not valid_id(record.get(config.id_field)):
+        raise InputError(f"{where}: field {config.id_field!r} must be a string or a number, not "
+                         f"{type(record[config.id_field]).__name__} (set ingest.id_field if your ids are elsewhere)")
     if config.documents_field not in record:
         raise InputError(f"{where}: missing field {config.documents_field!r} "
                          f"(set ingest.documents_field if your data names it differently)")
