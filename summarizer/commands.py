@@ -45,6 +45,11 @@ def batch(args: argparse.Namespace) -> int:
     if args.html_dir and args.engine == "ray":
         raise UsageError("--html works with --engine local only (Ray's driver receives JSON records, not the "
                          "source documents a page shows)")
+    if Path(args.output).is_dir():
+        raise UsageError(f"--output {args.output!r} is a folder; give the JSON Lines file to append to, "
+                         f"e.g. {str(Path(args.output) / 'summaries.jsonl')!r}")
+    if args.html_dir and Path(args.html_dir).exists() and not Path(args.html_dir).is_dir():
+        raise UsageError(f"--html {args.html_dir!r} is a file; give a folder for the pages")
     if args.retry_errors and args.engine == "ray":
         raise UsageError("--retry-errors works with --engine local only")
     if args.engine != "ray" and (args.concurrency is not None or args.num_cpus is not None):
@@ -69,6 +74,15 @@ def batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_name(name: str | None) -> str | None:
+    """``--run-name``, checked to be one folder inside ``evaluation.results_dir`` (no path out of it)."""
+    if name is not None and (not name.strip() or name.strip() in (".", "..") or any(c in name for c in "/\\")
+                             or name != printable(name)):
+        raise UsageError(f"--run-name {printable(name)!r}: give a plain folder name (no '/', '\\', '..' or "
+                         "control characters); results go to <evaluation.results_dir>/<run-name>/")
+    return name
+
+
 def evaluate(args: argparse.Namespace) -> int:
     from summarizer.config import load_config
     from summarizer.evaluation.harness import run_evaluation
@@ -85,7 +99,7 @@ def evaluate(args: argparse.Namespace) -> int:
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     _check_limit(args.limit)
     _quiet_pipeline_progress()
-    run_name = args.run_name or f"{Path(args.data).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    run_name = _run_name(args.run_name) or f"{Path(args.data).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     config = load_config(args.config, overrides)
     out_dir = run_evaluation(args.data, systems, predictions, config, run_name, args.limit, progress=not args.quiet)
     print((out_dir / "report.md").read_text(encoding="utf-8"))
@@ -100,7 +114,7 @@ def evaluate_consistency(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, args.overrides)
     checker = consistency_scorer(config)
-    out_dir = Path(config.evaluation.results_dir) / (args.run_name or f"frank-{time.strftime('%Y%m%d-%H%M%S')}")
+    out_dir = Path(config.evaluation.results_dir) / (_run_name(args.run_name) or f"frank-{time.strftime('%Y%m%d-%H%M%S')}")
     report = run_frank_evaluation(args.data, checker, config.evaluation.consistency, out_dir, args.aggregate,
                                   args.limit, progress=not args.quiet)
     print(report)

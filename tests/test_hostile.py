@@ -383,6 +383,18 @@ def test_smaller_cases(tmp_path, capsys):
     assert code == 2 and "seed = -1 is out of range" in err
     with pytest.raises(ConfigError, match="embedding.model"):
         load_config(None, ["embedding.model=./no/such/model"])
+    # Where results go is checked before any work: a run name cannot leave the results folder,
+    # batch's --output cannot be a folder nor --html a file (both failed mid-run with a bare errno).
+    data = write_lines(tmp_path / "in.jsonl", [cluster_line("c0")])
+    for name in ("../../escape", "a/b", "..", "a\\b"):
+        code, out, err = cli(capsys, "eval", "--data", str(data), "--systems", "lead", "--run-name", name,
+                             "--set", f"evaluation.results_dir={tmp_path / 'results'}")
+        assert code == 2 and "give a plain folder name" in err, name
+    assert not (tmp_path / "escape").exists() and not (tmp_path / "results").exists()
+    code, out, err = cli(capsys, "batch", str(data), "--output", str(tmp_path), *EXTRACTIVE)
+    assert code == 2 and "is a folder; give the JSON Lines file" in err
+    code, out, err = cli(capsys, "batch", str(data), "--output", str(tmp_path / "o.jsonl"), "--html", str(data), *EXTRACTIVE)
+    assert code == 2 and "is a file; give a folder for the pages" in err and not (tmp_path / "o.jsonl").exists()
 
 
 def test_retry_errors_redoes_error_records_and_keeps_one_record_per_id(tmp_path, encoder):
