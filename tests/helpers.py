@@ -52,12 +52,12 @@ def tiny_tokenizer(directory: Path, chat: bool):
     return tokenizer
 
 
-def load_script(name: str):
-    """A script of ``scripts/`` as a module, loaded from its file (scripts are no package, and
-    tests leave ``sys.path`` alone)."""
+def load_script(name: str, folder: str = "scripts"):
+    """A script of ``scripts/`` (or ``eval/``) as a module, loaded from its file (scripts are no
+    package, and tests leave ``sys.path`` alone)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(f"scripts_{name}", ROOT / "scripts" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"{folder}_{name}", ROOT / folder / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

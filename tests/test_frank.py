@@ -157,13 +157,9 @@ def test_nested_cross_validation_chooses_on_the_other_folds_only():
 
 def test_frank_articles_writes_each_article_once_with_its_reference(tmp_path):
     """eval/frank_articles.py: FRANK's articles as single-document clusters (issue #15's long inputs)."""
-    import sys
+    from helpers import load_script
 
-    from helpers import ROOT
-
-    sys.path.insert(0, str(ROOT / "eval"))
-    from frank_articles import main
-
+    main = load_script("frank_articles", folder="eval").main
     article = "The council met on Monday. It approved the bridge. Work starts in May. The mayor was pleased."
     rows = [{"id": f"x-{m}", "hash": "h1", "dataset": "cnndm", "model_name": m, "article": article,
              "summary": "The council approved a bridge.", "reference": "Council approves bridge .", "label": 1}
