@@ -32,6 +32,10 @@ _PHRASE_GLUE = frozenset({"of", "and", "to", "a", "an", "the", "in", "for"})
 #: words at least this common in English (wordfreq's Zipf scale: 4.5 = 30 per million words, everyday
 #: vocabulary such as "later", "help", "nuclear") are no outlet's distinctive wording unless loaded
 COMMON_ZIPF = 4.5
+# "any kind of", "a sort of": a word between a determiner and "of" is a noun, whatever adjective
+# it can also be ("kind" is a subjective adjective in the lexicons, not in "any kind of treaty").
+_DETERMINERS = frozenset({"a", "an", "the", "any", "every", "each", "some", "this", "that", "these", "those",
+                          "what", "which", "no", "another", "its", "their", "his", "her", "our", "my", "your"})
 
 
 class _Carriers:
@@ -133,14 +137,14 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
     document_text = next(d.text for d in segmented.cluster.documents if d.doc_id == doc_id)
     lowercase_uses = {m.group(0).lower() for m in _TOKEN.finditer(document_text) if m.group(0)[0].islower()}
 
-    def distinctive(token: str) -> bool:
+    def distinctive(token: str, loaded: bool) -> bool:
         lowered = token.lower()
         if lowered in STOPWORDS or len(lowered) < 3 or normalize_number(token) or any(c.isdigit() for c in token):
             return False
         if token[0].isupper() and lowered not in lowercase_uses:
             return False  # a proper name
         parts = [p for p in re.split(r"[-'’]", lowered) if p and p not in STOPWORDS]
-        if lowered not in loaded_words and zipf_frequency(lowered, "en") >= COMMON_ZIPF:
+        if not loaded and zipf_frequency(lowered, "en") >= COMMON_ZIPF:
             return False  # everyday English: the outlet did not choose it
         # Its own document counts once, so 1 means no other outlet uses the stem.
         return bool(parts) and all(frequency[stem(p)] <= 1 for p in parts)
@@ -149,41 +153,43 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
     counts: Counter[str] = Counter()
     for sentence in segmented.of_document(doc_id):
         tokens = list(_TOKEN.finditer(sentence.text))
+        lowered = [t.group(0).lower() for t in tokens]
+        loaded = [w in loaded_words and not (0 < k < len(tokens) - 1 and lowered[k - 1] in _DETERMINERS
+                                             and lowered[k + 1] == "of") for k, w in enumerate(lowered)]
+        chosen = [distinctive(t.group(0), loaded[k]) for k, t in enumerate(tokens)]
         i = 0
         while i < len(tokens):
-            if not distinctive(tokens[i].group(0)):
+            if not chosen[i]:
                 i += 1
                 continue
             j = i
             # Extend over distinctive words, bridging one glue word between two of them.
             while j + 1 < len(tokens):
-                if distinctive(tokens[j + 1].group(0)):
+                if chosen[j + 1]:
                     j += 1
-                elif (j + 2 < len(tokens) and tokens[j + 1].group(0).lower() in _PHRASE_GLUE
-                      and distinctive(tokens[j + 2].group(0))
+                elif (j + 2 < len(tokens) and lowered[j + 1] in _PHRASE_GLUE and chosen[j + 2]
                       and sentence.text[tokens[j].end():tokens[j + 2].start()].count(" ") == 2):
                     j += 2
                 else:
                     break
             run = tokens[i:j + 1]
-            loaded_run = any(t.group(0).lower() in loaded_words for t in run)
+            loaded_run = any(loaded[i:j + 1])
             # A run is kept whole only around a loaded word ("spectacle of enthusiastic
             # devotion"); otherwise adjacent words are often from different phrases ("site worry").
-            pieces = [(run[0].start(), run[-1].end())] if loaded_run and not re.search(
+            pieces = [(run[0].start(), run[-1].end(), loaded_run)] if loaded_run and not re.search(
                 r"[.,;:!?\"()]", sentence.text[run[0].start():run[-1].end()]) else \
-                [t.span() for t in run if distinctive(t.group(0))]
-            for start, end in pieces:
+                [(*tokens[k].span(), loaded[k]) for k in range(i, j + 1) if chosen[k]]
+            for start, end, is_loaded in pieces:
                 key = sentence.text[start:end].lower()
                 counts[key] += 1
                 if key not in found:
-                    found[key] = [sentence.text[start:end], sentence, start, end]
+                    found[key] = [sentence.text[start:end], sentence, start, end, is_loaded]
             i = j + 1
     terms = []
-    for key, (phrase, sentence, start, end) in found.items():
-        loaded = any(t.lower() in loaded_words for t in _TOKEN.findall(phrase))
+    for key, (phrase, sentence, start, end, is_loaded) in found.items():
         terms.append(DistinctiveTerm(term=phrase if phrase[0].isupper() and phrase.lower() not in
                                      lowercase_uses else phrase.lower(),
-                                     count=counts[key], loaded=loaded,
+                                     count=counts[key], loaded=is_loaded,
                                      context=_context(sentence.text, start, end), sentence=SentenceRef.of(sentence)))
     # Loaded first, then the most unusual in English (a phrase by its rarest word), then the most used.
     rarity = {t.term: min(zipf_frequency(w.lower(), "en") for w in _TOKEN.findall(t.term)) for t in terms}

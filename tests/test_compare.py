@@ -120,3 +120,22 @@ def test_one_outlet_facts_have_their_own_list(comparison):
     for page in (html, markdown):
         some, one = page.index("Reported by only some"), page.index("Reported by one outlet only")
         assert page.index("Inspectors", some) < one < page.index("Heavy rain", some)
+
+
+def test_a_subjective_adjective_used_as_a_noun_is_not_loaded():
+    """"Any kind of treaty": between a determiner and "of" the word is a noun (the seeds' BBC card
+    listed "kind" as loaded wording); "a kind gesture" keeps its mark."""
+    from summarizer.compare import distinctive_terms
+    from summarizer.config import RunConfig
+    from summarizer.lexicon import Lexicon
+    from summarizer.segment import segment_cluster
+
+    others = ("The ministers signed the fishing treaty on Friday in Lowport.",
+              "Both countries signed the treaty after long talks in Lowport.")
+    lexicon = Lexicon.from_config(RunConfig().neutral)
+    for sentence, loaded in (("Any kind of fishing treaty could let inspectors board trawlers in Lowport.", False),
+                             ("The minister made a kind gesture to the inspectors in Lowport.", True)):
+        segmented = segment_cluster(make_cluster((sentence,), *[(o,) for o in others]), RunConfig().segment)
+        terms = {t.term: t.loaded for t in distinctive_terms(segmented, "d0", lexicon, limit=10)}
+        marked = [term for term, is_loaded in terms.items() if "kind" in term.split() and is_loaded]
+        assert marked == (["kind gesture"] if loaded else []), (sentence, terms)
