@@ -109,3 +109,13 @@ def test_ray_sizing_flags_are_checked_before_anything_starts(tmp_path, capsys, f
     _write_jsonl(data)
     assert main(["batch", str(data), "-o", str(tmp_path / "out.jsonl"), *flags]) == 2
     assert message in capsys.readouterr().err and not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_utf16_file_is_named_for_the_ray_engine(tmp_path):
+    """The local runner reads a UTF-16 JSONL file; Ray's byte-offset chunks cannot, so the plan
+    says so at once instead of making every line an error record."""
+    data = tmp_path / "wide.jsonl"
+    data.write_bytes("".join(json.dumps(r) + "\n" for r in _records()[:2]).encode("utf-16"))
+    with pytest.raises(InputError, match="written in UTF-16; the Ray engine reads UTF-8 JSON Lines"):
+        plan_input(str(data), EXTRACTIVE.ingest, set(), lambda cluster_id: True)
+    assert [item.cluster_id for item in iter_items(str(data), EXTRACTIVE.ingest)][0] == "a"

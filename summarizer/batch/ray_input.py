@@ -18,7 +18,7 @@ from pathlib import Path
 
 from summarizer.config_schema import IngestConfig
 from summarizer.ingest import InputError
-from summarizer.ingest.readers import line_record_id, parse_line, record_id
+from summarizer.ingest.readers import PEEK_BYTES, line_record_id, parse_line, record_id, whole_file_encoding
 from summarizer.text import printable
 from summarizer.types import Item
 
@@ -108,7 +108,11 @@ def _plan_jsonl(path: Path, config: IngestConfig, done: set[str], in_shard) -> P
     chooser = _Chooser(plan, done, in_shard)
     stem = printable(path.stem)
     chunk, offset = Chunk(0, 0, 1), 0
-    with path.open("rb") as handle:
+    with path.open("rb", buffering=PEEK_BYTES) as handle:
+        unicode = whole_file_encoding(handle.peek(PEEK_BYTES))
+        if unicode:  # Ray's tasks read chunks at byte offsets of lines, which need one-byte line breaks
+            raise InputError(f"{path}: written in {unicode.upper()}; the Ray engine reads UTF-8 JSON Lines: "
+                             f"convert it (iconv -f {unicode.upper()} -t UTF-8) or use --engine local, which reads it")
         for number, raw in enumerate(handle, start=1):
             if offset - chunk.start >= CHUNK_BYTES or len(chunk.rows) >= CHUNK_ROWS:
                 chunk.end = offset

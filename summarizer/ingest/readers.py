@@ -126,10 +126,10 @@ def item_from_line(raw: bytes | str, fallback_id: str, where: str, config: Inges
     return Item(cluster_id, cluster, where=where)
 
 
-_PEEK = 1 << 16  # bytes looked at to tell a UTF-16/32 file from a UTF-8 file with one such line
+PEEK_BYTES = 1 << 16  # bytes looked at to tell a UTF-16/32 file from a UTF-8 file with one such line
 
 
-def _whole_file_encoding(head: bytes) -> str | None:
+def whole_file_encoding(head: bytes) -> str | None:
     """UTF-16 or UTF-32 when the file starting with ``head`` is written in it (a byte-order mark,
     and its first line break is followed by the wide encoding's zero byte): such a file (Windows
     tools write them) is split into lines after decoding, since its line breaks are two or four
@@ -143,8 +143,8 @@ def _whole_file_encoding(head: bytes) -> str | None:
 
 def read_jsonl(path: Path, config: IngestConfig) -> Iterator[Item]:
     """One cluster per JSON line, read lazily; a bad line is an error item naming its line."""
-    with path.open("rb", buffering=_PEEK) as handle:
-        unicode = _whole_file_encoding(handle.peek(_PEEK))
+    with path.open("rb", buffering=PEEK_BYTES) as handle:
+        unicode = whole_file_encoding(handle.peek(PEEK_BYTES))
         lines = io.TextIOWrapper(handle, encoding=unicode, errors="replace", newline="") if unicode else handle
         for number, raw in enumerate(lines, start=1):
             item = item_from_line(raw, f"{printable(path.stem)}-{number}", f"{path}:{number}", config)
@@ -157,7 +157,7 @@ def read_stdin(path: str | Path, config: IngestConfig) -> Iterator[Item]:
     import sys
 
     data = sys.stdin.buffer.read()
-    unicode = _whole_file_encoding(data)
+    unicode = whole_file_encoding(data)
     lines = data.decode(unicode, errors="replace") if unicode else data
     if lines.lstrip().startswith("{" if unicode else b"{"):
         for number, raw in enumerate(lines.splitlines(keepends=True), start=1):
