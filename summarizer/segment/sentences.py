@@ -127,6 +127,11 @@ def _split_long(sentence: str, start: int, max_words: int) -> list[tuple[str, tu
     return pieces
 
 
+# No sentence begins with these: a piece that does continues the one before, cut after a "?" or
+# "!" inside a title or a quotation ("What's the Matter with Kansas?, and …").
+_CONTINUES = frozenset(",;:)]}")
+
+
 def split_sentences(text: str, language: str = "en", max_words: int = 120) -> list[tuple[str, tuple[int, int]]]:
     """Split ``text`` into (sentence, (start, end)) pairs with ``text[start:end] == sentence``.
 
@@ -140,6 +145,7 @@ def split_sentences(text: str, language: str = "en", max_words: int = 120) -> li
     for line in text.split("\n"):
         for shift, paragraph in _pieces(line) if line.strip() else []:
             cursor = 0
+            spans: list[list[int]] = []
             for raw in segmenter.segment(paragraph) if paragraph.strip() else []:
                 sentence = raw.strip()
                 if not sentence:
@@ -149,9 +155,14 @@ def split_sentences(text: str, language: str = "en", max_words: int = 120) -> li
                     start = cursor
                 end = start + len(sentence)
                 cursor = end
-                if _HAS_WORD.search(sentence):
+                if spans and sentence[0] in _CONTINUES:
+                    spans[-1][1] = end  # "… What's the Matter with Kansas?, and the second …": one sentence
+                else:
+                    spans.append([start, end])
+            for start, end in spans:
+                if _HAS_WORD.search(paragraph[start:end]):
                     begin = offset + shift + start
-                    pieces.extend(_split_long(text[begin:begin + len(sentence)], begin, max_words))
+                    pieces.extend(_split_long(text[begin:offset + shift + end], begin, max_words))
         offset += len(line) + 1
     return pieces
 
