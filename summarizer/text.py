@@ -53,15 +53,15 @@ _CHAR_MAP = str.maketrans({
 # reorder what a terminal or a page shows ("txt.exe" displayed as "exe.txt"), and lone surrogates
 # (a JSON escape such as "\ud800", no character: no tokenizer or UTF-8 file takes them).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]")
 
 
 _LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]+")
 
 
 def printable(text: str) -> str:
-    """``text`` on one line, without control characters or bidi overrides: safe in a terminal, a
-    file name or an id."""
+    """``text`` on one line, without control characters, bidi overrides or invisible zero-width
+    characters: safe in a terminal, a file name, an id or a headline."""
     return _UNPRINTABLE.sub("", _LINE_BREAKS.sub(" ", text))
 
 

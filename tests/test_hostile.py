@@ -363,6 +363,13 @@ def test_escapes_and_bidi_overrides_never_reach_the_outputs(tmp_path, capsys):
         code, out, err = cli(capsys, "run", str(folder), *EXTRACTIVE, "--format", fmt)
         assert code == 0, err
         assert "\x1b" not in out + err and "\u202e" not in out + err and "\x07" not in out + err, fmt
+    # Zero-width characters are invisible in a headline or an id ("index\u200b" is not "index"
+    # to a reader): a NeuS title began with one, and the summary's headline kept it.
+    titled = [{"title": "\u200bNorland and Sudland sign pact\u2060", "text": d["text"]} for d in DOCUMENTS]
+    data = write_lines(tmp_path / "zw.jsonl", [json.dumps({"id": "pact\u200b", "documents": titled})])
+    code, out, err = cli(capsys, "run", str(data), *EXTRACTIVE, "--format", "json")
+    record = json.loads(out)
+    assert code == 0 and record["id"] == "pact" and record["headline"]["text"] == "Norland and Sudland sign pact"
 
 
 def test_a_short_write_says_the_disk_may_be_full(tmp_path, monkeypatch):
