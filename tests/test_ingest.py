@@ -180,6 +180,18 @@ def test_a_dateline_names_the_outlet_and_leaves_the_text_and_unwrapped_prose_sta
     assert clean_text(prose).text == prose.replace("\nShort line.", "\nShort line.")
 
 
+def test_video_and_link_prompts_inside_flattened_copy_are_removed_and_listed():
+    """CNN/DailyMail copy flattened to one paragraph carries "Scroll down for video" inside its
+    sentences (five of 75 FRANK articles' summaries quoted it); only a prompt opening a sentence
+    goes, not the same words inside a sentence of the story."""
+    cleaned = clean_text("The film opens today. Scroll down for video According to the curator, the dress is "
+                         "genuine. Villa face QPR on Tuesday. CLICK HERE for all the latest Aston Villa news. "
+                         "Fans who click here for tickets pay more.", title_from_first_line=False)
+    assert cleaned.text == ("The film opens today. According to the curator, the dress is genuine. Villa face QPR "
+                            "on Tuesday. Fans who click here for tickets pay more.")
+    assert cleaned.removed_lines == ("Scroll down for video", "CLICK HERE for all the latest Aston Villa news.")
+
+
 def test_dates_from_a_header_line_or_a_record_field_and_a_bad_one_is_named(tmp_path):
     """Issue #15 item 5: a "Date:" header line in a text file, a JSONL "date" field."""
     folder = tmp_path / "dated"

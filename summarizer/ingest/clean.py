@@ -32,8 +32,12 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
 # A wire dateline opening a story: "WASHINGTON (AP) — ", "NEW YORK -- ", "LONDON (Reuters) - ".
 DATELINE = re.compile(r"^(?:[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?)"
                       r"(?: \(([A-Za-z&. ]{1,24})\))?\s*(?:--|—|–|-)(?:\s+|$)")  # "$": as kept in removed_lines
-# An inline photo credit: "(AP Photo/Evan Vucci)".
-_PHOTO_CREDIT = re.compile(r"\s*\((?:AP|Reuters|AFP|Getty|EPA) (?:Photo|Images)[^)]{0,80}\)")
+# Inline page furniture: a photo credit "(AP Photo/Evan Vucci)", and the video and link prompts of
+# news sites, which flattened copy (CNN/DailyMail) carries inside its sentences ("… of Alexandria.
+# Scroll down for video According to …").
+_PHOTO_CREDIT = re.compile(r"\s*\((?:AP|Reuters|AFP|Getty|EPA) (?:Photo|Images)[^)]{0,80}\)"
+                           r"|(?:^|(?<=[.!?])\s+|(?<=[.!?][\"'’”)])\s+)(?:Scroll down|SCROLL DOWN) for (?:the )?videos?(?=\s|$)"
+                           r"|(?:^|(?<=[.!?])\s+|(?<=[.!?][\"'’”)])\s+)(?:Click here|CLICK HERE) (?:to|for) [^.!?]{0,80}[.!?]?(?=\s|$)")
 # Sentence-final punctuation of Latin, CJK (full stop, full-width marks), Arabic and Urdu,
 # Devanagari and Armenian text.
 _END_PUNCT = re.compile(r"[.!?:;\u3002\uff01\uff1f\uff0e\uff61\u061f\u06d4\u0964\u0589][\"')\]\u300d\u300f]*$")
