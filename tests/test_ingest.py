@@ -174,6 +174,14 @@ def test_a_dateline_names_the_outlet_and_leaves_the_text_and_unwrapped_prose_sta
     cleaned = clean_text("LONDON (Reuters) - Britain's parliament voted on Tuesday to delay the deadline.\n"
                          "The government said it would respond within a week.")
     assert cleaned.text.startswith("Britain's parliament voted") and from_lines(cleaned.removed_lines, "") == "Reuters"
+    # The datelines of the DUC/TDT newswire: AP's "_" and a date before the agency.
+    for dateline, outlet in (("PHNOM PENH, Cambodia (AP) _", "AP"), ("BEIJING, October 1 (Xinhua) --", "Xinhua"),
+                             ("NEW YORK _", ""), ("MOSCOW, Dec. 3 (AFP) -", "AFP")):
+        cleaned = clean_text(f"{dateline} The two parties agreed to form a coalition on Monday.\nMore follows.",
+                             title_from_first_line=False)
+        assert cleaned.text.startswith("The two parties agreed") and cleaned.removed_lines == (dateline,), dateline
+        assert from_lines(cleaned.removed_lines, "") == outlet, dateline
+    assert clean_text("NASA_Report says the probe failed.", title_from_first_line=False).removed_lines == ()
     prose = ("A paragraph written on one line, as most saved articles are, longer than any wrapped line would be "
              "and ending with a full stop.\nShort line.\nAnother long paragraph on its own line, also far longer "
              "than the hundred characters a wrapped line holds, ends here.")
