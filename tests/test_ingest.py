@@ -182,6 +182,10 @@ def test_a_dateline_names_the_outlet_and_leaves_the_text_and_unwrapped_prose_sta
         assert cleaned.text.startswith("The two parties agreed") and cleaned.removed_lines == (dateline,), dateline
         assert from_lines(cleaned.removed_lines, "") == outlet, dateline
     assert clean_text("NASA_Report says the probe failed.", title_from_first_line=False).removed_lines == ()
+    note = "(STORY CAN END HERE. OPTIONAL 2ND TAKE FOLLOWS.)"
+    cleaned = clean_text(f"The vote was 61-38 on Monday.\n{note}\n(And a story aside in brackets, kept.)",
+                         title_from_first_line=False)
+    assert cleaned.removed_lines == (note,) and "aside in brackets" in cleaned.text
     prose = ("A paragraph written on one line, as most saved articles are, longer than any wrapped line would be "
              "and ending with a full stop.\nShort line.\nAnother long paragraph on its own line, also far longer "
              "than the hundred characters a wrapped line holds, ends here.")

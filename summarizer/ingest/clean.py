@@ -28,6 +28,9 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
     r"[A-Z]{2,3}-[\w/&-]*--[\w/&,.' -]*",
     r"[^.!?]{0,60}\b(?:\d(?:st|nd|rd|th) )?(?:graf|grafs|pvs|writethru|ld-writethru|lede|sub)\b[^.!?]{0,40}",
     r"\(?(?:AP|Reuters|AFP|Getty|EPA|Bloomberg) ?(?:Photo|Images|Pool)\b[^)]{0,80}\)?\.?",
+    # A desk instruction in capitals and parentheses on its own line: "(STORY CAN END HERE.
+    # OPTIONAL 2ND TAKE FOLLOWS.)", "(END OPTIONAL TRIM)", "(MORE)".
+    r"(?-i:\([A-Z0-9][A-Z0-9 .,;:'&/-]*\))",  # capitals: the patterns are otherwise case-blind
 )]
 # A wire dateline opening a story: "WASHINGTON (AP) — ", "NEW YORK -- ", "LONDON (Reuters) - ",
 # "BEIJING, October 1 (Xinhua) -- ", and AP's older "PHNOM PENH, Cambodia (AP) _ " (the newswire
