@@ -176,12 +176,15 @@ def test_a_dateline_names_the_outlet_and_leaves_the_text_and_unwrapped_prose_sta
     assert cleaned.text.startswith("Britain's parliament voted") and from_lines(cleaned.removed_lines, "") == "Reuters"
     # The datelines of the DUC/TDT newswire: AP's "_" and a date before the agency.
     for dateline, outlet in (("PHNOM PENH, Cambodia (AP) _", "AP"), ("BEIJING, October 1 (Xinhua) --", "Xinhua"),
-                             ("NEW YORK _", ""), ("MOSCOW, Dec. 3 (AFP) -", "AFP")):
+                             ("NEW YORK _", ""), ("MOSCOW, Dec. 3 (AFP) -", "AFP"), ("(CNN) --", "CNN")):
         cleaned = clean_text(f"{dateline} The two parties agreed to form a coalition on Monday.\nMore follows.",
                              title_from_first_line=False)
         assert cleaned.text.startswith("The two parties agreed") and cleaned.removed_lines == (dateline,), dateline
         assert from_lines(cleaned.removed_lines, "") == outlet, dateline
     assert clean_text("NASA_Report says the probe failed.", title_from_first_line=False).removed_lines == ()
+    glued = clean_text("(CNN)ESPN's reporter apologised on Friday.", title_from_first_line=False)
+    assert glued.text == "ESPN's reporter apologised on Friday." and glued.removed_lines == ("(CNN)",)
+    assert clean_text("(Video) The clip shows the flood.", title_from_first_line=False).removed_lines == ()
     note = "(STORY CAN END HERE. OPTIONAL 2ND TAKE FOLLOWS.)"
     cleaned = clean_text(f"The vote was 61-38 on Monday.\n{note}\n(And a story aside in brackets, kept.)",
                          title_from_first_line=False)

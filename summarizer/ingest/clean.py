@@ -35,8 +35,10 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
 # A wire dateline opening a story: "WASHINGTON (AP) — ", "NEW YORK -- ", "LONDON (Reuters) - ",
 # "BEIJING, October 1 (Xinhua) -- ", and AP's older "PHNOM PENH, Cambodia (AP) _ " (the newswire
 # of the DUC and TDT collections).
-DATELINE = re.compile(r"^(?:[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?(?: \d{1,2})?)?)"
-                      r"(?: \(([A-Za-z&. ]{1,24})\))?\s*(?:--|—|–|-|_(?=\s|$))(?:\s+|$)")  # "$": as kept in removed_lines
+# A news agency's tag alone opens a story too: "(CNN) -- ", "(CNN)ESPN's …" (CNN/DailyMail copy).
+DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?(?: \d{1,2})?)?)"
+                      r"(?: \(([A-Za-z&. ]{1,24})\))?\s*(?:--|—|–|-|_(?=\s|$))(?:\s+|$)"  # "$": as kept in removed_lines
+                      r"|\((CNN|AP|Reuters|AFP|UPI|Xinhua|Bloomberg)\)\s*(?:(?:--|—|–|-)\s*)?)")
 # Inline page furniture: a photo credit "(AP Photo/Evan Vucci)", and the video and link prompts of
 # news sites, which flattened copy (CNN/DailyMail) carries inside its sentences ("… of Alexandria.
 # Scroll down for video According to …").

@@ -38,8 +38,8 @@ def from_lines(removed_lines: Iterable[str], text: str) -> str:
             return byline.group(1).strip().rstrip(".")
     for line in (*removed_lines, text.lstrip().split("\n", 1)[0]):
         dateline = DATELINE.match(line)
-        if dateline and dateline.group(1):
-            return dateline.group(1).strip()
+        if dateline and (dateline.group(1) or dateline.group(2)):
+            return (dateline.group(1) or dateline.group(2)).strip()
     return ""
 
 
