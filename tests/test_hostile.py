@@ -192,6 +192,29 @@ def test_an_unreadable_folder_and_a_fifo_are_named(tmp_path, capsys, monkeypatch
     assert code == 2 and "locked: the folder cannot be read (Permission denied)" in err
 
 
+def test_devices_pipes_and_oversized_files_in_a_story_folder_are_never_read(tmp_path, capsys):
+    """A link to /dev/zero (no end) or a pipe (may never answer) inside a story folder is named and
+    skipped, as a subfolder is (they were skipped silently); a file too large for
+    ingest.max_chars_per_document is refused from its size, before it is read into memory."""
+    folder = tmp_path / "story"
+    folder.mkdir()
+    for i, document in enumerate(PACT.documents):
+        (folder / f"{i}.txt").write_text(document.text)
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "photos").mkdir()
+    code, out, err = cli(capsys, "run", str(folder), *EXTRACTIVE)
+    assert code == 0 and "signed" in out
+    assert "zero.txt: not a regular file" in err and "pipe.txt: not a regular file" in err
+    assert "photos: a folder; skipped" in err
+    (folder / "big.txt").write_text("word " * 400)  # 2,000 bytes
+    code, out, err = cli(capsys, "run", str(folder), *EXTRACTIVE, "--set", "ingest.max_chars_per_document=1000")
+    assert code == 2 and "big.txt: 2,000 characters is over ingest.max_chars_per_document=1,000" in err  # read
+    (folder / "big.txt").write_text("word " * 2000)  # 10,000 bytes: more than 4 bytes a character allow
+    code, out, err = cli(capsys, "run", str(folder), *EXTRACTIVE, "--set", "ingest.max_chars_per_document=1000")
+    assert code == 2 and "big.txt: 10,000 bytes is over ingest.max_chars_per_document=1,000 characters" in err
+
+
 def test_write_errors_are_messages(tmp_path, capsys):
     code, out, err = cli(capsys, "run", str(EXAMPLE), *EXTRACTIVE, "--output", "/dev/full", "--quiet")
     assert code == 1 and "No space left on device" in err and "Traceback" not in err

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,31 +24,50 @@ DATASET_BUILDERS = {".parquet": "parquet", ".csv": "csv", ".arrow": "arrow", ".j
                     ".jsonl": "json", ".ndjson": "json"}
 
 
+def read_bounded(path: Path, where: str, config: IngestConfig) -> bytes:
+    """A file's bytes, refused unread when they cannot fit ``ingest.max_chars_per_document`` (four
+    bytes a character at most, in UTF-8 and UTF-32): a stray 5 GB file is not loaded to be rejected."""
+    size = path.stat().st_size
+    if size > 4 * config.max_chars_per_document:
+        raise InputError(f"{where}: {size:,} bytes is over ingest.max_chars_per_document="
+                         f"{config.max_chars_per_document:,} characters; raise it with "
+                         "--set ingest.max_chars_per_document=N if this file really is one article")
+    return path.read_bytes()
+
+
 def read_folder(path: Path, config: IngestConfig) -> Iterator[Item]:
     """A folder of text files is one cluster, one document per file, in name order."""
     cluster_id, where = printable(path.resolve().name), printable(str(path))
     try:
-        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+        files = [p for p in entries if p.is_file()]
     except OSError as error:
         yield Item(cluster_id, None, f"{path}: the folder cannot be read ({error.strerror or error})", where)
         return
     if not files:
         yield Item(cluster_id, None, f"{path}: the folder has no files; put one article per text file in it", where)
         return
-    stems = [p.stem for p in files]
+    stems = Counter(p.stem for p in files)
     documents: list[Document] = []
-    warnings: list[str] = []
+    # A device, pipe or broken link is never read (/dev/zero has no end, a pipe may never answer),
+    # but it is named; a subfolder is another story, not part of this one.
+    warnings = [f"{printable(str(p))}: " + ("a folder; skipped (each folder is one cluster)" if p.is_dir() else
+                                           "not a regular file (a device, pipe or broken link); skipped")
+                for p in entries if not p.is_file()]
     try:
         for file in files:
-            doc_id = printable(file.stem if stems.count(file.stem) == 1 else file.name)
+            doc_id = printable(file.stem if stems[file.stem] == 1 else file.name)
             name = printable(str(file))  # file names reach terminals and pages: no escapes in them
             try:
-                decoded = decode_bytes(file.read_bytes(), name)
-            except InputError as error:
-                warnings.append(f"{error}; skipped")
-                continue
+                # too long is the cluster's error, as a too-long text is (make_document): raise the limit
+                data = read_bounded(file, name, config)
             except OSError as error:  # unreadable (permissions, a vanished file): one document lost, not all
                 warnings.append(f"{name}: cannot be read ({error.strerror or error}); skipped")
+                continue
+            try:
+                decoded = decode_bytes(data, name)
+            except InputError as error:
+                warnings.append(f"{error}; skipped")
                 continue
             if decoded.warning:
                 warnings.append(decoded.warning)
@@ -61,7 +81,7 @@ def read_file(path: Path, config: IngestConfig) -> Iterator[Item]:
     """A single article file: summarised as a one-document cluster."""
     cluster_id, where = printable(path.stem), printable(str(path))
     try:
-        decoded = decode_bytes(path.read_bytes(), where)
+        decoded = decode_bytes(read_bounded(path, where, config), where)
         doc = make_document(cluster_id, decoded.text, "", where, config)
         warnings = [decoded.warning] if decoded.warning else []
         yield Item(cluster_id, finish_cluster(cluster_id, [doc], None, warnings, config, where), where=where)
