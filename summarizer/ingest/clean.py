@@ -42,7 +42,7 @@ DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}(?:, [A-Z][
 # Inline page furniture: a photo credit "(AP Photo/Evan Vucci)", and the video and link prompts of
 # news sites, which flattened copy (CNN/DailyMail) carries inside its sentences ("… of Alexandria.
 # Scroll down for video According to …").
-_PHOTO_CREDIT = re.compile(r"\s*\((?:AP|Reuters|AFP|Getty|EPA) (?:Photo|Images)[^)]{0,80}\)"
+_INLINE_DEBRIS = re.compile(r"\s*\((?:AP|Reuters|AFP|Getty|EPA) (?:Photo|Images)[^)]{0,80}\)"
                            r"|(?:^|(?<=[.!?])\s+|(?<=[.!?][\"'’”)])\s+)(?:Scroll down|SCROLL DOWN) for (?:the )?videos?(?=\s|$)"
                            r"|(?:^|(?<=[.!?])\s+|(?<=[.!?][\"'’”)])\s+)(?:Click here|CLICK HERE) (?:to|for) [^.!?]{0,80}[.!?]?(?=\s|$)")
 # Sentence-final punctuation of Latin, CJK (full stop, full-width marks), Arabic and Urdu,
@@ -143,9 +143,9 @@ def clean_text(raw: str, *, strip_boilerplate: bool = True, title_from_first_lin
     kept: list[str] = []
     removed: list[str] = []
     for line in lines:
-        if strip_boilerplate and _PHOTO_CREDIT.search(line):
-            removed.extend(m.group(0).strip() for m in _PHOTO_CREDIT.finditer(line))
-            line = _PHOTO_CREDIT.sub("", line).strip()
+        if strip_boilerplate and _INLINE_DEBRIS.search(line):
+            removed.extend(m.group(0).strip() for m in _INLINE_DEBRIS.finditer(line))
+            line = _INLINE_DEBRIS.sub("", line).strip()
         # Short unpunctuated lines inside a body are links to related stories or captions.
         if strip_boilerplate and (not line or _is_boilerplate(line) or _looks_like_headline(line, 14)):
             removed.extend([line] if line else [])
