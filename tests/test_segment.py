@@ -1,18 +1,19 @@
 from summarizer.segment import split_sentences
 
 
+def _assert_split(text: str, expected: list[str]) -> None:
+    """``text`` splits into ``expected``, each with the span it has in ``text``."""
+    pieces = split_sentences(text)
+    assert [sentence for sentence, _ in pieces] == expected
+    for sentence, (start, end) in pieces:
+        assert text[start:end] == sentence
+
+
 def test_news_abbreviations_quotes_and_dashes():
     text = ('Mr Kim met Mr. Putin in the U.S. capital. "We will help," said Mr Kim \u2014 twice. '
             "It cost $1.5 billion.\nA new paragraph starts here")
-    pieces = split_sentences(text)
-    assert [s for s, _ in pieces] == [
-        "Mr Kim met Mr. Putin in the U.S. capital.",
-        '"We will help," said Mr Kim \u2014 twice.',
-        "It cost $1.5 billion.",
-        "A new paragraph starts here",
-    ]
-    for sentence, (start, end) in pieces:
-        assert text[start:end] == sentence
+    _assert_split(text, ["Mr Kim met Mr. Putin in the U.S. capital.", '"We will help," said Mr Kim \u2014 twice.',
+                         "It cost $1.5 billion.", "A new paragraph starts here"])
 
 
 def test_no_sentence_begins_with_a_comma():
@@ -21,15 +22,9 @@ def test_no_sentence_begins_with_a_comma():
     text = ("Sen. Bernie Sanders, I-Vt., on Monday released the results of his exam. "
             "The first in Thomas Frank's What's the Matter with Kansas?, and the second in another book. "
             "Is it over? Yes.")
-    pieces = split_sentences(text)
-    assert [s for s, _ in pieces] == [
-        "Sen. Bernie Sanders, I-Vt., on Monday released the results of his exam.",
-        "The first in Thomas Frank's What's the Matter with Kansas?, and the second in another book.",
-        "Is it over?",
-        "Yes.",
-    ]
-    for sentence, (start, end) in pieces:
-        assert text[start:end] == sentence
+    _assert_split(text, ["Sen. Bernie Sanders, I-Vt., on Monday released the results of his exam.",
+                         "The first in Thomas Frank's What's the Matter with Kansas?, and the second in another book.",
+                         "Is it over?", "Yes."])
 
 
 def test_empty_and_punctuation_only():
