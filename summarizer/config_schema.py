@@ -18,9 +18,12 @@ class ConfigError(UsageError):
 
 @dataclass(frozen=True)
 class IngestConfig:
-    # Files longer than this are rejected rather than silently truncated.
     max_documents: int = 200
+    # Files longer than this are rejected rather than silently truncated.
     max_chars_per_document: int = 1_000_000
+    # All of a cluster's documents together (200 full articles are about 1.4 million characters;
+    # 200 documents of max_chars_per_document each would take hours to encode).
+    max_chars_per_cluster: int = 5_000_000
     # A document needs this many words of story text to be used at all.
     min_words: int = 5
     strip_boilerplate: bool = True
@@ -235,6 +238,7 @@ DTYPES = ("auto", "float32", "bfloat16", "float16")
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "seed": (0, 2**32 - 1),  # what numpy accepts as a seed
     "ingest.max_documents": (1, None),
+    "ingest.max_chars_per_cluster": (1, None),
     "ingest.max_chars_per_document": (1, None),
     "ingest.url_timeout": (0.1, 600),
     "ingest.max_url_bytes": (1, None),

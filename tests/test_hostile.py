@@ -213,6 +213,10 @@ def test_devices_pipes_and_oversized_files_in_a_story_folder_are_never_read(tmp_
     (folder / "big.txt").write_text("word " * 2000)  # 10,000 bytes: more than 4 bytes a character allow
     code, out, err = cli(capsys, "run", str(folder), *EXTRACTIVE, "--set", "ingest.max_chars_per_document=1000")
     assert code == 2 and "big.txt: 10,000 bytes is over ingest.max_chars_per_document=1,000 characters" in err
+    # and all documents together: 200 documents of the largest size would take hours to encode
+    (folder / "big.txt").unlink()
+    code, out, err = cli(capsys, "run", str(folder), *EXTRACTIVE, "--set", "ingest.max_chars_per_cluster=500")
+    assert code == 2 and "characters in all is over ingest.max_chars_per_cluster=500" in err
 
 
 def test_write_errors_are_messages(tmp_path, capsys):

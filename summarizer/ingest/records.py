@@ -155,6 +155,9 @@ def finish_cluster(cluster_id: str, documents: list[Document], reference: str | 
     if len(usable) > config.max_documents:
         raise InputError(f"{where}: {len(usable)} documents is over ingest.max_documents="
                          f"{config.max_documents}; raise it with --set ingest.max_documents=N")
+    if (characters := sum(len(doc.text) for doc in usable)) > config.max_chars_per_cluster:
+        raise InputError(f"{where}: {characters:,} characters in all is over ingest.max_chars_per_cluster="
+                         f"{config.max_chars_per_cluster:,}; raise it with --set ingest.max_chars_per_cluster=N")
     return Cluster(cluster_id=cluster_id, documents=tuple(usable), reference=reference,
                    warnings=tuple(warnings))
 
