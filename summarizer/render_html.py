@@ -258,9 +258,12 @@ def render_html(summary: Summary, cluster: Cluster) -> str:
 
 
 def page_name(cluster_id: str) -> str:
-    """A safe, unique file name for a cluster's page (ids may hold any characters)."""
+    """A safe, unique file name for a cluster's page (ids may hold any characters), the same in every
+    run (a batch's index is rebuilt from its ids). An id that is not already a safe lower-case name
+    gets its hash: "Story" and "story" must not share a file where names ignore case (macOS,
+    Windows), and index.html is the index page's."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", cluster_id).strip("._")[:80] or "cluster"
-    if safe != cluster_id or safe.lower() == "index":  # index.html is the index page's
+    if safe != cluster_id or safe != safe.lower() or safe == "index":
         safe += f"-{zlib.crc32(cluster_id.encode('utf-8')):08x}"
     return f"{safe}.html"
 

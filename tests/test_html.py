@@ -102,6 +102,9 @@ def test_page_names_are_safe_and_distinct():
     odd = page_name("../../etc/passwd")
     assert "/" not in odd and odd.endswith(".html") and not odd.startswith(".")
     assert page_name("a b") != page_name("a_b")
+    # ids that differ only in case get names that differ ignoring case (batch pages are named by id alone)
+    names = [page_name(i) for i in ("story", "Story", "STORY", "index", "Index")]
+    assert len({n.casefold() for n in names}) == 5 and names[0] == "story.html" and "index.html" not in names
 
 
 def _clusters_file(path: Path) -> Path:
