@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             segmented = segment_cluster(cluster, config.segment)
             index = SourceIndex.of(embed_clusters([segmented], encoder)[0])
             all_bigrams = bigram_sets([s.text for s in segmented.sentences])
-            references = draft_sentences(cluster.reference or "", config.segment.language)
+            references = [s for text in cluster.references for s in draft_sentences(text, config.segment.language)]
             counts["reference sentences"] += len(references)
             for reference, verdict in zip(references, guard.check(references, index)):
                 if not verdict.check.supported:

@@ -201,6 +201,8 @@ class EvaluationConfig:
     # Word target of the LexRank baseline (NeuS reports LexRank at about 70 words).
     lexrank_words: int = 60
     results_dir: str = "eval/results"
+    # ROUGE reads only a summary's first N words (0: all of it); the DUC protocol reads 100 (-l 100).
+    rouge_words: int = 0
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "compare.omission_similarity": (0, 1),
     "evaluation.bootstrap_resamples": (100, None),
     "evaluation.lexrank_words": (5, None),
+    "evaluation.rouge_words": (0, None),
 }
 #: allowed values of the keys that name a choice
 CHOICES: dict[str, tuple[str, ...]] = {

@@ -186,7 +186,8 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
         "documents": [{"doc_id": d.doc_id, "outlet": d.name, "title": d.title, "date": d.date or None, "source": d.source,
                        "characters": len(d.text), "removed_lines": list(d.removed_lines)}
                       for d in cluster.documents],
-        "reference": cluster.reference,
+        "reference": cluster.references[0] if cluster.references else None,  # the first; all below
+        "references": list(cluster.references),
         "model": {"backend": summary.backend, "name": summary.model},
         "config": config.to_dict() if config is not None else None,
         "timings_seconds": summary.timings if config is None or config.output.include_timings else None,

@@ -32,11 +32,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Cluster:
-    """Several documents about one event, plus an optional reference summary."""
+    """Several documents about one event, plus the human summaries to score against, if any (one
+    in NeuS and Multi-News, several in DUC/TAC clusters)."""
 
     cluster_id: str
     documents: tuple[Document, ...]
-    reference: str | None = None
+    references: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # inputs skipped while reading, named by file/line
 
 

@@ -45,6 +45,19 @@ def test_rouge_on_non_ascii_hand_computed():
     assert mixed["rouge1"].fmeasure == pytest.approx(10 / 11)
 
 
+def test_several_references_are_averaged_and_the_prediction_can_be_cut_to_n_words():
+    """DUC/TAC protocol: the mean of the scores against each reference (ROUGE-1.5.5 -f A), on the
+    summary's first N words (-l N). Unigram recall by hand: "the council met" against "council met"
+    (2 of 2) and "council voted" (1 of 2): (1 + 1/2) / 2."""
+    rouge = Rouge(use_stemmer=False)
+    averaged = rouge.score_many("the council met", ("council met", "council voted"))
+    assert averaged["rouge1"].recall == pytest.approx(0.75)
+    assert averaged["rouge1"].precision == pytest.approx((2 / 3 + 1 / 3) / 2)
+    assert rouge.score_many("the council met", ("council met",)) == rouge.score("the council met", "council met")
+    cut = rouge.score_many("council met today and then voted on it", ("council voted",), max_words=2)
+    assert cut["rouge1"].recall == pytest.approx(0.5) and cut["rouge1"].precision == pytest.approx(0.5)
+
+
 def test_bootstrap_is_reproducible():
     values = [0.1, 0.4, 0.35, 0.8, 0.5, 0.45, 0.2]
     first = bootstrap_interval(values, seed=0)
@@ -206,6 +219,28 @@ def test_harness_reports_skipped_predictions(tmp_path, encoder):
     assert (out / "metrics.png").stat().st_size > 1000 and (out / "length_vs_arousal.png").exists()
     rows = [json.loads(line) for line in (out / "examples.jsonl").read_text().splitlines()]
     assert len(rows) == 3 * 3 + 1
+
+
+def test_a_cluster_may_carry_several_references(tmp_path, encoder):
+    """A JSON list of references (strings or {title, text}) is read whole; the harness averages
+    over them, so a second, disjoint reference halves what a prediction equal to the first gets."""
+    from summarizer.evaluation.harness import run_evaluation
+    from summarizer.ingest import read_clusters
+
+    documents = [{"title": "", "text": d.text} for d in PACT.documents]
+    data = tmp_path / "refs.jsonl"
+    first = "Norland and Sudland signed a defence pact."
+    data.write_text(json.dumps({"id": "one", "documents": documents, "reference": first}) + "\n"
+                    + json.dumps({"id": "two", "documents": documents,
+                                  "reference": [first, {"title": "", "text": "Zebras graze quietly."}, ""]}) + "\n")
+    config = load_config(None, [f"evaluation.results_dir={tmp_path / 'results'}", "evaluation.bootstrap_resamples=200"])
+    clusters = read_clusters(str(data), config.ingest)
+    assert [c.references for c in clusters] == [(first,), (first, "Zebras graze quietly.")]
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text("".join(json.dumps({"id": i, "summary": first}) + "\n" for i in ("one", "two")))
+    out = run_evaluation(str(data), [], {"p": str(predictions)}, config, "refs", progress=False)
+    rows = {r["id"]: r for r in map(json.loads, (out / "examples.jsonl").read_text().splitlines())}
+    assert rows["one"]["rouge1_r"] == pytest.approx(1.0) and rows["two"]["rouge1_r"] == pytest.approx(0.5)
 
 
 def test_eval_cli(tmp_path, lexicon_file, capsys):

@@ -69,7 +69,7 @@ def test_jsonl_bad_lines_are_error_items_naming_their_line(tmp_path):
     items = list(iter_items(str(path), CONFIG))
     assert [i.cluster_id for i in items] == ["c1", "clusters-2", "c3", "c4"]
     produced = items[0].cluster
-    assert produced.reference == "Bridge approved.\nThe council approved it."
+    assert produced.references == ("Bridge approved.\nThe council approved it.",)
     assert produced.documents[0].title == "T"
     assert all(i.cluster is None for i in items[1:])
     assert "clusters.jsonl:2: not valid JSON" in items[1].error
@@ -89,7 +89,7 @@ def test_multi_news_string_and_parquet_through_datasets(tmp_path):
     datasets.Dataset.from_list(records).to_parquet(str(path))
     [cluster] = read_clusters(str(path), CONFIG)
     assert len(cluster.documents) == 2
-    assert cluster.reference == "The bridge was approved."
+    assert cluster.references == ("The bridge was approved.",)
 
 
 # -- outlet names (issue #20 item 3) ---------------------------------------------------------

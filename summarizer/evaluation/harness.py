@@ -87,16 +87,18 @@ class Scorer:
         # An outlet's headline is part of what it published: a summary may quote it, and its
         # words count as that outlet's wording.
         cluster = with_titles_in_text(cluster)
-        if cluster.reference:
-            for name, value in self.rouge.score(summary, cluster.reference).items():
+        if cluster.references:
+            for name, value in self.rouge.score_many(summary, cluster.references,
+                                                     self.config.evaluation.rouge_words).items():
                 row.update({f"{name}_p": value.precision, f"{name}_r": value.recall, f"{name}_f": value.fmeasure})
         consistency = self.consistency.score(summary, cluster)
         row.update(consistency_score=consistency.summary_score, consistency_mean=consistency.mean,
                    consistency_min=consistency.minimum,
                    supported_share=consistency.supported_share,
                    unsupported_terms=sorted({t for s in consistency.sentences for t in s.unsupported_terms}))
-        if self.lexicon is not None and cluster.reference:
-            arousal = neus_arousal(summary, cluster.reference, self.lexicon)
+        if self.lexicon is not None and cluster.references:
+            # the summary's words in no reference (NeuS defines it for one)
+            arousal = neus_arousal(summary, "\n".join(cluster.references), self.lexicon)
             row.update(arousal_positive=arousal.positive, arousal_negative=arousal.negative,
                        arousal_total=arousal.total)
         row["single_outlet_share"] = single_outlet_share(summary, [d.text for d in cluster.documents])

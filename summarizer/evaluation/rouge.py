@@ -57,6 +57,23 @@ class Rouge:
         raw = self._scorer.score(sentences_per_line(reference), sentences_per_line(prediction))
         return {name: RougeScore(s.precision, s.recall, s.fmeasure) for name, s in raw.items()}
 
+    def score_many(self, prediction: str, references: tuple[str, ...] | list[str],
+                   max_words: int = 0) -> dict[str, RougeScore]:
+        """The scores against each reference, averaged (ROUGE-1.5.5's model average, ``-f A``, as
+        DUC and TAC score against several human summaries), of ``prediction`` cut to its first
+        ``max_words`` words when that is set (``-l``: the published DUC protocol reads 100)."""
+        if max_words:
+            prediction = first_words(prediction, max_words)
+        scores = [self.score(prediction, reference) for reference in references]
+        return {name: RougeScore(*(float(np.mean([getattr(s[name], part) for s in scores]))
+                                   for part in ("precision", "recall", "fmeasure"))) for name in ROUGE_TYPES}
+
+
+def first_words(text: str, count: int) -> str:
+    """``text`` up to the end of its ``count``-th whitespace-separated word."""
+    words = list(re.finditer(r"\S+", text))
+    return text if len(words) <= count else text[:words[count - 1].end()]
+
 
 @dataclass(frozen=True)
 class Interval:

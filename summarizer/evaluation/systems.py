@@ -112,7 +112,7 @@ class GreedyOracle(System):
         self.rouge = Rouge()
 
     def run(self, cluster: Cluster) -> SystemOutput:
-        if not cluster.reference:
+        if not cluster.references:
             raise ValueError(f"cluster {cluster.cluster_id!r} has no reference: the oracle needs one")
         sentences = list(segment_cluster(cluster, self.config.segment).sentences)
         chosen: list[Sentence] = []
@@ -123,7 +123,7 @@ class GreedyOracle(System):
                 if sentence in chosen:
                     continue
                 text = " ".join(s.text for s in chosen + [sentence])
-                scores = self.rouge.score(text, cluster.reference)
+                scores = self.rouge.score_many(text, cluster.references)
                 candidates.append((scores["rouge1"].fmeasure + scores["rouge2"].fmeasure, sentence))
             if not candidates:
                 break

@@ -72,7 +72,7 @@ def read_folder(path: Path, config: IngestConfig) -> Iterator[Item]:
             if decoded.warning:
                 warnings.append(decoded.warning)
             documents.append(make_document(doc_id, decoded.text, "", name, config))
-        yield Item(cluster_id, finish_cluster(cluster_id, documents, None, warnings, config, where), where=where)
+        yield Item(cluster_id, finish_cluster(cluster_id, documents, (), warnings, config, where), where=where)
     except InputError as error:
         yield Item(cluster_id, None, str(error), where)
 
@@ -84,7 +84,7 @@ def read_file(path: Path, config: IngestConfig) -> Iterator[Item]:
         decoded = decode_bytes(read_bounded(path, where, config), where)
         doc = make_document(cluster_id, decoded.text, "", where, config)
         warnings = [decoded.warning] if decoded.warning else []
-        yield Item(cluster_id, finish_cluster(cluster_id, [doc], None, warnings, config, where), where=where)
+        yield Item(cluster_id, finish_cluster(cluster_id, [doc], (), warnings, config, where), where=where)
     except InputError as error:
         yield Item(cluster_id, None, str(error), where)
     except OSError as error:
@@ -189,7 +189,7 @@ def read_stdin(path: str | Path, config: IngestConfig) -> Iterator[Item]:
         decoded = decode_bytes(data, "<stdin>")
         document = make_document("stdin", decoded.text, "", "<stdin>", config)
         warnings = [decoded.warning] if decoded.warning else []
-        yield Item("stdin", finish_cluster("stdin", [document], None, warnings, config, "<stdin>"), where="<stdin>")
+        yield Item("stdin", finish_cluster("stdin", [document], (), warnings, config, "<stdin>"), where="<stdin>")
     except InputError as error:
         yield Item("stdin", None, str(error), "<stdin>")
 

@@ -139,7 +139,7 @@ def make_document(doc_id: str, raw_text: str, title: str, source: str,
                     source=source, removed_lines=cleaned.removed_lines, outlet=name, date=published)
 
 
-def finish_cluster(cluster_id: str, documents: list[Document], reference: str | None,
+def finish_cluster(cluster_id: str, documents: list[Document], references: tuple[str, ...],
                    warnings: list[str], config: IngestConfig, where: str) -> Cluster:
     """Drop documents too short to use, enforce limits, and build the Cluster."""
     usable = []
@@ -158,7 +158,7 @@ def finish_cluster(cluster_id: str, documents: list[Document], reference: str | 
     if (characters := sum(len(doc.text) for doc in usable)) > config.max_chars_per_cluster:
         raise InputError(f"{where}: {characters:,} characters in all is over ingest.max_chars_per_cluster="
                          f"{config.max_chars_per_cluster:,}; raise it with --set ingest.max_chars_per_cluster=N")
-    return Cluster(cluster_id=cluster_id, documents=tuple(usable), reference=reference,
+    return Cluster(cluster_id=cluster_id, documents=tuple(usable), references=references,
                    warnings=tuple(warnings))
 
 
@@ -227,5 +227,8 @@ def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
     reference = record.get(config.reference_field)
     if reference is None and "summary" in record and config.reference_field == "reference":
         reference = record["summary"]  # Multi-News and most summarization datasets
-    reference_text = _as_text(reference, f"{where}: {config.reference_field}") or None
-    return finish_cluster(cluster_id, documents, reference_text, [], config, where)
+    field_name = config.reference_field
+    # several references (DUC/TAC) come as a list; each is a string or a {title, text} object
+    texts = ([_as_text(r, f"{where}: {field_name}[{k}]") for k, r in enumerate(reference)]
+             if isinstance(reference, list) else [_as_text(reference, f"{where}: {field_name}")])
+    return finish_cluster(cluster_id, documents, tuple(t for t in texts if t), [], config, where)

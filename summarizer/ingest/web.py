@@ -87,7 +87,7 @@ def read_url(path: str | Path, config: IngestConfig) -> Iterator[Item]:
     warnings: list[str] = []
     try:
         document = _document(url, cluster_id, config, warnings)
-        yield Item(cluster_id, finish_cluster(cluster_id, [document], None, warnings, config, url), where=url)
+        yield Item(cluster_id, finish_cluster(cluster_id, [document], (), warnings, config, url), where=url)
     except InputError as error:
         yield Item(cluster_id, None, str(error), url)
 
@@ -110,6 +110,6 @@ def read_url_list(path: str | Path, config: IngestConfig) -> Iterator[Item]:
         except InputError as error:
             warnings.append(f"{error}; skipped")
     try:
-        yield Item(cluster_id, finish_cluster(cluster_id, documents, None, warnings, config, where), where=where)
+        yield Item(cluster_id, finish_cluster(cluster_id, documents, (), warnings, config, where), where=where)
     except InputError as error:
         yield Item(cluster_id, None, str(error), where)

@@ -40,7 +40,7 @@ class SentenceTable:
 def sentence_table(data: str, config: RunConfig,
                    limit: int | None) -> SentenceTable:
     """Features, labels and cluster numbers of every sentence of every cluster with a reference."""
-    clusters = [c for c in read_clusters(data, config.ingest, limit) if c.reference]
+    clusters = [c for c in read_clusters(data, config.ingest, limit) if c.references]
     if not clusters:
         raise InputError(f"{data}: no clusters with a reference to train on")
     encoder = get_encoder(config.embedding)
@@ -58,7 +58,7 @@ def sentence_table(data: str, config: RunConfig,
             features.append(cluster_signals(cluster_vectors, similarity, config.retrieve).features)
             groups += [start + offset] * len(cluster_vectors.sentences)
             for sentence in cluster_vectors.sentences:
-                scores = rouge.score(sentence.text, cluster.reference)
+                scores = rouge.score_many(sentence.text, cluster.references)
                 labels.append(scores["rouge1"].precision + scores["rouge2"].precision)
         log.info("%d / %d clusters", min(start + 64, len(clusters)), len(clusters))
     return SentenceTable(np.concatenate(features), np.asarray(labels), np.asarray(groups), len(clusters),
