@@ -207,6 +207,16 @@ def test_video_and_link_prompts_inside_flattened_copy_are_removed_and_listed():
     assert cleaned.removed_lines == ("Scroll down for video", "CLICK HERE for all the latest Aston Villa news.")
 
 
+def test_a_space_lost_between_sentences_is_restored_and_abbreviations_keep_theirs():
+    """Paragraphs joined without a space ("in 2009.He was") read as one sentence; a lower-case
+    word or a number before the stop tells them from "St.Louis", "Mr.Smith" and "U.S.He"."""
+    cleaned = clean_text("He played in 2009.He was a squad member, the club said.Then he left. They flew to "
+                         "St.Louis, met Mr.Smith and Gov.Cuomo in the U.S.He said so at www.example.Com today.",
+                         title_from_first_line=False)
+    assert cleaned.text == ("He played in 2009. He was a squad member, the club said. Then he left. They flew to "
+                            "St.Louis, met Mr.Smith and Gov.Cuomo in the U.S.He said so at www.example.Com today.")
+
+
 def test_dates_from_a_header_line_or_a_record_field_and_a_bad_one_is_named(tmp_path):
     """Issue #15 item 5: a "Date:" header line in a text file, a JSONL "date" field."""
     folder = tmp_path / "dated"

@@ -45,6 +45,11 @@ DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}(?:, [A-Z][
 _INLINE_DEBRIS = re.compile(r"\s*\((?:AP|Reuters|AFP|Getty|EPA) (?:Photo|Images)[^)]{0,80}\)"
                            r"|(?:^|(?<=[.!?])\s+|(?<=[.!?][\"'’”)])\s+)(?:Scroll down|SCROLL DOWN) for (?:the )?videos?(?=\s|$)"
                            r"|(?:^|(?<=[.!?])\s+|(?<=[.!?][\"'’”)])\s+)(?:Click here|CLICK HERE) (?:to|for) [^.!?]{0,80}[.!?]?(?=\s|$)")
+# A sentence end whose space was lost when paragraphs were joined ("… in 2009.He was …", "… has
+# ended.The Senate …": BBC copy in FRANK, 536 times in NeuS/FRANK): a lower-case word of three
+# letters or more, or a number, then a capitalised word. Abbreviations ("St.Louis", "Mr.Smith",
+# "U.S.He", "Gov.Cuomo") and domains ("www.example.Com") have no such left side, so keep theirs.
+_MISSING_SPACE = re.compile(r"(?<![\w.])((?:[a-z]{3,}|\d+)[.!?])(?=[A-Z][a-z])")
 # Sentence-final punctuation of Latin, CJK (full stop, full-width marks), Arabic and Urdu,
 # Devanagari and Armenian text.
 _END_PUNCT = re.compile(r"[.!?:;\u3002\uff01\uff1f\uff0e\uff61\u061f\u06d4\u0964\u0589][\"')\]\u300d\u300f]*$")
@@ -121,7 +126,7 @@ def clean_text(raw: str, *, strip_boilerplate: bool = True, title_from_first_lin
     Paragraph breaks are kept as single newlines because the segmenter treats them as
     hard sentence boundaries.
     """
-    lines = [_SPACES.sub(" ", line).strip() for line in unwrap(normalize(raw)).split("\n")]
+    lines = [_MISSING_SPACE.sub(r"\1 ", _SPACES.sub(" ", line)).strip() for line in unwrap(normalize(raw)).split("\n")]
     lines = [line for line in lines if line]
     date = ""
     for position, line in enumerate(lines[:5]):
