@@ -50,11 +50,11 @@ def test_several_references_are_averaged_and_the_prediction_can_be_cut_to_n_word
     summary's first N words (-l N). Unigram recall by hand: "the council met" against "council met"
     (2 of 2) and "council voted" (1 of 2): (1 + 1/2) / 2."""
     rouge = Rouge(use_stemmer=False)
-    averaged = rouge.score_many("the council met", ("council met", "council voted"))
+    averaged = rouge.score_against("the council met", ("council met", "council voted"))
     assert averaged["rouge1"].recall == pytest.approx(0.75)
     assert averaged["rouge1"].precision == pytest.approx((2 / 3 + 1 / 3) / 2)
-    assert rouge.score_many("the council met", ("council met",)) == rouge.score("the council met", "council met")
-    cut = rouge.score_many("council met today and then voted on it", ("council voted",), max_words=2)
+    assert rouge.score_against("the council met", ("council met",)) == rouge.score("the council met", "council met")
+    cut = rouge.score_against("council met today and then voted on it", ("council voted",), max_words=2)
     assert cut["rouge1"].recall == pytest.approx(0.5) and cut["rouge1"].precision == pytest.approx(0.5)
 
 

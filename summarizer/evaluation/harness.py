@@ -88,8 +88,8 @@ class Scorer:
         # words count as that outlet's wording.
         cluster = with_titles_in_text(cluster)
         if cluster.references:
-            for name, value in self.rouge.score_many(summary, cluster.references,
-                                                     self.config.evaluation.rouge_words).items():
+            for name, value in self.rouge.score_against(summary, cluster.references,
+                                                        self.config.evaluation.rouge_words).items():
                 row.update({f"{name}_p": value.precision, f"{name}_r": value.recall, f"{name}_f": value.fmeasure})
         consistency = self.consistency.score(summary, cluster)
         row.update(consistency_score=consistency.summary_score, consistency_mean=consistency.mean,

@@ -57,8 +57,8 @@ class Rouge:
         raw = self._scorer.score(sentences_per_line(reference), sentences_per_line(prediction))
         return {name: RougeScore(s.precision, s.recall, s.fmeasure) for name, s in raw.items()}
 
-    def score_many(self, prediction: str, references: tuple[str, ...] | list[str],
-                   max_words: int = 0) -> dict[str, RougeScore]:
+    def score_against(self, prediction: str, references: tuple[str, ...] | list[str],
+                      max_words: int = 0) -> dict[str, RougeScore]:
         """The scores against each reference, averaged (ROUGE-1.5.5's model average, ``-f A``, as
         DUC and TAC score against several human summaries), of ``prediction`` cut to its first
         ``max_words`` words when that is set (``-l``: the published DUC protocol reads 100)."""

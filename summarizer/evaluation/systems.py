@@ -123,7 +123,7 @@ class GreedyOracle(System):
                 if sentence in chosen:
                     continue
                 text = " ".join(s.text for s in chosen + [sentence])
-                scores = self.rouge.score_many(text, cluster.references)
+                scores = self.rouge.score_against(text, cluster.references)
                 candidates.append((scores["rouge1"].fmeasure + scores["rouge2"].fmeasure, sentence))
             if not candidates:
                 break

@@ -58,7 +58,7 @@ def sentence_table(data: str, config: RunConfig,
             features.append(cluster_signals(cluster_vectors, similarity, config.retrieve).features)
             groups += [start + offset] * len(cluster_vectors.sentences)
             for sentence in cluster_vectors.sentences:
-                scores = rouge.score_many(sentence.text, cluster.references)
+                scores = rouge.score_against(sentence.text, cluster.references)
                 labels.append(scores["rouge1"].precision + scores["rouge2"].precision)
         log.info("%d / %d clusters", min(start + 64, len(clusters)), len(clusters))
     return SentenceTable(np.concatenate(features), np.asarray(labels), np.asarray(groups), len(clusters),
