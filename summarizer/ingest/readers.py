@@ -14,7 +14,7 @@ from pathlib import Path
 
 from summarizer.config_schema import IngestConfig
 from summarizer.ingest.records import (Decoded, InputError, bom_encoding, cluster_from_record, decode_bytes,
-                                       finish_cluster, make_document, valid_id)
+                                       finish_cluster, make_document, record_id)
 from summarizer.text import printable
 from summarizer.types import Document, Item
 
@@ -89,13 +89,6 @@ def read_file(path: Path, config: IngestConfig) -> Iterator[Item]:
         yield Item(cluster_id, None, str(error), where)
     except OSError as error:
         yield Item(cluster_id, None, f"{path}: cannot be read ({error.strerror or error})", where)
-
-
-def record_id(record: object, fallback_id: str, config: IngestConfig) -> str:
-    """A record's id (``ingest.id_field``), printable, or ``fallback_id`` when it has none."""
-    value = record.get(config.id_field) if isinstance(record, dict) else None
-    # a list or object as id is an error of its record (cluster_from_record), reported under the fallback
-    return printable(str(value)) if value not in (None, "") and valid_id(value) else fallback_id
 
 
 @dataclass(frozen=True)

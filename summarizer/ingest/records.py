@@ -181,12 +181,19 @@ def valid_id(value: object) -> bool:
     return value is None or isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
+def record_id(record: object, fallback_id: str, config: IngestConfig) -> str:
+    """A record's id (``ingest.id_field``), printable, or ``fallback_id`` when it has none."""
+    value = record.get(config.id_field) if isinstance(record, dict) else None
+    # a list or object as id is an error of its record (cluster_from_record), reported under the fallback
+    return printable(str(value)) if value not in (None, "") and valid_id(value) else fallback_id
+
+
 def cluster_from_record(record: dict[str, Any], fallback_id: str, where: str,
                         config: IngestConfig) -> Cluster:
     """Build a cluster from one record: NeuS-style list of documents or Multi-News string."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-    cluster_id = fallback_id if not record.get(config.id_field) else printable(str(record[config.id_field]))
+    cluster_id = record_id(record, fallback_id, config)
     if not valid_id(record.get(config.id_field)):
         raise InputError(f"{where}: field {config.id_field!r} must be a string or a number, not "
                          f"{type(record[config.id_field]).__name__} (set ingest.id_field if your ids are elsewhere)")
