@@ -14,7 +14,7 @@ from pathlib import Path
 
 from summarizer.config_schema import IngestConfig
 from summarizer.ingest.records import (Decoded, InputError, bom_encoding, cluster_from_record, decode_bytes,
-                                       finish_cluster, make_document, record_id)
+                                       document_too_long, finish_cluster, make_document, record_id)
 from summarizer.text import printable
 from summarizer.types import Document, Item
 
@@ -29,9 +29,7 @@ def read_bounded(path: Path, where: str, config: IngestConfig) -> bytes:
     bytes a character at most, in UTF-8 and UTF-32): a stray 5 GB file is not loaded to be rejected."""
     size = path.stat().st_size
     if size > 4 * config.max_chars_per_document:
-        raise InputError(f"{where}: {size:,} bytes is over ingest.max_chars_per_document="
-                         f"{config.max_chars_per_document:,} characters; raise it with "
-                         "--set ingest.max_chars_per_document=N if this file really is one article")
+        raise document_too_long(where, f"{size:,} bytes", config)
     return path.read_bytes()
 
 

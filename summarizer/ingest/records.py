@@ -116,16 +116,18 @@ def _page_date(value: str) -> str:
         return ""
 
 
+def document_too_long(where: str, measured: str, config: IngestConfig) -> InputError:
+    """The error for a document over ``ingest.max_chars_per_document`` (``measured``: its length)."""
+    return InputError(f"{where}: {measured} is over ingest.max_chars_per_document={config.max_chars_per_document:,} "
+                      "characters; raise it with --set ingest.max_chars_per_document=N if this file really is one article")
+
+
 def make_document(doc_id: str, raw_text: str, title: str, source: str,
                   config: IngestConfig, outlet: str = "", date: str = "") -> Document:
     """Clean one article and check it against the ingest limits; ``outlet`` is a name the record
     gives, else one is found (``ingest/outlet.py``)."""
     if len(raw_text) > config.max_chars_per_document:
-        raise InputError(
-            f"{source}: {len(raw_text):,} characters is over ingest.max_chars_per_document="
-            f"{config.max_chars_per_document:,}; raise it with "
-            f"--set ingest.max_chars_per_document=N if this file really is one article"
-        )
+        raise document_too_long(source, f"{len(raw_text):,} characters", config)
     site, page_date = "", ""
     if looks_like_html(raw_text):
         page = read_page(raw_text)
