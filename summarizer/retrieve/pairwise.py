@@ -4,9 +4,10 @@ Retrieval asks three things of it: each sentence's best match in each document (
 the sentences at or above the grouping threshold beside a seed (grouping), and the similarity of
 given pairs (a fact's members, MMR's redundancy). Up to ``DENSE_LIMIT`` sentences (every NeuS
 cluster, the seeds, 100 full articles) the whole matrix is held, as before. Beyond, it is computed
-``BLOCK_ROWS`` rows at a time: a block gives its rows' best match per document and its entries at
-or above the grouping threshold (kept, sparse), and is dropped; pairs asked later are computed on
-demand. A 1,000-article cluster (about 32,000 sentences) then holds blocks of a few hundred MB
+``BLOCK_ROWS`` rows at a time: a block gives its rows' best match per document and the pairs
+grouping can use (at or above the grouping threshold, other documents, at most
+``CLOSE_PER_DOCUMENT`` × documents per row: kept, sparse), and is dropped; pairs asked later
+are computed on demand. A 1,000-article cluster (about 32,000 sentences) then holds blocks of a few hundred MB
 instead of several 4 GB n × n matrices at once. Every pair is still looked at once (n² products,
 in BLAS blocks); what no longer grows with n² is memory.
 """
