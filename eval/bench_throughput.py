@@ -28,6 +28,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from summarizer.align.stage import align_cluster  # noqa: E402
 from summarizer.config import load_config  # noqa: E402
 from summarizer.embeddings import bundled_model_path, embed_clusters, get_encoder  # noqa: E402
 from summarizer.fuse.requests import draft_unit, fusion_requests  # noqa: E402
@@ -73,8 +74,8 @@ def bench_model(name: str, overrides: list[str], clusters, batch_size: int, new_
         selections = []
         for start in range(0, len(clusters), batch_size):
             segmented = [segment_cluster(c, config.segment) for c in clusters[start:start + batch_size]]
-            selections += [retrieve(e, config.retrieve, pipeline.similarity, pipeline.lexicon, generator.count_tokens)
-                           for e in embed_clusters(segmented, encoder)]
+            selections += [retrieve(e, align_cluster(e, config.align), config.retrieve, pipeline.similarity,
+                                    pipeline.lexicon, generator.count_tokens) for e in embed_clusters(segmented, encoder)]
         return selections
 
     selections, seconds = timed(retrieval_only)

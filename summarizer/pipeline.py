@@ -1,4 +1,4 @@
-"""The whole job as a list of stages: segment → embed → retrieve → fuse → guard → dedupe → neutral
+"""The whole job as a list of stages: segment → embed → align → retrieve → fuse → guard → dedupe → neutral
 wording (with people's full names) → compare → Summary. Each stage takes the previous stage's records and returns its own;
 this module only composes them and keeps per-stage timings and counters."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from summarizer.align.stage import align_cluster
 from summarizer.compare import compare
 from summarizer.config_schema import RunConfig
 from summarizer.dedupe import drop_repeated
@@ -87,9 +88,11 @@ class Pipeline:
             segmented = [segment_cluster(c, config.segment) for c in clusters]
         with stats.timed("embed"):
             embedded = embed_clusters(segmented, self.encoder)
+        with stats.timed("align"):
+            alignments = [align_cluster(e, config.align) for e in embedded]
         with stats.timed("retrieve"):
-            selections = [retrieve(e, config.retrieve, self.similarity, self.lexicon, self.generator.count_tokens)
-                          for e in embedded]
+            selections = [retrieve(e, a, config.retrieve, self.similarity, self.lexicon, self.generator.count_tokens)
+                          for e, a in zip(embedded, alignments)]
         with stats.timed("fuse"):
             drafts = fuse(selections, self.generator, config.fuse, stats)
         with stats.timed("guard"):
@@ -104,8 +107,8 @@ class Pipeline:
             if self.full_names is not None:
                 kept = [self.full_names.apply(chosen, s) for chosen, s in zip(kept, selections)]
         with stats.timed("compare"):
-            comparisons = [compare(s, self.similarity, self.lexicon, config.compare, config.retrieve.group_threshold)
-                           if config.compare.enabled else None for s in selections]
+            comparisons = [compare(s, self.lexicon, config.compare) if config.compare.enabled else None
+                           for s in selections]
         timings = stats.per_item(len(clusters))
         summaries = []
         for cluster, selection, chosen, comparison, headline in zip(clusters, selections, kept, comparisons,

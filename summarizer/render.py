@@ -8,16 +8,31 @@ from typing import Any
 
 from summarizer.config_schema import RunConfig
 from summarizer.evaluation.fragments import bigram_sets, is_fused
-from summarizer.labels import label_line, sentence_label
+from summarizer.align.records import Alignment
+from summarizer.labels import Attribution, attribute, attribution_text, label_line, sentence_label, wording_shares
 from summarizer.text import printable
 from summarizer.types import Cluster, ComparedFact, Comparison, Origin, SentenceRef, Summary
 
 #: 2: every record's key is "id" (was "cluster_id" in summaries, while batch lines and errors had "id")
 SCHEMA_VERSION = 2
 
-def _citation_marks(summary: Summary, sentence_index: int, doc_numbers: dict[str, int]) -> str:
-    docs = summary.sentences[sentence_index].cited_docs
-    return "[" + ",".join(str(doc_numbers[d]) for d in docs) + "]"
+def _citation_marks(attribution: Attribution, doc_numbers: dict[str, int]) -> str:
+    """"[3; also 1,2]": the outlet whose words the sentence uses, then the others that report it."""
+    marks = ",".join(str(doc_numbers[d]) for d in attribution.wording)
+    if attribution.also:
+        marks += "; also " + ",".join(str(doc_numbers[d]) for d in attribution.also)
+    return f"[{marks}]"
+
+
+def _texts(cluster: Cluster) -> dict[str, str]:
+    return {d.doc_id: d.text for d in cluster.documents}
+
+
+def _shares_line(summary: Summary, cluster: Cluster) -> str:
+    """"Words from: BBC 45%, 000 30%, …": each outlet's share of the summary's words."""
+    names = {d.doc_id: d.name for d in cluster.documents}
+    shares = wording_shares(summary, _texts(cluster))
+    return "Words from: " + ", ".join(f"{names[d]} {round(100 * v)}%" for d, v in shares.items())
 
 
 def _doc_numbers(cluster: Cluster) -> dict[str, int]:
@@ -27,11 +42,15 @@ def _doc_numbers(cluster: Cluster) -> dict[str, int]:
 def render_text(summary: Summary, cluster: Cluster) -> str:
     """The summary as one paragraph with citation marks; model text is marked "*" (see its last line)."""
     numbers = _doc_numbers(cluster)
-    body = " ".join(f"{s.text} {_citation_marks(summary, i, numbers)}{'*' if s.origin is not Origin.EXTRACTED else ''}"
-                    for i, s in enumerate(summary.sentences))
-    body += f"\n\n{label_line(summary)} (model text marked *)"
+    texts = _texts(cluster)
+    body = " ".join(f"{s.text} {_citation_marks(attribute(s, texts), numbers)}"
+                    f"{'*' if s.origin is not Origin.EXTRACTED else ''}" for s in summary.sentences)
+    body += (f"\n\n{label_line(summary)} (model text marked *; [n; also m]: the outlet whose words a sentence "
+             f"uses, then the others that report it)")
+    if summary.sentences:
+        body += f"\n{_shares_line(summary, cluster)}"
     if summary.headline:
-        body = f"{summary.headline.text} [{numbers[summary.headline.doc_id]}]\n\n{body}"
+        body = f"{summary.headline.text} [{numbers[summary.headline.doc_id]}]\n({summary.headline.basis})\n\n{body}"
     sources = "\n".join(f"  [{n}] {d.name}" + (f" — {d.title}" if d.title else "")
                         for d, n in zip(cluster.documents, numbers.values()))
     return f"{body}\n\nSources:\n{sources}\n"
@@ -54,10 +73,17 @@ def render_markdown(summary: Summary, cluster: Cluster) -> str:
     lines = [f"## Summary: {markdown_text(cluster.cluster_id)}", "", f"*{label_line(summary)}*", ""]
     if summary.headline:
         n = numbers[summary.headline.doc_id]
-        lines += [f"**{markdown_text(summary.headline.text)}** [{n}](#source-{n}) *(headline)*", ""]
-    for i, sentence in enumerate(summary.sentences):
-        marks = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in sentence.cited_docs)
-        lines.append(f"- {markdown_text(sentence.text)} {marks} *({markdown_text(sentence_label(sentence))})*")
+        lines += [f"**{markdown_text(summary.headline.text)}** [{n}](#source-{n}) "
+                  f"*({markdown_text(summary.headline.basis)})*", ""]
+    texts, names = _texts(cluster), {d.doc_id: d.name for d in cluster.documents}
+    for sentence in summary.sentences:
+        attribution = attribute(sentence, texts)
+        marks = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in attribution.wording + attribution.also)
+        said = attribution_text(attribution, lambda d: names[d])
+        lines.append(f"- {markdown_text(sentence.text)} {marks} *({markdown_text(sentence_label(sentence))})* · "
+                     f"*{markdown_text(said)}*")
+    if summary.sentences:
+        lines += ["", f"*{markdown_text(_shares_line(summary, cluster))}*"]
     lines += ["", "### Sources", ""]
     for doc in cluster.documents:
         n = numbers[doc.doc_id]
@@ -110,6 +136,15 @@ def sentence_ref_record(ref: SentenceRef, texts: dict[str, str]) -> dict[str, An
             "text": text[ref.span[0]:ref.span[1]]}
 
 
+def facts_record(alignment: Alignment, texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The JSON ``facts`` section: every fact of the alignment that two outlets or more state, with
+    its members (one per outlet, two where an outlet states it twice) and its confidence."""
+    return [{"documents": list(dict.fromkeys(fact.documents)), "confidence": fact.confidence,
+             "members": [sentence_ref_record(SentenceRef(m.doc_id, m.sentence, m.span), texts) for m in fact.members],
+             "also": [sentence_ref_record(SentenceRef(m.doc_id, m.sentence, m.span), texts) for m in fact.also]}
+            for fact in alignment.facts if len(set(fact.documents)) > 1]
+
+
 def comparison_record(comparison: Comparison, cluster: Cluster) -> dict[str, Any]:
     """The JSON ``comparison`` section (documented in README.md, "Output format")."""
     texts = {d.doc_id: d.text for d in cluster.documents}
@@ -148,6 +183,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
     ``config`` (the Python API) the record has no "config" and keeps the timings."""
     texts = {d.doc_id: d.text for d in cluster.documents}
     sources = bigram_sets([s.text for s in summary.selection.segmented.sentences])
+    attributions = [attribute(s, texts) for s in summary.sentences]
 
     def ref(c) -> dict[str, Any]:
         return sentence_ref_record(c, texts)
@@ -159,7 +195,8 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
         "word_count": summary.word_count,
         # One outlet's headline, chosen because the others' agree with it most (not in "summary").
         "headline": {"text": summary.headline.text, "document": summary.headline.doc_id,
-                     "edits": edit_notes(summary.headline.edits)} if summary.headline else None,
+                     "basis": summary.headline.basis, "edits": edit_notes(summary.headline.edits)}
+        if summary.headline else None,
         "sentences": [{
             "text": s.text,
             "origin": s.origin.value,
@@ -168,12 +205,17 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
             "fused": is_fused(s.text, sources, s.cited_docs),
             "citations": [ref(c) for c in s.citations],
             "cited_documents": list(s.cited_docs),
+            # Whose words it uses (the main one first) and the other outlets that report its fact.
+            "wording": list(attributions[k].wording),
+            "also_reported_by": list(attributions[k].also),
             "support": {"supported": s.check.supported, "similarity": s.check.similarity,
                         "unsupported_terms": list(s.check.unsupported_terms), "reason": s.check.reason},
             "edits": edit_notes(s.edits),
             "full_names": list(s.full_names),
             "rejected_model_text": s.rejected_text,
-        } for s in summary.sentences],
+        } for k, s in enumerate(summary.sentences)],
+        "wording_share": wording_shares(summary, texts),
+        "facts": facts_record(summary.selection.alignment, texts) if summary.selection.alignment else [],
         "selection": [{
             "rank": rank,
             "representative": ref(g.representative),

@@ -13,7 +13,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from summarizer.labels import label_line, sentence_label
+from summarizer.labels import attribute, attribution_text, label_line, sentence_label
 from summarizer.types import Cluster, ComparedFact, Comparison, DistinctiveTerm, Origin, SentenceRef, Summary
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
@@ -68,17 +68,22 @@ class _Page:
         if not self.summary.sentences:
             return '<p class="none">No summary: the documents share no usable sentence.</p>'
         parts = []
+        texts = {d.doc_id: d.text for d in self.cluster.documents}
         for sentence in self.summary.sentences:
+            attribution = attribute(sentence, texts)
             cites = []
-            for doc_id in sentence.cited_docs:
+            for doc_id in sentence.cited_docs:  # the outlets whose words it uses are marked bold
                 own = [self.anchor(c) for c in sentence.citations if c.doc_id == doc_id]
                 n = self.numbers[doc_id]
-                cites.append(f'<a class="cite" href="#{own[0]}" data-targets="{" ".join(own)}" '
+                words = " wording" if doc_id in attribution.wording else ""
+                cites.append(f'<a class="cite{words}" href="#{own[0]}" data-targets="{" ".join(own)}" '
                              f'aria-label="source {n}, {escape(self.names[doc_id])}: show the supporting '
                              f'sentence">{n}</a>')
             # The label is visible text, not a tooltip: phone readers never hover.
             kind = "quoted" if sentence.origin is Origin.EXTRACTED else "model"
-            origin = f' <span class="origin {kind}">{escape(sentence_label(sentence))}</span>'
+            said = attribution_text(attribution, lambda d: self.names[d])
+            origin = (f' <span class="origin {kind}">{escape(sentence_label(sentence))}</span>'
+                      f'<span class="said">{escape(said)}</span>')
             parts.append(f'<p>{escape(sentence.text)}<span class="cites">{"".join(cites)}</span>{origin}</p>')
         return "\n".join(parts)
 
@@ -91,8 +96,7 @@ class _Page:
         return (f'<h1 class="headline">{escape(headline.text)}<span class="cites">'
                 f'<a class="cite" href="#source-{n}" aria-label="source {n}, '
                 f'{escape(self.names[headline.doc_id])}: its headline">{n}</a></span>'
-                f' <span class="origin quoted">headline of {escape(self.names[headline.doc_id])}, the one the '
-                f'others agree with most</span></h1>')
+                f' <span class="origin quoted">{escape(headline.basis)}</span></h1>')
 
     # -- comparison ---------------------------------------------------------------------
     def fact_item(self, fact: ComparedFact, outlet: str | None = None) -> str:

@@ -9,6 +9,7 @@ from enum import Enum
 
 import numpy as np
 
+from summarizer.align.records import Alignment
 from summarizer.registry import import_object
 from summarizer.text import word_count
 
@@ -32,8 +33,7 @@ class Document:
 
 @dataclass(frozen=True)
 class Cluster:
-    """Several documents about one event, plus the human summaries to score against, if any (one
-    in NeuS and Multi-News, several in DUC/TAC clusters)."""
+    """Several documents about one event, and the human summaries to score against (NeuS: one; DUC: four)."""
 
     cluster_id: str
     documents: tuple[Document, ...]
@@ -43,8 +43,7 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Item:
-    """One input record read by ingest: a cluster, or why it could not be read. ``error`` names the
-    file, line or field (``cluster`` is then None); the rest of a large input is still read."""
+    """One input record read by ingest: a cluster, or why not (``error`` names the file, line or field)."""
 
     cluster_id: str
     cluster: Cluster | None
@@ -140,6 +139,7 @@ class Headline:
     text: str
     doc_id: str  # the outlet whose headline it is (what it cites)
     edits: tuple[str, ...] = ()
+    basis: str = ""  # how it was chosen, as readers are told ("the only headline among the outlets")
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,7 @@ class Selection:
     headline: Headline | None = None  # retrieve.headline: the outlets' most shared headline
     # one-outlet loaded modifiers (Lexicon.colour_words): retrieval avoids them, the neutral stage removes them
     colour: frozenset[str] = frozenset()
+    alignment: Alignment | None = None  # which sentences state the same fact (align stage): facts' source
 
     @property
     def segmented(self) -> SegmentedCluster:
@@ -174,13 +175,11 @@ class DraftUnit(str, Enum):
 
 @dataclass(frozen=True)
 class Drafts:
-    """Fusion output for one selection, checked by the guard (``verify.policy``). ``GROUP``: one draft
-    per selected group in ``texts`` ("" where none), other candidates best first in ``alternatives``
-    (``wordgraph``); ``CLUSTER``: the one summary draft; ``NONE``: ``texts`` is empty."""
+    """Fusion output for one selection, checked by the guard (``verify.policy``)."""
 
     unit: DraftUnit
-    texts: tuple[str, ...] = ()
-    alternatives: tuple[tuple[str, ...], ...] = ()
+    texts: tuple[str, ...] = ()  # GROUP: one draft per selected group ("" where none); CLUSTER: the one draft
+    alternatives: tuple[tuple[str, ...], ...] = ()  # GROUP (wordgraph): other candidates per group, best first
 
     def choices(self, position: int) -> tuple[str, ...]:
         """GROUP unit: every candidate for the group at ``position``, best first ("" dropped)."""

@@ -90,7 +90,10 @@ def select(cluster: Cluster, encoder, config=None):
     from summarizer.retrieve import retrieve
     from summarizer.similarity import Similarity
 
+    from summarizer.align.stage import align_cluster
+
     config = config or RunConfig()
-    return retrieve(embed(cluster, encoder, config), config.retrieve,
+    embedded = embed(cluster, encoder, config)
+    return retrieve(embedded, align_cluster(embedded, config.align), config.retrieve,
                     Similarity(encoder, config.retrieve.lexical_weight), Lexicon.from_config(config.neutral),
                     lambda texts: [len(t.split()) for t in texts])

@@ -85,7 +85,8 @@ def test_each_stage_counts_what_it_did(encoder):
     assert counters["guard.extracted"] >= origins.count(Origin.EXTRACTED) >= 1
     assert counters["guard.generated"] + counters["guard.repaired"] + counters["guard.extracted"] \
         == len(origins) + counters["dedupe.dropped"]
-    assert set(result.stats.seconds) == {"segment", "embed", "retrieve", "fuse", "guard", "dedupe", "neutral", "compare"}
+    assert set(result.stats.seconds) == {"segment", "embed", "align", "retrieve", "fuse", "guard", "dedupe", "neutral",
+                                        "compare"}
     assert [s.cluster_id for s in result.summaries] == ["test", "test"]
 
 
@@ -277,10 +278,11 @@ def test_headline_leads_every_output_format(encoder):
     headline = summary.headline
     assert headline is not None and headline.text in titles[1:] and "Lavish" not in headline.text
     number = int(headline.doc_id[1:]) + 1
-    assert render(summary, cluster, config, "text").startswith(f"{headline.text} [{number}]\n\n")
+    assert render(summary, cluster, config, "text").startswith(f"{headline.text} [{number}]\n({headline.basis})\n\n")
     assert f"**{headline.text}** [{number}]" in render(summary, cluster, config, "markdown")
     record = json.loads(render(summary, cluster, config, "json"))
-    assert record["headline"] == {"text": headline.text, "document": headline.doc_id, "edits": []}
+    assert record["headline"] == {"text": headline.text, "document": headline.doc_id, "edits": [],
+                                  "basis": "headline of d1, the closest to the other outlets' headlines and stories"}
     assert record["summary"] == summary.text and headline.text not in summary.text
     assert headline.text in render(summary, cluster, config, "html")
     # What the evaluation harness scores: the headline as a sentence, then the summary.

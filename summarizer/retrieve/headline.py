@@ -1,6 +1,8 @@
 """The headline that leads a summary: one outlet's title, the one the others agree with most."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from summarizer.lexicon import Lexicon
@@ -15,7 +17,10 @@ def choose_headline(embedded: EmbeddedCluster, colour: frozenset[str], lexicon: 
     + 0.3 × the share of its content words that at least two documents use (NeuS val: titles
     chosen this way put ROUGE-1 up by 2.5 points and one-outlet wording down by 6, eval/README.md).
     Questions, headlines of fewer than three words and headlines carrying one outlet's loaded
-    words are used only when no other headline is left.
+    words are used only when no other headline is left. A headline with scare quotes (one to
+    three words in quotation marks that nobody is said to have said: "Against Common 'Aggression'")
+    is never used: its quotation marks are the outlet's comment, and without them it would state the
+    outlet's word as fact. ``Headline.basis`` tells readers how the headline was chosen.
     """
     segmented, vectors, title_vectors = embedded.segmented, embedded.vectors, embedded.title_vectors
     documents = [d for d in segmented.cluster.documents if d.title.strip()]
@@ -34,8 +39,25 @@ def choose_headline(embedded: EmbeddedCluster, colour: frozenset[str], lexicon: 
                   and not lexicon.loaded_count(title, colour))
         return usable, agreement + float(title_vectors[i] @ centroid) + 0.3 * shared
 
-    best = max(range(len(documents)), key=lambda i: (score(i), -i))
+    allowed = [i for i in range(len(documents)) if not scare_quotes(documents[i].title)]
+    if not allowed:
+        return None
+    best = max(allowed, key=lambda i: (score(i), -i))
     title = documents[best].title.strip()
     while title.endswith(".."):  # NeuS titles carry a period appended to their own ("Memo..")
         title = title[:-1]
-    return Headline(text=title, doc_id=documents[best].doc_id)
+    name = documents[best].name
+    basis = (f"headline of {name}, the only outlet with one" if len(documents) == 1 else
+             f"headline of {name}, the only one of the outlets' {len(documents)} without scare quotes"
+             if len(allowed) == 1 else f"headline of {name}, the closest to the other outlets' headlines and stories")
+    return Headline(text=title, doc_id=documents[best].doc_id, basis=basis)
+
+
+# One to three words in quotation marks (straight, after cleaning), not after a colon or a verb of saying.
+_QUOTED = re.compile(r"""(?<![\w])(['"])(\w[\w'-]*(?: [\w'-]+){0,2})\1(?![\w])""")
+_SAYING = re.compile(r"\b(?:says?|said|tells?|told|calls?|called|asks?|warns?|vows?)\b|:", re.IGNORECASE)
+
+
+def scare_quotes(title: str) -> bool:
+    """Quotation marks around a short phrase nobody in the headline is said to have said."""
+    return any(not _SAYING.search(title[:match.start()]) for match in _QUOTED.finditer(title))

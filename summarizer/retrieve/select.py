@@ -11,7 +11,8 @@ from summarizer.config_schema import RetrieveConfig
 from summarizer.lexicon import Lexicon
 from summarizer.registries import SCORERS
 from summarizer.retrieve.concepts import choose_by_concepts
-from summarizer.retrieve.grouping import candidate_mask, group_facts, representative, sentence_word_counts
+from summarizer.align.records import Alignment
+from summarizer.retrieve.grouping import candidate_mask, representative, sentence_word_counts, speculative
 from summarizer.retrieve.headline import choose_headline
 from summarizer.retrieve.pairwise import PairwiseSimilarity
 from summarizer.retrieve.scoring import cluster_signals
@@ -24,12 +25,15 @@ from summarizer.types import EmbeddedCluster, SegmentedCluster, SelectedGroup, S
 TokenCounter = Callable[[list[str]], list[int]]
 
 
-def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Similarity, lexicon: Lexicon,
-             count_tokens: TokenCounter) -> Selection:
-    """Score, group, select and order the cluster's facts within the budgets of ``config``.
+def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveConfig, similarity: Similarity,
+             lexicon: Lexicon, count_tokens: TokenCounter) -> Selection:
+    """Score, select and order the cluster's facts (``alignment``'s) within the budgets of ``config``.
 
     Facts are chosen (``retrieve.selector``: MMR, or the concept-coverage program) within the
-    fusion-token budget (counted with ``count_tokens``) and the word target, then put in reading order.
+    fusion-token budget (counted with ``count_tokens``) and the word target, then put in reading
+    order. MMR weighs a fact by its salience plus the share of the other outlets that report it
+    (a pyramid's weight: the facts most outlets report come first); a fact whose best wording is
+    unattributed speculation ("could", "is believed to") is offered only after every other.
     """
     segmented = embedded.segmented
     sentences = segmented.sentences
@@ -41,11 +45,18 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
     candidate = candidate_mask(segmented, word_counts, config)
     colour = lexicon.colour_words(d.text for d in segmented.cluster.documents)
 
-    groups = group_facts(segmented, pairwise, salience, candidate)
+    # Every fact of the alignment; one that no candidate sentence states (all too short, questions,
+    # pieces of a quotation) is compared but never chosen.
+    all_groups = [list(f.positions) for f in alignment.facts]
+    groups = [g for g in all_groups if candidate[g].any()]
     representatives = [representative(g, segmented, pairwise, candidate, colour, lexicon) for g in groups]
-    group_salience = np.array([salience[g[0]] for g in groups])
-    several_documents = len(segmented.cluster.documents) > 1
-    single_outlet = [several_documents and len({sentences[i].doc_id for i in g}) == 1 for g in groups]
+    group_salience = np.array([max(salience[i] for i in g if candidate[i]) for g in groups])
+    documents = len(segmented.cluster.documents)
+    support = np.array([len({sentences[i].doc_id for i in g}) for g in groups], dtype=int)
+    single_outlet = [documents > 1 and support[k] == 1 for k in range(len(groups))]
+    # MMR's value of a fact: salience plus the share of the other outlets that report it.
+    coverage = (support - 1) / max(1, documents - 1) if len(groups) else np.zeros(0)
+    hedged = np.array([speculative(texts[r]) for r in representatives], dtype=bool)
     member_tokens = count_tokens(texts) if texts else []
 
     @functools.cache  # asked twice per fact (its tokens, then its record)
@@ -74,8 +85,8 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
                                     max(length.most - headline_words, 0), config.budget_tokens)
         chosen = [offered[j] for j in picked]
     else:
-        chosen = _by_mmr(pairwise, representatives, group_salience, single_outlet, framing, fact_tokens, fact_words,
-                         headline_words, length, config)
+        chosen = _by_mmr(pairwise, representatives, group_salience + coverage - 2.0 * hedged, single_outlet,
+                         framing, fact_tokens, fact_words, headline_words, length, config)
     used_tokens = sum(fact_tokens[k] for k in chosen)
 
     sizes = {d.doc_id: max(1, len(segmented.of_document(d.doc_id))) for d in segmented.cluster.documents}
@@ -107,7 +118,7 @@ def retrieve(embedded: EmbeddedCluster, config: RetrieveConfig, similarity: Simi
     facts = {k: as_group(k) for k in sorted(range(len(groups)), key=lambda k: (-group_salience[k], k))}
     return Selection(embedded=embedded, groups=tuple(facts[k] for k in chosen),
                      budget_tokens=config.budget_tokens, used_tokens=int(used_tokens),
-                     facts=tuple(facts.values()), headline=headline, colour=colour)
+                     facts=tuple(facts.values()), headline=headline, colour=colour, alignment=alignment)
 
 
 def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_salience: np.ndarray, single_outlet: list[bool],

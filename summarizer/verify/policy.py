@@ -12,9 +12,12 @@ from collections.abc import Sequence
 
 from summarizer.segment import split_sentences
 from summarizer.stats import StageStats
-from summarizer.text import content_stems, word_count
-from summarizer.types import (DraftUnit, Drafts, Origin, SelectedGroup, Selection, SentenceRef, SummarySentence,
-                              SupportCheck)
+from collections import Counter
+
+from summarizer.text import content_stems, content_words, word_count
+from summarizer.text import stem as stem_of
+from summarizer.types import (DraftUnit, Drafts, Origin, SelectedGroup, Selection, Sentence, SentenceRef,
+                              SummarySentence, SupportCheck)
 from summarizer.verify.guard import FaithfulnessGuard, SourceIndex, Verdict, clean_draft
 from summarizer.verify.syntax import SyntaxCheck
 
@@ -37,11 +40,29 @@ def corroborated_stems(representative: str, others: Sequence[str]) -> frozenset[
     return frozenset(s for s in content_stems(representative) if any(s in o for o in other_stems))
 
 
+def repeated_stems(text: str, sources: Sequence[str]) -> list[str]:
+    """Word families ``text`` uses more often than any one source sentence does: a fusion that joined
+    two outlets' wordings of one thing ("Western adversaries of the West"). A family is a stem and
+    the stems it begins (four letters at least: "west", "western")."""
+    stems = [[stem_of(w) for w in content_words(t)] for t in (text, *sources)]
+    known = sorted({s for found in stems for s in found}, key=len)
+    family = {s: next((root for root in known if len(root) >= 4 and s.startswith(root)), s) for s in known}
+    counts = [Counter(family[s] for s in found) for found in stems]
+    return sorted(root for root, count in counts[0].items()
+                  if count > max(1, max((c[root] for c in counts[1:]), default=0)))
+
+
 def extracted(group: SelectedGroup, rejected: str | None = None, check: SupportCheck | None = None) -> SummarySentence:
     """The group's best-worded source sentence, citing every member."""
     return SummarySentence(text=group.representative.text, origin=Origin.EXTRACTED,
                            citations=SentenceRef.citing(group.members),
                            check=check or SupportCheck(True, 1.0, (), "source sentence"), rejected_text=rejected)
+
+
+def _citing(support: Sequence[Sentence], fact: SelectedGroup | None) -> tuple[SentenceRef, ...]:
+    """What model text cites: the source sentences the guard found it in, and every outlet's sentence
+    of the fact it states (the alignment's members), so that who reports it is the same everywhere."""
+    return SentenceRef.citing(tuple(support) + (fact.members if fact is not None else ()))
 
 
 class GuardPolicy:
@@ -61,6 +82,9 @@ class GuardPolicy:
             lost = corroborated_stems(group.representative.text, others) - content_stems(text)
             if lost:
                 return "drops what other outlets also report: " + ", ".join(sorted(lost))
+            repeated = repeated_stems(text, [m.text for m in group.members])
+            if repeated:
+                return "says twice what each source says once: " + ", ".join(repeated)
         if self.syntax is not None and not self.syntax.complete([text])[0]:
             return "not a complete sentence (parse: a finite verb without a subject, or two sentences)"
         return ""
@@ -84,12 +108,12 @@ class GuardPolicy:
         for text, checked in ((draft, verdict), *alternatives):
             reason = checked.check.reason if not checked.check.supported else self.shortfall(text, fact)
             if not reason:
-                return SummarySentence(text, Origin.GENERATED, SentenceRef.citing(checked.support), checked.check,
+                return SummarySentence(text, Origin.GENERATED, _citing(checked.support, fact), checked.check,
                                        rejected_text=draft if text != draft else None)
             reasons.append(reason)
         repair = self.guard.repair(draft, index, self.min_words(fallback) if fallback else MIN_WORDS)
         if repair is not None and not self.shortfall(repair.text, fact):
-            return SummarySentence(repair.text, Origin.REPAIRED, SentenceRef.citing(repair.verdict.support),
+            return SummarySentence(repair.text, Origin.REPAIRED, _citing(repair.verdict.support, fact),
                                    repair.verdict.check, rejected_text=draft)
         if fallback is None:
             return None

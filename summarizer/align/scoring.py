@@ -1,0 +1,125 @@
+"""Scored pairs: which sentence pairs of a cluster are looked at, and their P(same fact).
+
+Every pair of sentences from two documents whose embedding cosine reaches ``align.min_similarity``
+is a candidate (the closest few per other document). Each gets two views: the pair alone
+(``pairs.PAIR_FEATURES``, what MSRP's annotators judged) and the pair within its story
+(``pairs.CONTEXT_FEATURES``): every sentence of one story is close to every other in embedding
+space, so the cosine is corrected for how close each sentence is to everything (CSLS, Conneau et
+al. 2018: a generic sentence, near every fact, loses its edge), and shared words count by their
+rarity in the cluster ("Putin" and "pact" are in every sentence; "Aurus" is one fact's). A pair whose
+quantities conflict is 0 whatever its words share.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from summarizer.align.pair_model import PairModel
+from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, pair_features, quantity_conflict
+
+#: rows of the cosine matrix computed at once (memory grows with this × sentences, not sentences²)
+BLOCK_ROWS = 1024
+#: candidate pairs kept per sentence and other document (the closest by cosine), and in all: the
+#: pair features cost about 0.6 ms a pair, so a 200-article cluster may not score every near pair
+PER_DOCUMENT = 3
+MOST_PER_SENTENCE = 60
+#: neighbours whose mean cosine measures how generic a sentence is (hubness, CSLS's k)
+HUB_NEIGHBOURS = 10
+
+
+@dataclass(frozen=True)
+class PairTable:
+    """The candidate pairs of one cluster: ``keys[k]`` = (i, j), i < j, with their views."""
+
+    keys: list[tuple[int, int]]
+    pair_features: np.ndarray  # rows × PAIR_FEATURES
+    context_features: np.ndarray  # rows × CONTEXT_FEATURES (the log-odds column filled by ``probabilities``)
+    in_context: np.ndarray  # both sentences have a sentence of another outlet besides their partner
+    conflict: np.ndarray  # their quantities conflict
+
+
+def candidate_pairs(vectors: np.ndarray, documents: np.ndarray,
+                    min_similarity: float) -> tuple[dict[tuple[int, int], float], list[np.ndarray]]:
+    """Pairs (i < j) of sentences with cosine ≥ ``min_similarity`` (per sentence and document at most
+    ``PER_DOCUMENT``, the closest; at most ``MOST_PER_SENTENCE`` in all) with their
+    cosine, and each sentence's ``HUB_NEIGHBOURS + 1`` highest cosines to sentences of other documents
+    (descending: what its hubness is read from). Computed in row blocks."""
+    found: dict[tuple[int, int], float] = {}
+    nearest: list[np.ndarray] = []
+    for start in range(0, len(vectors), BLOCK_ROWS):
+        cosine = vectors[start:start + BLOCK_ROWS] @ vectors.T
+        for offset, row in enumerate(cosine):
+            i = start + offset
+            elsewhere = documents != documents[i]
+            values = row[elsewhere]
+            k = min(HUB_NEIGHBOURS + 1, values.size)
+            nearest.append(-np.sort(-np.partition(values, values.size - k)[values.size - k:]) if k else values)
+            # Sentences of its own document too: a document may state one fact twice (alignment
+            # then lets both join it), and only a scored pair can show that.
+            close = np.flatnonzero((np.arange(len(vectors)) != i) & (row >= min_similarity))
+            taken: Counter[int] = Counter()
+            kept = 0
+            for j in close[np.argsort(-row[close], kind="stable")]:
+                if taken[documents[j]] < PER_DOCUMENT and kept < MOST_PER_SENTENCE:
+                    taken[documents[j]] += 1
+                    kept += 1
+                    found[(i, int(j)) if i < j else (int(j), i)] = float(row[j])
+    return found, nearest
+
+
+def hubness(nearest: np.ndarray, partner_cosine: float) -> float | None:
+    """Mean cosine of a sentence to its nearest sentences of other outlets, its partner left out
+    (in a small cluster the partner would be most of the mean); None when it has no other."""
+    values = list(nearest)
+    if partner_cosine in values:
+        values.remove(partner_cosine)
+    return float(np.mean(values[:HUB_NEIGHBOURS])) if values else None
+
+
+def pair_table(texts: Sequence[str], vectors: np.ndarray, documents: np.ndarray, min_similarity: float) -> PairTable:
+    """Every candidate pair's views, alone and in context."""
+    candidates, nearest = candidate_pairs(vectors, documents, min_similarity)
+    keys = sorted(candidates)
+    views = {i: SentenceView.of(texts[i]) for i in sorted({x for key in keys for x in key})}
+    # A stem's rarity in the cluster (squared idf over its sentences).
+    frequency = Counter(stem for v in views.values() for stem in v.stems)
+    rarity = {stem: float(np.log((len(texts) + 1) / count)) ** 2 for stem, count in frequency.items()}
+
+    def rare_overlap(a: SentenceView, b: SentenceView) -> float:
+        norm = np.sqrt(sum(rarity[x] for x in a.stems) * sum(rarity[x] for x in b.stems))
+        return sum(rarity[x] for x in a.stems & b.stems) / norm if norm else 0.0
+
+    pair = np.array([pair_features(candidates[k], views[k[0]], views[k[1]]) for k in keys]).reshape(
+        len(keys), len(PAIR_FEATURES))
+    context, in_context = [], []
+    for i, j in keys:
+        cosine = candidates[(i, j)]
+        hubs = hubness(nearest[i], cosine), hubness(nearest[j], cosine)
+        in_context.append(None not in hubs)
+        context.append([0.0, 2 * cosine - sum(h or 0.0 for h in hubs), rare_overlap(views[i], views[j])])
+    context = np.array(context).reshape(len(keys), len(CONTEXT_FEATURES))
+    in_context = np.array(in_context, dtype=bool)
+    conflict = np.array([quantity_conflict(views[i], views[j]) for i, j in keys], dtype=bool)
+    return PairTable(keys, pair, context, in_context, conflict)
+
+
+def with_log_odds(table: PairTable, model: PairModel) -> tuple[np.ndarray, np.ndarray]:
+    """The pair part's probability, and the context rows with its log-odds filled in."""
+    alone = model.pair.probability(table.pair_features)
+    context = table.context_features.copy()
+    if len(context):
+        context[:, 0] = np.clip(np.log(alone / np.maximum(1 - alone, 1e-12)), -10, 10)
+    return alone, context
+
+
+def probabilities(table: PairTable, model: PairModel) -> dict[tuple[int, int], float]:
+    """P(same fact) of every candidate pair: the context part where the story gives context, the pair
+    part elsewhere (two one-sentence documents); 0 where quantities conflict."""
+    if not table.keys:
+        return {}
+    alone, context = with_log_odds(table, model)
+    chosen = np.where(table.in_context, model.context.probability(context), alone)
+    return {k: 0.0 if c else float(p) for k, p, c in zip(table.keys, chosen, table.conflict)}
