@@ -22,8 +22,10 @@ import argparse
 import dataclasses
 import json
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -34,6 +36,7 @@ from summarizer.align.training import context_rows, fit_context
 from summarizer.config import load_config, merged_config
 from summarizer.config_schema import RunConfig
 from summarizer.embeddings import embed_clusters, get_encoder
+from summarizer.pipeline import Pipeline
 from summarizer.registries import SCORERS
 from summarizer.retrieve.grouping import candidate_mask, sentence_word_counts
 from summarizer.retrieve.scoring import cluster_signals
@@ -124,6 +127,52 @@ def former_groups(embedded, config: RunConfig, similarity: Similarity) -> list[l
     return groups + [[i] for i in range(len(embedded.sentences)) if i not in grouped]
 
 
+def comparison_errors(labelled: LabelledCluster, comparison) -> list[str]:
+    """What the comparison says that the labels contradict: an outlet listed for a fact its sentence
+    does not state; a fact listed as one outlet's that another outlet's sentence states; an outlet
+    said to leave out a fact one of its sentences states (as a member or a second part)."""
+    key = {(s.doc_id, s.index): k for s, k in zip(labelled.segmented.sentences, labelled.keys)}
+    errors = []
+
+    def gold(fact) -> tuple | None:
+        keys = [key[(r.doc_id, r.index)] for r in fact.sentences]
+        return max(labelled.facts, key=lambda f: len(f.accepted & set(keys)), default=None), keys
+
+    for name, facts in (("all", comparison.reported_by_all), ("some", comparison.reported_by_some)):
+        for fact in facts:
+            truth, keys = gold(fact)
+            wrong = [k for k in keys if truth is None or k not in truth.accepted]
+            if wrong:
+                errors.append(f"reported by {name}: {', '.join(wrong)} do not state '{fact.text[:60]}'")
+    for fact in comparison.reported_by_one:
+        (only,) = [key[(r.doc_id, r.index)] for r in fact.sentences]
+        others = [f for f in labelled.facts if only in f.accepted and len({k.split(':')[0] for k in f.members}) > 1]
+        if others:
+            errors.append(f"reported by one: {only} is '{others[0].name}', which other outlets report")
+    outlet_keys = {k.split(":")[0] for k in labelled.keys}
+    for profile in comparison.outlets:
+        short = next(o for o in outlet_keys if profile.doc_id.startswith(o) or profile.doc_id == o)
+        for fact in profile.omissions:
+            truth, _ = gold(fact)
+            if truth and any(k.split(":")[0] == short for k in truth.accepted):
+                errors.append(f"{short} said to leave out '{truth.name}', which it states")
+    return errors
+
+
+def _as_comparison(record: dict) -> SimpleNamespace:
+    """A saved JSON comparison section as objects with the fields ``comparison_errors`` reads."""
+    def fact(f: dict) -> SimpleNamespace:
+        return SimpleNamespace(text=f["text"], documents=tuple(f["documents"]), sentences=tuple(
+            SimpleNamespace(doc_id=s["doc_id"], index=s["sentence_index"]) for s in f["sentences"]))
+
+    return SimpleNamespace(
+        reported_by_all=[fact(f) for f in record["reported_by_all"]],
+        reported_by_some=[fact(f) for f in record["reported_by_some"]],
+        reported_by_one=[fact(f) for f in record["reported_by_one"]],
+        outlets=[SimpleNamespace(doc_id=o["doc_id"], omissions=[fact(f) for f in o["omissions"]])
+                 for o in record["outlets"]])
+
+
 def rates(t: dict) -> dict:
     return {"fact_outlet_precision": t["right"] / max(1, t["claimed"]), "fact_outlet_recall": t["found"] / max(1, t["gold"]),
             "link_precision": t["right_links"] / max(1, t["links"]), "link_recall": t["found_links"] / max(1, t["gold_links"]),
@@ -137,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="align.KEY=VALUE")
     parser.add_argument("--held-out", action="store_true", help="refit the context part without each cluster")
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--comparisons", default="", help="score the comparison sections of this JSON Lines file "
+                        "(run --format jsonl of another version) instead of running this version's pipeline")
     args = parser.parse_args(argv)
     overrides: dict = {}
     for item in args.set:
@@ -151,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = context_rows(clusters, encoder, model.pair, config.align.min_similarity) if args.held_out else None
     totals: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     report: dict = {}
+    models = {}
     for labelled in clusters:
         embedded = embed_clusters([labelled.segmented], encoder)[0]
         if rows is not None:  # the context part fitted without this cluster
@@ -160,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             used = dataclasses.replace(model, context=fit_context(held_out))
         else:
             used = model
+        models[labelled.name] = used
         aligned = align(embedded.sentences, embedded.vectors, [d.doc_id for d in embedded.cluster.documents], used,
                         config.align.min_similarity, config.align.same_fact_probability)
         methods = {"former grouping": former_groups(embedded, config, similarity),
@@ -178,6 +231,29 @@ def main(argv: list[str] | None = None) -> int:
                           f"{text[wrong['sentence']][:100]}  (group {wrong['group']})")
                 for missed in result["missed"]:
                     print(f"MISSED {labelled.name} [{missed['fact']}] {missed['outlet']} (best {missed['group']})")
+    saved = {}
+    if args.comparisons:  # another version's output: its comparison sections, read as records
+        for line in Path(args.comparisons).read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            saved[record["id"]] = _as_comparison(record["comparison"])
+    folder = tempfile.TemporaryDirectory()
+    wrong_claims = 0
+    for labelled in clusters:
+        cluster = labelled.segmented.cluster
+        if saved:
+            comparison = saved[cluster.cluster_id]
+        else:  # this version's pipeline, with the pair model this cluster was aligned with
+            path = Path(folder.name) / f"{labelled.name}.json"
+            models[labelled.name].save(path)
+            comparison = Pipeline(merged_config(config, {"fuse": {"backend": "extractive"},
+                                                         "align": {"pair_model": str(path)}})).summarize(cluster).comparison
+        errors = comparison_errors(labelled, comparison)
+        wrong_claims += len(errors)
+        report.setdefault(labelled.name, {})["comparison errors"] = errors
+        if args.errors:
+            for error in errors:
+                print(f"COMPARISON {labelled.name}: {error}")
+    print(f"comparison lists contradicted by the labels ({args.comparisons or 'this version'}): {wrong_claims}")
     print(f"{'method':16} {'scope':6} {'P(f,o)':>7} {'R(f,o)':>7} {'P link':>7} {'R link':>7}  claimed/gold")
     summary = {}
     for method, scopes in totals.items():

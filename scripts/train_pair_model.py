@@ -60,8 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     former = (1 - weight) * features[:, 0] + weight * features[:, 1] >= config.retrieve.group_threshold
     log.info("former rule (blended similarity >= %.2f): %s", config.retrieve.group_threshold, _row(scores(former, labels)))
     probability = cross_validated(features, conflicts, labels, args.folds, config.seed, args.l2)
-    log.info("pair model, %d-fold cross-validated, conflicts vetoed: %s", args.folds,
-             _row(scores(probability >= 0.5, labels)))
+    # As align_facts decides a pair of one-sentence documents: unscored below align.min_similarity.
+    probability[features[:, 0] < config.align.min_similarity] = 0.0
+    log.info("pair part, %d-fold cross-validated, as align_facts decides two one-sentence documents "
+             "(quantity conflicts and cosines below %.2f are different facts): %s", args.folds,
+             config.align.min_similarity, _row(scores(probability >= config.align.same_fact_probability, labels)))
     pair = fit_logistic(features, labels, PAIR_FEATURES, args.l2)
     log.info("pair part: %s; bias %.3f", _weights(PAIR_FEATURES, pair.weights), pair.bias)
     clusters = load_devset(args.devset, config)

@@ -1,6 +1,6 @@
 """The Python API: ``Summarizer`` (models loaded once, called on many clusters) and ``summarize``.
 
-    from summarizer import Summarizer, summarize
+    from summarizer import Summarizer, align_facts, summarize
 
     summary = summarize(["First outlet's article ...", "Second outlet's article ..."],
                         fuse={"backend": "extractive"})
@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Union
 
+from summarizer.align.records import Fact
 from summarizer.config import load_config, merged_config
 from summarizer.config_schema import RunConfig
 from summarizer.errors import UsageError
@@ -81,10 +83,50 @@ class Summarizer:
         """The summary of one cluster's documents (id "cluster" unless they come with one)."""
         return self.pipeline.summarize(as_cluster(documents, self.config))
 
+    def align_facts(self, documents: Documents) -> list[Fact]:
+        """The facts of one cluster (``summarizer.align_facts``), with this instance's loaded encoder."""
+        return _aligned(documents, self.config, self.pipeline.encoder)
+
     def summarize_many(self, clusters: Iterable[Documents]) -> list[Summary]:
         """One Summary per cluster, summarised together (one embedding pass, one generation pass)."""
         items = [as_cluster(documents, self.config, f"cluster-{i}") for i, documents in enumerate(clusters)]
         return list(self.pipeline.summarize_batch(items).summaries) if items else []
+
+
+def align_facts(documents: Documents, config: RunConfig | str | os.PathLike | None = None,
+                **overrides: Mapping[str, Any]) -> list[Fact]:
+    """Which sentences of different documents state the same fact: what ``summarize`` takes in, the
+    alignment stage's facts out (every sentence in exactly one fact, in input order). Each fact has
+    ``members``, each member ``.document`` (the document's index in the input), ``.sentence`` (its
+    index in that document) and ``.text``; ``fact.confidence`` says how sure the decision is.
+
+        for fact in align_facts([bbc_text, reuters_text, ap_text]):
+            if len(fact.members) > 1:
+                print([m.document for m in fact.members], fact.members[0].text)
+
+    Loads only the sentence encoder (no generator); for many clusters, ``Summarizer(...).align_facts``.
+    """
+    from summarizer.embeddings import get_encoder
+
+    resolved = _config(config, overrides)
+    return _aligned(documents, resolved, get_encoder(resolved.embedding))
+
+
+def _aligned(documents: Documents, config: RunConfig, encoder) -> list[Fact]:
+    from summarizer.align.stage import align_cluster
+    from summarizer.embeddings import embed_clusters
+    from summarizer.segment import segment_cluster
+
+    cluster = as_cluster(documents, config)
+    embedded = embed_clusters([segment_cluster(cluster, config.segment)], encoder)[0]
+    alignment = align_cluster(embedded, config.align)
+    # A list's documents are "d0", "d1", … by input position, so a document skipped while reading
+    # (too few words) does not shift the others' indices; a folder's or a Cluster's, by their order.
+    given_as_list = not isinstance(documents, (Cluster, str, os.PathLike))
+    position = {d.doc_id: int(d.doc_id[1:]) if given_as_list else k for k, d in enumerate(cluster.documents)}
+    return [replace(fact, members=tuple(replace(m, document=position[m.doc_id]) for m in fact.members),
+                    also=tuple(replace(m, document=position[m.doc_id]) for m in fact.also))
+            for fact in alignment.facts]
 
 
 def summarize(documents: Documents, config: RunConfig | str | os.PathLike | None = None,

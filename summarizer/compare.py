@@ -164,7 +164,12 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
     everyone = tuple(f for f in ranked if len(f.documents) == total)[:config.max_facts]
     some = tuple(f for f in ranked if 1 < len(f.documents) < total)[:config.max_facts]
     texts = {d.doc_id: d.text for d in segmented.cluster.documents}
-    own = own_facts([f for f in ranked if len(f.documents) == 1], texts)
+    # A sentence that states a fact other outlets report, as a second part, is not one outlet's alone.
+    stated_elsewhere = {(m.doc_id, m.sentence) for fact in selection.alignment.facts
+                        if len(set(fact.documents)) > 1 for m in fact.also}
+    confidence = {id(c): fact.confidence for fact, c in compared}
+    own = own_facts([f for f in ranked if len(f.documents) == 1 and confidence[id(f)] >= config.only_here_confidence
+                     and (f.sentences[0].doc_id, f.sentences[0].index) not in stated_elsewhere], texts)
 
     outlets = []
     frequency = document_frequency_of(segmented)

@@ -81,8 +81,7 @@ class RetrieveConfig:
     # How facts are chosen under the budgets: mmr (salience, minus closeness to those chosen) or
     # concepts (the ICSI integer program: most document-frequency-weighted bigrams covered).
     selector: str = "mmr"
-    # Choose facts that two or more outlets report before any that only one reports (a
-    # one-outlet fact is taken only when no corroborated one fits the budget).
+    # Choose facts two or more outlets report before any only one reports (if one fits the budget).
     prefer_corroborated: bool = False
     # Fusion-input budget, counted with the fusion model's own tokenizer.
     budget_tokens: int = 1024
@@ -123,10 +122,8 @@ class FuseConfig:
     # selection; "auto": group for instruction models, cluster for seq2seq models.
     unit: str = "auto"
     max_input_tokens: int = 1024
-    # Generation settings. Unset (null): the model's own, as its authors tuned them (its
-    # generation_config: facebook/bart-large-cnn's 4 beams, minimum length and length penalty),
-    # and where the model sets nothing, the backend's (fuse/hf.py GENERATION_DEFAULTS). A value set
-    # here overrides both.
+    # Generation settings. Unset (null): the model's own generation_config (bart-large-cnn's 4 beams…),
+    # else the backend's (fuse/hf.py GENERATION_DEFAULTS). A value set here overrides both.
     max_new_tokens: int | None = None  # per fused sentence (group unit)
     summary_max_new_tokens: int | None = None  # per summary (cluster unit)
     min_new_tokens: int | None = None
@@ -191,6 +188,8 @@ class CompareConfig:
     max_facts: int = 6
     # Most distinctive words or phrases shown per outlet.
     max_terms: int = 6
+    # A fact is listed as one outlet's alone only when the alignment is this sure no other states it.
+    only_here_confidence: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -283,6 +282,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "neutral.max_outlets_for_colour": (0, None),
     "compare.max_facts": (1, None),
     "compare.max_terms": (0, None),
+    "compare.only_here_confidence": (0, 1),
     "align.same_fact_probability": (0, 1),
     "align.min_similarity": (-1, 1),
     "evaluation.bootstrap_resamples": (100, None),

@@ -89,8 +89,9 @@ def average_linkage(count: int, links: list[tuple[float, int, int]], probability
 
 def second_statements(groups: list[list[int]], probability: dict[tuple[int, int], float], documents: np.ndarray,
                       bar: float) -> dict[int, list[int]]:
-    """Per group (keyed by its first member): sentences of other groups and other documents whose
-    mean probability with its members reaches ``bar`` (unscored pairs count as 0)."""
+    """Per group (keyed by its first member): sentences of other groups and other documents as
+    probable as ``bar`` with one of its members at least (a second statement of the fact: it would
+    have joined but for the fact it states first)."""
     group_of = {i: g[0] for g in groups for i in g}
     members = {g[0]: g for g in groups}
     near: dict[int, set[int]] = {g[0]: set() for g in groups}
@@ -101,8 +102,8 @@ def second_statements(groups: list[list[int]], probability: dict[tuple[int, int]
     found: dict[int, list[int]] = {}
     for key, candidates in near.items():
         group, docs = members[key], {int(documents[x]) for x in members[key]}
-        found[key] = sorted(x for x in candidates if int(documents[x]) not in docs and np.mean(
-            [probability.get((min(x, y), max(x, y)), 0.0) for y in group]) >= bar)
+        found[key] = sorted(x for x in candidates if int(documents[x]) not in docs and max(
+            probability.get((min(x, y), max(x, y)), 0.0) for y in group) >= bar)
     return found
 
 

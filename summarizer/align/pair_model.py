@@ -77,8 +77,9 @@ def fit_logistic(features: np.ndarray, labels: np.ndarray, names: tuple[str, ...
         w -= step
         if np.abs(step).max() < 1e-10:
             break
-    return Logistic(tuple(names), tuple(float(v) for v in mean), tuple(float(v) for v in scale),
-                    tuple(float(v) for v in w[:-1]), float(w[-1]))
+    # Ten decimals: the last bits of a sum vary with the order BLAS adds in; the file should not.
+    return Logistic(tuple(names), tuple(round(float(v), 10) for v in mean), tuple(round(float(v), 10) for v in scale),
+                    tuple(round(float(v), 10) for v in w[:-1]), round(float(w[-1]), 10))
 
 
 @lru_cache(maxsize=4)

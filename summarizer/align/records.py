@@ -37,8 +37,8 @@ class Fact:
     # most likely match in another outlet (how sure it is that no other outlet states it).
     confidence: float
     # Sentences of other facts that state this one too, as a second part ("…, marking his first visit
-    # since 2000"): as probable with its members as they are with each other. An outlet with such a
-    # sentence does not leave the fact out, though the sentence counts for its own fact.
+    # since 2000"): as probable as the bar with one of its members. An outlet with such a sentence
+    # does not leave the fact out, though the sentence counts for its own fact.
     also: tuple[FactMember, ...] = ()
 
     @property

@@ -1,0 +1,129 @@
+"""The alignment stage: which sentences of different outlets state the same fact (summarizer/align)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from helpers import PACT, make_cluster
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer import align_facts
+from summarizer.align.aligner import align, average_linkage, mutual_links
+from summarizer.align.pair_model import BUNDLED_MODEL, load_pair_model
+from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, quantity_conflict
+from summarizer.config import ConfigError, RunConfig, with_overrides
+from summarizer.types import Sentence
+
+# Three outlets report three facts in their own words; a fourth closes with a generic sentence that is
+# near all of them in embedding space ("hubness") and states none.
+STORY = make_cluster(
+    ("The city council approved a new bridge across the Lenne River on Tuesday by seven votes to two.",
+     "Mayor Alma Reyes said the bridge would cut the morning commute in half for eastern residents.",
+     "Construction will start next spring once the state environmental agency finishes its review."),
+    ("On Tuesday the council voted seven to two to build a new bridge over the Lenne River.",
+     "The bridge will halve the morning commute for people in the eastern districts, Mayor Alma Reyes said.",
+     "Work on the bridge is due to begin next spring after the state's environmental review."),
+    ("Harbor City's council backed a new Lenne River bridge on Tuesday in a seven-to-two vote.",
+     "According to Mayor Alma Reyes, the commute from the eastern districts will be cut in half.",
+     "Building will begin in the spring when the environmental agency of the state completes its review."),
+    ("As tensions over the city's plans reach their highest point in years, the bridge and its costs are set to "
+     "shape the region's politics, its commute and its environment for a decade.",
+     "The paper's sports section covered the local football derby on Sunday."),
+)
+
+
+def _facts(cluster, encoder):
+    return align_facts(cluster, fuse={"backend": "extractive"})
+
+
+def test_two_wordings_of_one_fact_join_and_a_generic_sentence_joins_none(encoder):
+    facts = _facts(STORY, encoder)
+    by_first = {(f.members[0].document, f.members[0].sentence): f for f in facts}
+    for sentence in range(3):  # each of the three facts: all three outlets' wordings in one fact
+        fact = by_first[(0, sentence)]
+        assert [(m.document, m.sentence) for m in fact.members] == [(0, sentence), (1, sentence), (2, sentence)]
+    generic = next(f for f in facts if any(m.document == 3 and m.sentence == 0 for m in f.members))
+    assert [m.document for m in generic.members] == [3], "a generic closer must not join a fact"
+
+
+def test_a_number_conflict_splits_what_the_words_would_join(encoder):
+    cluster = make_cluster(
+        ("The city council approved the new bridge by seven votes to two on Tuesday evening.",
+         "The mayor welcomed the decision."),
+        ("The city council approved the new bridge by 6 votes to 3 on Tuesday evening.",
+         "Opponents said they would appeal."),
+        ("The bridge will cost 240 million dollars, the transport department said.",),
+    )
+    facts = _facts(cluster, encoder)
+    vote = [f for f in facts if any(m.sentence == 0 and m.document in (0, 1) for m in f.members)]
+    assert all(len(f.members) == 1 for f in vote)
+    assert quantity_conflict(SentenceView.of("approved 7 to 2"), SentenceView.of("approved 6 to 3"))
+    assert quantity_conflict(SentenceView.of("It costs 240 million dollars."), SentenceView.of("It costs 2.4 billion dollars."))
+    assert not quantity_conflict(SentenceView.of("his first visit since 2000"), SentenceView.of("his first visit in 24 years"))
+    assert not quantity_conflict(SentenceView.of("killed twelve people"), SentenceView.of("killed 12 people"))
+
+
+def test_align_facts_numbers_documents_by_their_place_in_the_input(encoder):
+    documents = ["Too short.", *(" ".join(PACT.documents[k].text.split("\n")) for k in range(3))]
+    facts = align_facts(documents)
+    pact = next(f for f in facts if len(f.members) > 1 and "signed" in f.members[0].text)
+    assert [m.document for m in pact.members] == [1, 2, 3]  # the skipped first document shifts nothing
+    assert all(m.sentence == 0 for m in pact.members) and 0 < pact.confidence <= 1
+    seen = [(m.document, m.sentence) for f in facts for m in f.members]
+    assert len(seen) == len(set(seen)) == sum(len(d.split(". ")) for d in documents[1:])
+
+
+def _random_cluster(draw_docs: list[list[int]], seed: int):
+    """Sentences of a few words drawn from a small pool (so that pairs share words), random unit vectors."""
+    pool = "pact signed leaders Norland Sudland bridge council vote mayor river spring review 12 7 2 agency".split()
+    rng = np.random.default_rng(seed)
+    sentences, doc_ids = [], []
+    for d, lengths in enumerate(draw_docs):
+        for k, length in enumerate(lengths):
+            text = " ".join(rng.choice(pool, size=length)) + "."
+            sentences.append(Sentence(f"d{d}", k, text, (0, len(text))))
+        doc_ids.append(f"d{d}")
+    vectors = rng.normal(size=(len(sentences), 8))
+    return sentences, vectors / np.linalg.norm(vectors, axis=1, keepdims=True), doc_ids
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(3, 9), min_size=1, max_size=6), min_size=1, max_size=5), st.integers(0, 10_000))
+def test_every_sentence_is_in_exactly_one_fact(lengths, seed):
+    sentences, vectors, doc_ids = _random_cluster(lengths, seed)
+    alignment = align(sentences, vectors, doc_ids, load_pair_model(""), min_similarity=-1.0, bar=0.5)
+    positions = [m.position for f in alignment.facts for m in f.members]
+    assert sorted(positions) == list(range(len(sentences)))  # nothing lost, each once
+    for fact in alignment.facts:
+        assert [m.position for m in fact.members] == sorted(m.position for m in fact.members)
+        assert all(alignment.fact_of(m.position) is fact for m in fact.members)
+        assert not {m.position for m in fact.also} & {m.position for m in fact.members}
+
+
+def test_a_document_joins_a_fact_twice_only_when_its_two_sentences_are_the_same_fact():
+    documents = np.array([0, 0, 1])
+    links = [(0.9, 0, 2), (0.8, 1, 2)]
+    apart = average_linkage(3, links, {(0, 2): 0.9, (1, 2): 0.8, (0, 1): 0.1}, documents, 0.5)
+    together = average_linkage(3, links, {(0, 2): 0.9, (1, 2): 0.8, (0, 1): 0.7}, documents, 0.5)
+    assert sorted(apart) == [[0, 2], [1]] and together == [[0, 1, 2]]
+
+
+def test_links_are_mutual_best_matches_per_document():
+    documents = np.array([0, 1, 1])  # sentence 0 is near both sentences of document 1; 2 prefers nobody else
+    probability = {(0, 1): 0.9, (0, 2): 0.8}
+    assert mutual_links(probability, documents, 0.5) == [(0.9, 0, 1)]
+
+
+def test_the_bundled_pair_model_matches_this_version(tmp_path):
+    model = load_pair_model("")
+    assert model.pair.feature_names == PAIR_FEATURES and model.context.feature_names == CONTEXT_FEATURES
+    assert "MSRP" in model.description
+    stale = json.loads(BUNDLED_MODEL.read_text())
+    stale["context"]["feature_names"] = ["csls"]
+    (tmp_path / "stale.json").write_text(json.dumps(stale))
+    with pytest.raises(ConfigError, match="align.pair_model.*retrain"):
+        with_overrides(RunConfig(), align={"pair_model": str(tmp_path / "stale.json")})
+    with pytest.raises(ConfigError, match="align.same_fact_probability"):
+        with_overrides(RunConfig(), align={"same_fact_probability": 1.5})

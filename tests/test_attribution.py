@@ -1,0 +1,112 @@
+"""Whose words each summary sentence uses and who else reports it, in every format; the comparison
+and the headline read from the same facts."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+from helpers import PACT, embed
+
+from summarizer.config import RunConfig, with_overrides
+from summarizer.labels import attribute, attribution_text
+from summarizer.lexicon import Lexicon
+from summarizer.pipeline import Pipeline
+from summarizer.render import render
+from summarizer.retrieve.grouping import speculative
+from summarizer.retrieve.headline import choose_headline, scare_quotes
+from summarizer.types import Origin, SentenceRef, SummarySentence, SupportCheck
+from summarizer.verify.policy import repeated_stems
+
+CONFIG = with_overrides(RunConfig(), fuse={"backend": "extractive"})
+
+
+@pytest.fixture(scope="module")
+def summary():
+    return Pipeline(CONFIG).summarize(PACT)
+
+
+def test_a_quoted_sentence_is_one_outlets_wording_and_the_others_corroborate(summary):
+    texts = {d.doc_id: d.text for d in PACT.documents}
+    first = summary.sentences[0]
+    assert first.origin is Origin.EXTRACTED and set(first.cited_docs) == {"d0", "d1", "d2"}
+    attribution = attribute(first, texts)
+    own = next(d for d in PACT.documents if first.text in d.text).doc_id
+    assert attribution.wording == (own,) and set(attribution.also) == {"d0", "d1", "d2"} - {own}
+    assert attribution_text(attribution, str.upper).startswith(f"{own.upper()}'s wording; also reported by ")
+
+
+def test_a_fused_sentence_names_every_outlet_whose_words_it_joins():
+    texts = {"a": "The council approved the bridge on Tuesday.", "b": "By seven votes to two, the council agreed."}
+    sentence = SummarySentence("The council approved the bridge by seven votes to two.", Origin.GENERATED,
+                               (SentenceRef("a", 0, (0, 44)), SentenceRef("b", 0, (0, 43))), SupportCheck(True, 0.9))
+    attribution = attribute(sentence, texts)
+    assert attribution.wording == ("b", "a") and attribution.also == () and abs(sum(attribution.shares) - 1) < 1e-9
+    assert attribution_text(attribution, str) == "wording of b and a"  # b supplies the most word pairs
+
+
+def test_attribution_is_shown_in_every_format(summary):
+    texts = {d.doc_id: d.text for d in PACT.documents}
+    numbers = {d.doc_id: str(n) for n, d in enumerate(PACT.documents, start=1)}
+    attributions = [attribute(s, texts) for s in summary.sentences]
+    text = render(summary, PACT, CONFIG, "text")
+    for sentence, attribution in zip(summary.sentences, attributions):
+        marks = ",".join(numbers[d] for d in attribution.wording)
+        if attribution.also:
+            marks += "; also " + ",".join(numbers[d] for d in attribution.also)
+        assert f"{sentence.text} [{marks}]" in text
+    assert re.search(r"\nWords from: d\d \d+%", text)
+    markdown = render(summary, PACT, CONFIG, "markdown")
+    assert markdown.count("'s wording") + markdown.count("wording of ") == len(summary.sentences)
+    record = json.loads(render(summary, PACT, CONFIG, "json"))
+    for sentence in record["sentences"]:
+        assert sentence["wording"] and set(sentence["wording"]) | set(sentence["also_reported_by"]) == \
+            set(sentence["cited_documents"])
+    assert abs(sum(record["wording_share"].values()) - 1) < 0.01
+    pact = next(f for f in record["facts"] if "signed" in f["members"][0]["text"])
+    assert pact["documents"] == ["d0", "d1", "d2"] and 0 < pact["confidence"] <= 1
+    html = render(summary, PACT, CONFIG, "html")
+    assert html.count('<span class="said">') == len(summary.sentences)
+    assert html.count('class="cite wording"') == sum(len(a.wording) for a in attributions)
+
+
+def test_the_comparison_reads_the_facts_and_each_outlet_leads_with_its_own_sentence(summary):
+    comparison = summary.comparison
+    alignment = summary.selection.alignment
+    assert comparison.reported_by_all and comparison.reported_by_all[0].documents == ("d0", "d1", "d2")
+    for fact in comparison.reported_by_all + comparison.reported_by_some + comparison.reported_by_one:
+        members = next(f for f in alignment.facts if (f.members[0].doc_id, f.members[0].sentence) ==
+                       (fact.sentences[0].doc_id, fact.sentences[0].index))
+        assert fact.documents == tuple(dict.fromkeys(members.documents))
+    for outlet, document in zip(comparison.outlets, PACT.documents):
+        assert outlet.leads_with.text == document.text.split("\n")[0]
+        assert outlet.leads_with.documents == ("d0", "d1", "d2")
+
+
+def test_a_headline_with_scare_quotes_is_not_used_and_the_label_says_how_one_was_chosen(encoder):
+    assert scare_quotes("Putin and Kim Forge Alliance Against Common 'Aggression'")
+    assert not scare_quotes("Trump says 'no collusion' again") and not scare_quotes("It's Kim's day")
+    lexicon = Lexicon.from_config(RunConfig().neutral)
+    only = replace(PACT, documents=(replace(PACT.documents[0], title="Norland, Sudland Forge 'Alliance'"),
+                                    *PACT.documents[1:]))
+    assert choose_headline(embed(only, encoder), frozenset(), lexicon) is None
+    plain = replace(PACT, documents=(replace(PACT.documents[0], title="Norland and Sudland sign defence pact"),
+                                     *PACT.documents[1:]))
+    headline = choose_headline(embed(plain, encoder), frozenset(), lexicon)
+    assert headline.text == "Norland and Sudland sign defence pact"
+    assert headline.basis == "headline of d0, the only outlet with one"
+
+
+def test_speculation_needs_a_named_source():
+    assert speculative("The agreement hints at potential military cooperation between the two.")
+    assert speculative("Kim has been accused of supplying weapons, and Putin is believed to be providing technology.")
+    assert not speculative("Rachel Lee said any such treaty could have significant implications.")
+    assert not speculative("Putin and Kim signed the pact on Wednesday.")
+
+
+def test_a_fusion_may_not_say_twice_what_each_source_says_once():
+    sources = ["Putin hinted at arming adversaries of the West.", "Putin hinted at arming Western adversaries."]
+    assert repeated_stems("Putin hinted at arming Western adversaries of the West.", sources) == ["west"]
+    assert repeated_stems("Russian President Putin said Russia will help.", ["Russian President Putin said Russia "
+                                                                             "will help North Korea."]) == []
