@@ -22,7 +22,7 @@ from summarizer.text import word_count
 from summarizer.types import Cluster, Document
 
 SIZES = (1, 2, 5, 10, 25, 50, 100, 200)
-STAGES = ("segment", "embed", "retrieve", "fuse", "guard", "dedupe", "neutral", "compare")
+STAGES = ("segment", "embed", "align", "retrieve", "fuse", "guard", "dedupe", "neutral", "compare")
 
 
 def _texts(record: dict) -> list[str]:

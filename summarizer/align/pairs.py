@@ -11,6 +11,7 @@ by itself (``quantity_conflict``), whatever the words share.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -49,14 +50,16 @@ class SentenceView:
     numbers: frozenset[str]
     units: dict  # unit word -> set of numbers with it ("year": {"24"})
     names: frozenset[str]  # capitalised words that are no sentence opener and no stopword, stemmed
+    grams: tuple[Counter, ...] = ()  # word 1-, 2- and 3-gram counts, counted once for all its pairs
 
     @classmethod
     def of(cls, text: str) -> SentenceView:
         tokens = _TOKEN.findall(text)
         lowered = tuple(t.lower() for t in tokens)
         numbers = {normalize_number(t) for t in tokens} - {None}
+        grams = tuple(Counter(zip(*(lowered[i:] for i in range(n)))) for n in (1, 2, 3))
         return cls(lowered, content_stems(text), frozenset(n for n in numbers if n[:1].isdigit()),
-                   _numbers_by_unit(lowered), _names(tokens))
+                   _numbers_by_unit(lowered), _names(tokens), grams)
 
 
 # Words as ``text.words`` reads them, but a number keeps its thousands separator and decimals
@@ -124,13 +127,9 @@ def quantity_conflict(left: SentenceView, right: SentenceView) -> bool:
                if unit not in ("<none>",))
 
 
-def _ngram_f1(left: tuple[str, ...], right: tuple[str, ...], n: int) -> float:
-    if len(left) < n or len(right) < n:
+def _ngram_f1(a: Counter, b: Counter) -> float:
+    if not a or not b:
         return 0.0
-    from collections import Counter
-
-    a = Counter(zip(*(left[i:] for i in range(n))))
-    b = Counter(zip(*(right[i:] for i in range(n))))
     shared = sum((a & b).values())
     if not shared:
         return 0.0
@@ -156,9 +155,9 @@ def pair_features(cosine: float, left: SentenceView, right: SentenceView) -> np.
     return np.array([
         cosine,
         _set_cosine(left.stems, right.stems),
-        _ngram_f1(left.tokens, right.tokens, 1),
-        _ngram_f1(left.tokens, right.tokens, 2),
-        _ngram_f1(left.tokens, right.tokens, 3),
+        _ngram_f1(left.grams[0], right.grams[0]),
+        _ngram_f1(left.grams[1], right.grams[1]),
+        _ngram_f1(left.grams[2], right.grams[2]),
         common / mean_length,
         shorter / longer if longer else 0.0,
         min(_coverage(left.stems, right.stems), _coverage(right.stems, left.stems)),

@@ -23,9 +23,9 @@ from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView
 #: rows of the cosine matrix computed at once (memory grows with this × sentences, not sentences²)
 BLOCK_ROWS = 1024
 #: candidate pairs kept per sentence and other document (the closest by cosine), and in all: the
-#: pair features cost about 0.6 ms a pair, so a 200-article cluster may not score every near pair
+#: pair features cost about 0.1 ms a pair: on 200 articles, 6,000 sentences × 30 pairs take about 20 s
 PER_DOCUMENT = 3
-MOST_PER_SENTENCE = 60
+MOST_PER_SENTENCE = 30
 #: neighbours whose mean cosine measures how generic a sentence is (hubness, CSLS's k)
 HUB_NEIGHBOURS = 10
 
@@ -71,12 +71,12 @@ def candidate_pairs(vectors: np.ndarray, documents: np.ndarray,
 
 
 def hubness(nearest: np.ndarray, partner_cosine: float) -> float | None:
-    """Mean cosine of a sentence to its nearest sentences of other outlets, its partner left out
-    (in a small cluster the partner would be most of the mean); None when it has no other."""
-    values = list(nearest)
-    if partner_cosine in values:
-        values.remove(partner_cosine)
-    return float(np.mean(values[:HUB_NEIGHBOURS])) if values else None
+    """Mean cosine of a sentence to its ``HUB_NEIGHBOURS`` nearest sentences of other outlets, its
+    partner left out (in a small cluster the partner would be most of the mean); None when it has
+    no other. ``nearest``: its highest cosines, descending, one more than HUB_NEIGHBOURS."""
+    partner = np.flatnonzero(nearest == partner_cosine)
+    values = np.delete(nearest, partner[0]) if partner.size else nearest
+    return float(values[:HUB_NEIGHBOURS].mean()) if values.size else None
 
 
 def pair_table(texts: Sequence[str], vectors: np.ndarray, documents: np.ndarray, min_similarity: float) -> PairTable:
