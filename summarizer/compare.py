@@ -7,12 +7,13 @@ most others report, and the wording that it alone uses.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
 from summarizer.config_schema import CompareConfig
 from summarizer.lexicon import Lexicon
-from summarizer.only_here import own_facts
+from summarizer.only_here import OwnFacts
 from summarizer.align.records import Fact, FactMember
 from summarizer.text import STOPWORDS, content_stems, document_frequency, normalize_number, stem, word_count
 from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, OutletProfile, SegmentedCluster,
@@ -168,16 +169,25 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
     stated_elsewhere = {(m.doc_id, m.sentence) for fact in selection.alignment.facts
                         if len(set(fact.documents)) > 1 for m in fact.also}
     confidence = {id(c): fact.confidence for fact, c in compared}
-    own = own_facts([f for f in ranked if len(f.documents) == 1 and confidence[id(f)] >= config.only_here_confidence
-                     and (f.sentences[0].doc_id, f.sentences[0].index) not in stated_elsewhere], texts)
+    alone = [f for f in ranked if len(f.documents) == 1 and confidence[id(f)] >= config.only_here_confidence
+             and (f.sentences[0].doc_id, f.sentences[0].index) not in stated_elsewhere]
+    is_own = OwnFacts(texts)
+    alone_in: dict[str, list[ComparedFact]] = {}
+    for fact in alone:
+        alone_in.setdefault(fact.documents[0], []).append(fact)
+
+    def own(candidates: list[ComparedFact]) -> tuple[ComparedFact, ...]:
+        """The first ``max_facts`` of ``candidates`` that are their outlet's alone."""
+        return tuple(itertools.islice((f for f in candidates if is_own(f)), config.max_facts))
 
     outlets = []
     frequency = document_frequency_of(segmented)
+    widely_reported = [f for f in ranked if 2 * len(f.documents) > total - 1]
     for doc in segmented.cluster.documents:
         # What more than half of the other outlets report and this one does not state, not even as a
         # second part of a sentence about something else.
-        missing = [f for f in ranked if doc.doc_id not in f.documents and doc.doc_id not in also[id(f)]
-                   and 2 * len(f.documents) > total - 1]
+        missing = list(itertools.islice((f for f in widely_reported if doc.doc_id not in f.documents
+                                         and doc.doc_id not in also[id(f)]), config.max_facts))
         lead = segmented.of_document(doc.doc_id)[0] if segmented.of_document(doc.doc_id) else None
         leads_with = None
         if lead is not None:  # its own first sentence, with the outlets that report the same fact
@@ -186,7 +196,7 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
         outlets.append(OutletProfile(
             doc_id=doc.doc_id, title=doc.title, leads_with=leads_with,
             distinctive_terms=distinctive_terms(segmented, doc.doc_id, lexicon, config.max_terms, frequency),
-            omissions=tuple(missing[:config.max_facts]),
-            only_here=tuple([f for f in own if f.documents == (doc.doc_id,)][:config.max_facts])))
+            omissions=tuple(missing),
+            only_here=own(alone_in.get(doc.doc_id, []))))
     return Comparison(documents=tuple(doc_ids), reported_by_all=everyone, reported_by_some=some,
-                      reported_by_one=tuple(own[:config.max_facts]), outlets=tuple(outlets))
+                      reported_by_one=own(alone), outlets=tuple(outlets))

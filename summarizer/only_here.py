@@ -26,24 +26,24 @@ def names(text: str) -> set[str]:
     return found
 
 
-def own_facts(facts: list[ComparedFact], documents: dict[str, str]) -> list[ComparedFact]:
-    """One-outlet facts that are that outlet's alone: the sentence stands alone, and no other
+class OwnFacts:
+    """Which one-outlet facts are that outlet's alone: the sentence stands alone, and no other
     outlet names a person or body it names that not every outlet names (a person two outlets quote
-    is not one outlet's fact, however differently they word it)."""
-    kept = []
-    documents = {doc: _folded(text) for doc, text in documents.items()}  # folded once, searched often
-    for fact in facts:
+    is not one outlet's fact, however differently they word it). The documents are folded once;
+    each fact is asked about only when a list needs it (a 200-article cluster has thousands)."""
+
+    def __init__(self, documents: dict[str, str]) -> None:
+        self.documents = {doc: _folded(text) for doc, text in documents.items()}
+
+    def __call__(self, fact: ComparedFact) -> bool:
         if leans_on_previous(fact.text):  # out of its article it says nothing a reader can check
-            continue
-        others = [text for doc, text in documents.items() if doc not in fact.documents]
+            return False
+        others = [text for doc, text in self.documents.items() if doc not in fact.documents]
         # Names of two words or more ("Rachel Lee", "Stimson Center"): people and bodies, not the
         # places and surnames every outlet's story of the event names.
         specific = [n for n in names(fact.text)
-                    if " " in n and not all(_mentions(text, n) for text in documents.values())]
-        if any(_mentions(text, n) for n in specific for text in others):
-            continue
-        kept.append(fact)
-    return kept
+                    if " " in n and not all(_mentions(text, n) for text in self.documents.values())]
+        return not any(_mentions(text, n) for n in specific for text in others)
 
 
 def _folded(text: str) -> str:
