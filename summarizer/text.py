@@ -49,10 +49,10 @@ _CHAR_MAP = str.maketrans({
     "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
     "\r": None,
 })
-# Control characters (terminal escapes start with \x1b), bidirectional overrides and isolates, which
-# reorder what a terminal or a page shows ("txt.exe" displayed as "exe.txt"), and lone surrogates
-# (a JSON escape such as "\ud800", no character: no tokenizer or UTF-8 file takes them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# C0 and C1 control characters (terminal escapes start with \x1b, or the 8-bit CSI U+009B), bidi
+# overrides, isolates and marks, which reorder what a terminal or a page shows ("txt.exe" shown as
+# "exe.txt"), and lone surrogates (a JSON escape such as "\ud800": no tokenizer or UTF-8 file takes them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]")
 
 

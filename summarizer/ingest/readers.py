@@ -168,7 +168,14 @@ def read_stdin(path: str | Path, config: IngestConfig) -> Iterator[Item]:
     import sys
 
     data = sys.stdin.buffer.read()
+    # A byte-order mark decides the encoding before the "{" test, even where the only line break
+    # is the last byte (UTF-16 with one record) or the mark is UTF-8's (redteam W3).
     unicode = whole_file_encoding(data)
+    newline = data.find(b"\n")
+    if unicode is None and bom_encoding(data) and (newline == -1 or newline >= len(data) - 4):
+        unicode = bom_encoding(data)  # one wide-encoded line, its break (if any) the last character
+    elif unicode is None and data.startswith(b"\xef\xbb\xbf"):
+        unicode = "utf-8-sig"
     lines = data.decode(unicode, errors="replace") if unicode else data
     if lines.lstrip().startswith("{" if unicode else b"{"):
         for number, raw in enumerate(lines.splitlines(keepends=True), start=1):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import numpy as np
 
@@ -99,7 +100,7 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     if any(dates.values()):  # a dated story: the latest value of a figure, facts in the order first reported
         chosen = keep_latest_figures(chosen, {k: sentences[representatives[k]] for k in chosen}, dates)
         if config.order == "position":
-            chosen.sort(key=lambda k: (first_reported([sentences[i] for i in groups[k]], dates) or "~",
+            chosen.sort(key=lambda k: (_undated_last(first_reported([sentences[i] for i in groups[k]], dates)),
                                        reading_position(k)))
     elif config.order == "position":
         chosen.sort(key=reading_position)
@@ -158,6 +159,11 @@ def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_sali
         if used_words >= length.target:
             break
     return chosen
+
+
+def _undated_last(when: datetime | None) -> tuple[bool, datetime]:
+    """A sort key: dated facts by their instant, then the undated ones."""
+    return (when is None, when or datetime.max.replace(tzinfo=timezone.utc))
 
 
 @dataclass(frozen=True)

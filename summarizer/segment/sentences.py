@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
-from functools import lru_cache
 
 from summarizer.config_schema import SegmentConfig
 from summarizer.types import Cluster, Document, SegmentedCluster, Sentence
@@ -65,8 +65,21 @@ def _spans_without_regex(self, sentences: list[str]) -> list:
     return spans
 
 
-@lru_cache(maxsize=4)
+_PER_THREAD = threading.local()
+
+
 def _segmenter(language: str):
+    """This thread's segmenter for ``language``: pysbd keeps per-call state on the instance, so one
+    shared by threads gave one ``Summarizer`` called from 8 threads different sentences (redteam W1)."""
+    cached = getattr(_PER_THREAD, "segmenters", None)
+    if cached is None:
+        cached = _PER_THREAD.segmenters = {}
+    if language not in cached:
+        cached[language] = _new_segmenter(language)
+    return cached[language]
+
+
+def _new_segmenter(language: str):
     import pysbd
 
     # clean=False keeps the text byte-identical, so spans can be located exactly.

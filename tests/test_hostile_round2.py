@@ -1,0 +1,72 @@
+"""Hostile inputs, round 2 (shared/redteam/round2): the cases fixed so far, each from its reproduction."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from helpers import PACT, ROOT, make_cluster
+
+from summarizer import Summarizer
+from summarizer.retrieve.timeline import first_reported, instant
+from summarizer.types import Cluster, Document, Sentence
+
+
+def test_c1_controls_and_bidi_marks_never_reach_an_output():
+    """S4: an 8-bit CSI (U+009B) or OSC (U+009D) in an article reached stdout; LRM/RLM/ALM too."""
+    hostile = "The leaders signed the pact \u009b2J\u009b31mRED\u009d0;PWNED\u009c on \u200eWednesday\u200f\u061c."
+    texts = [hostile + "\n" + doc.text for doc in PACT.documents]  # read as the API reads texts: cleaned
+    summary = Summarizer(fuse={"backend": "extractive"})(texts)
+    assert "signed the pact" in summary.text
+    for output in (summary.to_json(), summary.to_html(), summary.text):
+        assert not any(0x80 <= ord(c) <= 0x9F or c in "\u200e\u200f\u061c" for c in output)
+
+
+def test_one_summarizer_called_from_eight_threads_gives_the_sequential_results():
+    """W1: the pysbd segmenter was one instance shared by all threads (6 to 10 of 16 summaries differed)."""
+    summarizer = Summarizer(fuse={"backend": "extractive"})
+    clusters = [PACT, make_cluster(*[tuple(reversed(d.text.split("\n"))) for d in PACT.documents], cluster_id="b")]
+    clusters += [make_cluster(*[(d.text.replace("Wednesday", day),) for d in PACT.documents], cluster_id=day)
+                 for day in ("Monday", "Friday")]
+    def record(cluster: Cluster) -> dict:
+        record = json.loads(summarizer(cluster).to_json())
+        record.pop("timings_seconds")  # the one part that differs between two runs
+        return record
+
+    sequential = [record(c) for c in clusters]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(lambda k: record(clusters[k % 4]), range(16)))
+    assert threaded == [sequential[k % 4] for k in range(16)]
+
+
+def test_dates_with_utc_offsets_are_compared_as_instants():
+    """W2: compared as strings, 01:00+09:00 on the 20th came after 20:00-05:00 on the 19th (nine hours later)."""
+    assert instant("2024-06-20T01:00+09:00") < instant("2024-06-19T20:00-05:00")
+    assert instant("2024-06-19") < instant("2024-06-19T08:00Z") and instant("not a date") is None
+    sentences = [Sentence("tokyo", 0, "x", (0, 1)), Sentence("ny", 0, "x", (0, 1))]
+    dates = {"tokyo": "2024-06-20T01:00+09:00", "ny": "2024-06-19T20:00-05:00"}
+    assert first_reported(sentences, dates) == instant("2024-06-19T16:00Z")
+    documents = (("tokyo", "2024-06-20T01:00+09:00", "Hospital staff in the capital counted 231 dead after the first night."),
+                 ("ny", "2024-06-19T20:00-05:00", "Rescuers who reached remote villages put the toll at 7,000 dead."))
+    common = ("A powerful earthquake struck the mountain region of Valoria on Monday morning, officials said. "
+              "Rescue teams from neighbouring countries arrived in the capital on Tuesday. ")
+    cluster = Cluster("tz", tuple(Document(doc_id, common + text, date=date) for doc_id, date, text in documents))
+    summary = Summarizer(fuse={"backend": "extractive"}, retrieve={"summary_words": 200})(cluster)
+    assert "7,000 dead" in summary.text and "231 dead" not in summary.text
+
+
+def _run_stdin(data: bytes) -> list[str]:
+    done = subprocess.run([sys.executable, "-m", "summarizer", "run", "-", "--set", "fuse.backend=extractive",
+                           "--format", "jsonl", "--quiet"], input=data, capture_output=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    return [json.loads(line)["id"] for line in done.stdout.decode().splitlines()]
+
+
+def test_json_lines_on_stdin_with_a_byte_order_mark_are_read_as_records():
+    """W3: a UTF-8 BOM, or one UTF-16-BE line, made standard input one article of raw JSON."""
+    records = [{"id": f"c{k}", "documents": [{"text": " ".join(d.text.split("\n"))} for d in PACT.documents]}
+               for k in range(2)]
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    assert _run_stdin(b"\xef\xbb\xbf" + lines.encode()) == ["c0", "c1"]
+    assert _run_stdin(("\ufeff" + json.dumps(records[0]) + "\n").encode("utf-16-be")) == ["c0"]
