@@ -47,7 +47,8 @@ def test_default_backend_on_the_example_through_the_real_entry_point():
     # The default fuses: the bridge's lanes, from two outlets' wordings, in one checked sentence.
     fused = [s for s in record["sentences"] if s["fused"]]
     assert fused and all(len(s["cited_documents"]) >= 2 and s["origin"] == "generated" for s in fused)
-    assert set(record["timings_seconds"]) == {"segment", "embed", "retrieve", "fuse", "guard", "dedupe", "neutral", "compare"}
+    assert set(record["timings_seconds"]) == {"segment", "embed", "align", "retrieve", "fuse", "guard", "dedupe", "neutral",
+                                              "compare"}
     assert {"lavish", "stunning", "grand"}.isdisjoint(record["summary"].lower().split())
     removed = record["documents"][1]["removed_lines"]
     assert "Source: River Post" in removed and "Related: Ten things to know about the Lenne River" in removed

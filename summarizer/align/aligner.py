@@ -48,11 +48,14 @@ def mutual_links(probability: dict[tuple[int, int], float], documents: np.ndarra
 
 
 def average_linkage(count: int, links: list[tuple[float, int, int]], probability: dict[tuple[int, int], float],
-                    documents: np.ndarray, bar: float) -> list[list[int]]:
+                    documents: np.ndarray, bar: float, crowded: np.ndarray | None = None) -> list[list[int]]:
     """Groups of sentence indices: linked groups merge while the mean probability over their pairs
     of different documents stays ≥ ``bar`` (the most probable merge first). Two sentences of one
     document may share a group only when their own pair reaches ``bar``: the document states the
-    fact twice; otherwise the document's sentences are different facts (cannot-link)."""
+    fact twice; otherwise the document's sentences are different facts (cannot-link). An unscored
+    pair counts as 0, unless both sentences are ``crowded`` (each had more near sentences than were
+    scored: a fact hundreds of outlets report): then it is left out of the mean, unknown."""
+    crowded = np.zeros(count, dtype=bool) if crowded is None else crowded
     group_of = list(range(count))
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
 
@@ -64,8 +67,10 @@ def average_linkage(count: int, links: list[tuple[float, int, int]], probability
         values = []
         for x in members[a]:
             for y in members[b]:
+                key = (min(x, y), max(x, y))
                 if documents[x] != documents[y]:
-                    values.append(p(x, y))
+                    if key in probability or not (crowded[x] and crowded[y]):
+                        values.append(probability.get(key, 0.0))
                 elif p(x, y) < bar:
                     return None
         return sum(values) / len(values) if values else None
@@ -113,8 +118,10 @@ def align(sentences: Sequence[Sentence], vectors: np.ndarray, document_ids: Sequ
     position = {doc: k for k, doc in enumerate(document_ids)}
     documents = np.array([position[s.doc_id] for s in sentences], dtype=int)
     texts = [s.text for s in sentences]
-    probability = probabilities(pair_table(texts, vectors, documents, min_similarity), model)
-    groups = average_linkage(len(sentences), mutual_links(probability, documents, bar), probability, documents, bar)
+    table = pair_table(texts, vectors, documents, min_similarity)
+    probability = probabilities(table, model)
+    groups = average_linkage(len(sentences), mutual_links(probability, documents, bar), probability, documents, bar,
+                             table.crowded)
     nearest = np.zeros(len(sentences))
     for (i, j), p in probability.items():
         if documents[i] != documents[j]:

@@ -39,35 +39,47 @@ class PairTable:
     context_features: np.ndarray  # rows × CONTEXT_FEATURES (the log-odds column filled by ``probabilities``)
     in_context: np.ndarray  # both sentences have a sentence of another outlet besides their partner
     conflict: np.ndarray  # their quantities conflict
+    crowded: np.ndarray  # per sentence: more near sentences than MOST_PER_SENTENCE (its pairs were cut)
+    copies: list[tuple[int, int]]  # pairs (i < j) of sentences with the same words: the same fact, unscored
 
 
-def candidate_pairs(vectors: np.ndarray, documents: np.ndarray,
-                    min_similarity: float) -> tuple[dict[tuple[int, int], float], list[np.ndarray]]:
+def candidate_pairs(vectors: np.ndarray, documents: np.ndarray, min_similarity: float,
+                    copy_of: np.ndarray | None = None) -> tuple[dict[tuple[int, int], float], list[np.ndarray], np.ndarray]:
     """Pairs (i < j) of sentences with cosine ≥ ``min_similarity`` (per sentence and document at most
     ``PER_DOCUMENT``, the closest; at most ``MOST_PER_SENTENCE`` in all) with their
     cosine, and each sentence's ``HUB_NEIGHBOURS + 1`` highest cosines to sentences of other documents
-    (descending: what its hubness is read from). Computed in row blocks."""
+    (descending: what its hubness is read from); which sentences had more near sentences than were
+    kept. Sentences with the same ``copy_of`` (the same words) are left out of each other's candidates
+    and neighbours: their pairs need no scoring, and wire copy reprinted by hundreds of outlets
+    would fill every list. Computed in row blocks."""
+    copy_of = np.arange(len(vectors)) if copy_of is None else copy_of
     found: dict[tuple[int, int], float] = {}
     nearest: list[np.ndarray] = []
+    crowded = np.zeros(len(vectors), dtype=bool)
     for start in range(0, len(vectors), BLOCK_ROWS):
         cosine = vectors[start:start + BLOCK_ROWS] @ vectors.T
         for offset, row in enumerate(cosine):
             i = start + offset
-            elsewhere = documents != documents[i]
+            other_text = copy_of != copy_of[i]
+            elsewhere = (documents != documents[i]) & other_text
             values = row[elsewhere]
             k = min(HUB_NEIGHBOURS + 1, values.size)
             nearest.append(-np.sort(-np.partition(values, values.size - k)[values.size - k:]) if k else values)
             # Sentences of its own document too: a document may state one fact twice (alignment
             # then lets both join it), and only a scored pair can show that.
-            close = np.flatnonzero((np.arange(len(vectors)) != i) & (row >= min_similarity))
+            close = np.flatnonzero(other_text & (row >= min_similarity))
             taken: Counter[int] = Counter()
             kept = 0
             for j in close[np.argsort(-row[close], kind="stable")]:
-                if taken[documents[j]] < PER_DOCUMENT and kept < MOST_PER_SENTENCE:
-                    taken[documents[j]] += 1
-                    kept += 1
-                    found[(i, int(j)) if i < j else (int(j), i)] = float(row[j])
-    return found, nearest
+                if taken[documents[j]] >= PER_DOCUMENT:
+                    continue
+                if kept == MOST_PER_SENTENCE:
+                    crowded[i] = True
+                    break
+                taken[documents[j]] += 1
+                kept += 1
+                found[(i, int(j)) if i < j else (int(j), i)] = float(row[j])
+    return found, nearest, crowded
 
 
 def hubness(nearest: np.ndarray, partner_cosine: float) -> float | None:
@@ -81,7 +93,13 @@ def hubness(nearest: np.ndarray, partner_cosine: float) -> float | None:
 
 def pair_table(texts: Sequence[str], vectors: np.ndarray, documents: np.ndarray, min_similarity: float) -> PairTable:
     """Every candidate pair's views, alone and in context."""
-    candidates, nearest = candidate_pairs(vectors, documents, min_similarity)
+    text_ids: dict[str, int] = {}
+    copy_of = np.array([text_ids.setdefault(" ".join(t.lower().split()), len(text_ids)) for t in texts], dtype=int)
+    candidates, nearest, crowded = candidate_pairs(vectors, documents, min_similarity, copy_of)
+    same_words: dict[int, list[int]] = {}
+    for i, key in enumerate(copy_of):
+        same_words.setdefault(int(key), []).append(i)
+    copies = [(a, b) for group in same_words.values() for k, a in enumerate(group) for b in group[k + 1:]]
     keys = sorted(candidates)
     views = {i: SentenceView.of(texts[i]) for i in sorted({x for key in keys for x in key})}
     # A stem's rarity in the cluster (squared idf over its sentences).
@@ -103,7 +121,7 @@ def pair_table(texts: Sequence[str], vectors: np.ndarray, documents: np.ndarray,
     context = np.array(context).reshape(len(keys), len(CONTEXT_FEATURES))
     in_context = np.array(in_context, dtype=bool)
     conflict = np.array([quantity_conflict(views[i], views[j]) for i, j in keys], dtype=bool)
-    return PairTable(keys, pair, context, in_context, conflict)
+    return PairTable(keys, pair, context, in_context, conflict, crowded, copies)
 
 
 def with_log_odds(table: PairTable, model: PairModel) -> tuple[np.ndarray, np.ndarray]:
@@ -117,9 +135,11 @@ def with_log_odds(table: PairTable, model: PairModel) -> tuple[np.ndarray, np.nd
 
 def probabilities(table: PairTable, model: PairModel) -> dict[tuple[int, int], float]:
     """P(same fact) of every candidate pair: the context part where the story gives context, the pair
-    part elsewhere (two one-sentence documents); 0 where quantities conflict."""
+    part elsewhere (two one-sentence documents); 0 where quantities conflict; 1 for copies."""
+    found = dict.fromkeys(table.copies, 1.0)
     if not table.keys:
-        return {}
+        return found
     alone, context = with_log_odds(table, model)
     chosen = np.where(table.in_context, model.context.probability(context), alone)
-    return {k: 0.0 if c else float(p) for k, p, c in zip(table.keys, chosen, table.conflict)}
+    found.update((k, 0.0 if c else float(p)) for k, p, c in zip(table.keys, chosen, table.conflict))
+    return found
