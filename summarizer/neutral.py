@@ -1,7 +1,8 @@
 """Neutral wording: remove the modifiers and framing openings that carry one outlet's colour.
 
 A loaded modifier (``summarizer.lexicon``) is only removed when it is one outlet's colour: used by
-at most ``neutral.max_outlets_for_colour`` documents of the cluster (``Lexicon.colour_words``).
+at most ``neutral.max_outlets_for_colour`` documents of the cluster (``Lexicon.colour_words``), or
+by no other outlet's sentence of the same fact (``fact_colour``).
 """
 from __future__ import annotations
 
@@ -96,13 +97,28 @@ def neutral_wording(text: str, document_texts: Iterable[str], colour: frozenset[
     return NeutralEdit(modifiers.text, lead_in.removed + modifiers.removed)
 
 
+def fact_colour(sentence: SummarySentence, texts: dict[str, str], lexicon: Lexicon) -> frozenset[str]:
+    """Loaded modifiers of ``sentence`` that no other outlet's sentence of its fact uses ("a lavish
+    visit" where the other outlets write "visit"): that outlet's colour on this fact, however many
+    outlets use the word elsewhere in the story. Only where two outlets or more state the fact."""
+    own = {w.lower() for w in words(sentence.text)} & lexicon.modifiers
+    if not own or len(sentence.cited_docs) < 2:
+        return frozenset()
+    used: dict[str, set[str]] = {}
+    for ref in sentence.citations:
+        for word in {w.lower() for w in words(texts[ref.doc_id][ref.span[0]:ref.span[1]])} & own:
+            used.setdefault(word, set()).add(ref.doc_id)
+    return frozenset(w for w in own if len(used.get(w, ())) <= 1)
+
+
 def neutral_sentences(sentences: list[SummarySentence], cluster: Cluster, colour: frozenset[str],
                       lexicon: Lexicon) -> list[SummarySentence]:
     """The neutral stage on a summary's sentences: each with its neutral edits applied and noted."""
     document_texts = [d.text for d in cluster.documents]
+    texts = {d.doc_id: d.text for d in cluster.documents}
     edited = []
     for sentence in sentences:
-        edit = neutral_wording(sentence.text, document_texts, colour, lexicon)
+        edit = neutral_wording(sentence.text, document_texts, colour | fact_colour(sentence, texts, lexicon), lexicon)
         edited.append(replace(sentence, text=edit.text, edits=edit.removed) if edit.removed else sentence)
     return edited
 

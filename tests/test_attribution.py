@@ -110,3 +110,21 @@ def test_a_fusion_may_not_say_twice_what_each_source_says_once():
     assert repeated_stems("Putin hinted at arming Western adversaries of the West.", sources) == ["west"]
     assert repeated_stems("Russian President Putin said Russia will help.", ["Russian President Putin said Russia "
                                                                              "will help North Korea."]) == []
+
+
+def test_a_modifier_no_other_outlet_uses_for_the_fact_is_deleted_though_another_fact_uses_it():
+    from summarizer.neutral import fact_colour, neutral_sentences
+    from summarizer.types import Cluster, Document
+
+    documents = (Document("a", "The president made the announcement during a lavish visit to Pyongyang."),
+                 Document("b", "The president announced it during his visit to Pyongyang."),
+                 Document("c", "Kim greeted him with a lavish welcome at the airport."))
+    cluster = Cluster("colour", documents)
+    sentence = SummarySentence(documents[0].text, Origin.EXTRACTED,
+                               (SentenceRef("a", 0, (0, len(documents[0].text))),
+                                SentenceRef("b", 0, (0, len(documents[1].text)))), SupportCheck(True, 1.0))
+    lexicon = Lexicon.from_config(RunConfig().neutral)
+    texts = {d.doc_id: d.text for d in documents}
+    assert fact_colour(sentence, texts, lexicon) == {"lavish"}  # "c" uses it, but for another fact
+    (edited,) = neutral_sentences([sentence], cluster, frozenset(), lexicon)
+    assert edited.text == "The president made the announcement during a visit to Pyongyang." and edited.edits == ("lavish",)

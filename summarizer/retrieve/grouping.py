@@ -74,9 +74,7 @@ def representative(members: list[int], segmented: SegmentedCluster, pairwise: Pa
         sentence = segmented.sentences[i]
         others = [j for j in members if j != i]
         shared = float(np.mean([among[place[i], place[j]] for j in others])) if others else 0.0
-        # Any loaded modifier counts here, however many outlets use it ("a lavish visit"): another
-        # member states the fact without it.
-        return (shared - 0.15 * lexicon.loaded_count(sentence.text, colour | lexicon.modifiers)
+        return (shared - 0.15 * lexicon.loaded_count(sentence.text, colour)
                 - 0.3 * unattributed_quote(sentence.text) - 0.3 * speculative(sentence.text)
                 - (0.0 if candidate[i] else 1.0))
 
