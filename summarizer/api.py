@@ -35,6 +35,8 @@ Documents = Union[Cluster, str, os.PathLike, Iterable[Union[str, Mapping[str, An
 
 def _config(config: RunConfig | str | os.PathLike | None, overrides: dict[str, Any]) -> RunConfig:
     """The run's config: ``config`` (a RunConfig, a YAML path, or the defaults) with ``overrides``."""
+    if config is not None and not isinstance(config, (RunConfig, str, os.PathLike)):
+        raise UsageError(f"config: expected a RunConfig, a YAML path or None, got {type(config).__name__}")
     base = config if isinstance(config, RunConfig) else load_config(config)
     return merged_config(base, overrides) if overrides else base
 
@@ -59,6 +61,9 @@ def as_cluster(documents: Documents, config: RunConfig, cluster_id: str = "clust
     if isinstance(documents, str):
         raise UsageError("give a list of documents (one string each), not one string; or the path of a "
                          "folder or file")
+    if isinstance(documents, (bytes, bytearray)) or not isinstance(documents, Iterable):
+        raise UsageError(f"documents: expected a list of texts or {{\"title\", \"text\"}} mappings, a Cluster or a "
+                         f"path, got {type(documents).__name__}")
     if isinstance(documents, Mapping):  # one document's mapping: its keys would become "documents"
         raise UsageError("give a list of documents, e.g. [{\"title\": ..., \"text\": ...}, ...], not one mapping")
     documents = list(documents)
@@ -89,6 +94,9 @@ class Summarizer:
 
     def summarize_many(self, clusters: Iterable[Documents]) -> list[Summary]:
         """One Summary per cluster, summarised together (one embedding pass, one generation pass)."""
+        if isinstance(clusters, (str, bytes, os.PathLike)) or not isinstance(clusters, Iterable):
+            raise UsageError(f"clusters: expected a list of clusters (each a list of documents, a Cluster or a "
+                             f"path), got {type(clusters).__name__}")
         items = [as_cluster(documents, self.config, f"cluster-{i}") for i, documents in enumerate(clusters)]
         return list(self.pipeline.summarize_batch(items).summaries) if items else []
 

@@ -50,9 +50,13 @@ def _coerce(path: str, value: Any, annotation: Any) -> Any:
             return value
     elif annotation is int:
         if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) >= 2**63:  # no count, size or seed is this large; numpy and torch overflow
+                raise ConfigError(f"{path}: {_short(value)} is too large (at most {2**63 - 1})")
             return value
     elif annotation is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, int) and abs(value) >= 2**63:  # a 400-digit integer has no float
+                raise ConfigError(f"{path}: expected a finite number, got {_short(value)}")
             if not math.isfinite(value):  # NaN passes every range check; infinity means nothing here
                 raise ConfigError(f"{path}: expected a finite number, got {_short(value)}")
             return float(value)
@@ -203,6 +207,8 @@ def parse_override(text: str) -> dict[str, Any]:
         value = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
+    except RecursionError:  # thousands of nested brackets: PyYAML recurses once per level
+        raise ConfigError(f"--set {key}: the value is nested too deeply to be a setting") from None
     if value is None:
         value = ""
     nested: dict[str, Any] = value
@@ -222,6 +228,8 @@ def load_config(path: str | os.PathLike[str] | None = None, overrides: list[str]
             loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             raise ConfigError(f"config file {str(file)!r} is not valid YAML: {error}") from None
+        except RecursionError:
+            raise ConfigError(f"config file {str(file)!r} is nested too deeply to be a configuration") from None
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):

@@ -24,6 +24,15 @@ def check_output_is_not_input(output: str | None, input_path: str) -> None:
     """Refuse an ``--output`` that is the input, or one of the files of an input folder."""
     if not output or output == "-":
         return
+    if input_path == "-":  # standard input redirected from a file (`run - --output a.txt < a.txt`)
+        try:
+            stdin, target = os.fstat(0), os.stat(output)
+        except OSError:
+            return  # no file behind stdin (a pipe, a terminal), or no output file yet
+        if (stdin.st_dev, stdin.st_ino) == (target.st_dev, target.st_ino):
+            raise UsageError(f"--output {output!r} is the file standard input reads: writing there would destroy "
+                             "what is being read; choose another --output")
+        return
     source = Path(input_path)
     inputs = [source]
     if source.is_dir():

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from helpers import PACT, ROOT, make_cluster
 
 from summarizer import Summarizer
@@ -70,3 +71,46 @@ def test_json_lines_on_stdin_with_a_byte_order_mark_are_read_as_records():
     lines = "".join(json.dumps(r) + "\n" for r in records)
     assert _run_stdin(b"\xef\xbb\xbf" + lines.encode()) == ["c0", "c1"]
     assert _run_stdin(("\ufeff" + json.dumps(records[0]) + "\n").encode("utf-16-be")) == ["c0"]
+
+
+def test_the_api_names_what_it_was_given_instead_of_a_type_error():
+    """T16: summarize(None), summarize(123), summarize_many(None), Summarizer(config=123) were TypeErrors."""
+    from summarizer import summarize
+    from summarizer.errors import UsageError
+
+    for bad in (None, 123, b"bytes"):
+        with pytest.raises(UsageError, match=f"documents: expected a list .* got {type(bad).__name__}"):
+            summarize(bad)
+    with pytest.raises(UsageError, match="config: expected a RunConfig, a YAML path or None, got int"):
+        Summarizer(config=123)
+    with pytest.raises(UsageError, match="clusters: expected a list of clusters .* got NoneType"):
+        Summarizer(fuse={"backend": "extractive"}).summarize_many(None)
+
+
+def test_huge_numbers_and_deep_nesting_in_settings_are_messages(tmp_path):
+    """T9, T10: a 400-digit --set value was an OverflowError, 20,000 nested brackets a RecursionError."""
+    from summarizer.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="guard.min_similarity: expected a finite number"):
+        load_config(None, ["guard.min_similarity=" + "9" * 400])
+    with pytest.raises(ConfigError, match="embedding.batch_size: .* is too large"):
+        load_config(None, ["embedding.batch_size=" + "9" * 400])
+    with pytest.raises(ConfigError, match="--set neutral.extra_loaded_words: the value is nested too deeply"):
+        load_config(None, ["neutral.extra_loaded_words=" + "[" * 20000 + "]" * 20000])
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("fuse: " + "{a: " * 5000 + "1" + "}" * 5000, encoding="utf-8")
+    with pytest.raises(ConfigError, match="nested too deeply to be a configuration"):
+        load_config(deep)
+
+
+def test_standard_input_read_from_the_output_file_is_refused(tmp_path):
+    """D6: `run - --output a.txt < a.txt` replaced the article with its summary."""
+    article = tmp_path / "a.txt"
+    article.write_text(" ".join(d.text.replace("\n", " ") for d in PACT.documents), encoding="utf-8")
+    before = article.read_bytes()
+    with article.open("rb") as stdin:
+        done = subprocess.run([sys.executable, "-m", "summarizer", "run", "-", "--output", str(article),
+                               "--set", "fuse.backend=extractive"], stdin=stdin, capture_output=True, cwd=ROOT,
+                              timeout=300)
+    assert done.returncode == 2 and b"is the file standard input reads" in done.stderr
+    assert article.read_bytes() == before

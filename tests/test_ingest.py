@@ -257,6 +257,20 @@ def web(tmp_path):
         def do_GET(self):  # noqa: N802 (the standard library's name)
             if self.path == "/slow":
                 time.sleep(2)
+            if self.path == "/to-ftp":  # redteam S3: a redirect to another scheme
+                self.send_response(302)
+                self.send_header("Location", "ftp://127.0.0.1:1/story.txt")
+                self.end_headers()
+                return
+            if self.path == "/badstatus":  # redteam T6: not an HTTP answer at all
+                self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n")
+                return
+            if self.path == "/charset-undefined":  # redteam T1: a charset Python has no codec for
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=undefined")
+                self.end_headers()
+                self.wfile.write(STORY.encode())
+                return
             bodies = {"/ledger": (page.encode("utf-8"), "text/html; charset=utf-8"),
                       "/post": (("Caf\u00e9 owners said " + STORY).encode("cp1252"), "text/plain; charset=windows-1252"),
                       "/big": (b"x" * 1_000_000, "text/plain"), "/slow": (STORY.encode(), "text/plain")}
@@ -301,6 +315,34 @@ def test_urls_are_fetched_with_a_timeout_and_a_size_limit_and_each_failure_named
     assert single[0].cluster is not None and single[0].cluster.documents[0].name == "Daily Ledger"
     failed = list(iter_items(f"{web}/missing", config))
     assert failed[0].cluster is None and "HTTP 404" in failed[0].error
+
+
+def test_a_url_list_fetches_only_http_and_names_every_line_it_cannot_use(web, tmp_path):
+    """Redteam round 2: S2 (file:// lines read a local secret into the summary), S3 (redirects to
+    ftp:), T1/T6/T8 (an odd charset, a non-HTTP answer or a bad address was a traceback that lost the
+    whole list) and H3 (300 URLs fetched before the document limit refused them)."""
+    from dataclasses import replace
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Internal memo: the secret API key is hunter2, the admin said on Tuesday.", encoding="utf-8")
+    listing = tmp_path / "story.txt"
+    # The file is sniffed as a URL list from its first 64 KB: comments carry the other lines past it.
+    padding = ["# " + "x" * 98] * 700
+    lines = [f"{web}/ledger", *padding, f"file://{secret}", f"{web}/to-ftp", f"{web}/badstatus", "http://[::1",
+             "http://127.0.0.1:abc/", f"{web}/charset-undefined"]
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (item,) = iter_items(str(listing), CONFIG)
+    assert item.cluster is not None and "hunter2" not in " ".join(d.text for d in item.cluster.documents)
+    assert [d.source for d in item.cluster.documents] == [f"{web}/ledger", f"{web}/charset-undefined"]
+    warnings = " | ".join(item.cluster.warnings)
+    assert f"file://{secret}: only http:// and https:// addresses are fetched" in warnings
+    assert "redirected to ftp://127.0.0.1:1/story.txt, which is not http(s)" in warnings
+    assert f"{web}/badstatus: could not be fetched (BadStatusLine" in warnings
+    assert "http://[::1: could not be fetched (ValueError" in warnings and "http://127.0.0.1:abc/" in warnings
+    many = tmp_path / "many.txt"
+    many.write_text("".join(f"{web}/ledger?n={k}\n" for k in range(3)), encoding="utf-8")
+    (refused,) = iter_items(str(many), replace(CONFIG, max_documents=2))
+    assert refused.cluster is None and "3 URLs is over ingest.max_documents=2" in refused.error
 
 
 def test_a_news_page_gives_its_story_without_banner_comments_or_pitch(tmp_path):

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Iterator
+from http.client import HTTPException
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
-from urllib.request import Request, urlopen
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from summarizer.config_schema import IngestConfig
 from summarizer.ingest.records import Decoded, InputError, decode_bytes, finish_cluster, make_document
@@ -44,9 +45,11 @@ def lists_urls(path: Path) -> bool:
 def fetch(url: str, config: IngestConfig) -> Decoded:
     """The page at ``url``, decoded by the charset the server names (else as a file is); an
     ``InputError`` naming the URL when it cannot be had within the timeout and size limit."""
-    request = Request(url, headers={"User-Agent": "summarizer (+https://pypi.org/project/summarizer)"})
+    if not is_url(url):  # file:, ftp:, data: … : a URL list must not read local files (redteam S2)
+        raise InputError(f"{url}: only http:// and https:// addresses are fetched")
     try:
-        with urlopen(request, timeout=config.url_timeout) as response:  # noqa: S310 (http(s) only: is_url)
+        request = Request(url, headers={"User-Agent": "summarizer (+https://pypi.org/project/summarizer)"})
+        with _OPENER.open(request, timeout=config.url_timeout) as response:  # http(s) only, redirects too
             data = response.read(config.max_url_bytes + 1)
             charset = response.headers.get_content_charset()
     except HTTPError as error:
@@ -56,20 +59,37 @@ def fetch(url: str, config: IngestConfig) -> Decoded:
         if isinstance(reason, (socket.timeout, TimeoutError)):
             reason = f"no answer within ingest.url_timeout={config.url_timeout:g} s"
         raise InputError(f"{url}: could not be fetched ({reason})") from None
+    except (HTTPException, ValueError) as error:  # a broken status line, chunk or header; a bad address
+        raise InputError(f"{url}: could not be fetched ({type(error).__name__}: {str(error)[:200]})") from None
     if len(data) > config.max_url_bytes:
         raise InputError(f"{url}: larger than ingest.max_url_bytes={config.max_url_bytes:,}; raise it with "
                          "--set ingest.max_url_bytes=N if this page really is one article")
     if charset:
         try:
             return Decoded(data.decode(charset))
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # "charset=undefined" raises UnicodeError itself
             pass  # a wrong or unknown charset header: decode as a saved file is
     return decode_bytes(data, url)
 
 
+class _HttpOnlyRedirects(HTTPRedirectHandler):
+    """Redirects are followed only to http(s) addresses (urllib would go on to ftp:)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not is_url(newurl):
+            raise HTTPError(req.full_url, code, f"redirected to {newurl[:200]}, which is not http(s)", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = build_opener(_HttpOnlyRedirects)
+
+
 def _name(url: str) -> str:
-    """A document id from a URL: its host without "www." ("dailyledger.com")."""
-    host = urlparse(url).hostname or "page"
+    """A document id from a URL: its host without "www." ("dailyledger.com"); "page" when it has none."""
+    try:
+        host = urlparse(url).hostname or "page"
+    except ValueError:  # "http://[::1": no host to read
+        host = "page"
     return printable(host.removeprefix("www."))
 
 
@@ -98,6 +118,10 @@ def read_url_list(path: str | Path, config: IngestConfig) -> Iterator[Item]:
     cluster_id, where = printable(path.stem), printable(str(path))
     urls = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
             if line.strip() and not line.strip().startswith("#")]
+    if len(urls) > config.max_documents:  # counted before anything is fetched (redteam H3)
+        yield Item(cluster_id, None, f"{where}: {len(urls)} URLs is over ingest.max_documents={config.max_documents}; "
+                   "raise it with --set ingest.max_documents=N", where)
+        return
     documents: list[Document] = []
     warnings: list[str] = []
     names: dict[str, int] = {}
