@@ -114,3 +114,23 @@ def test_standard_input_read_from_the_output_file_is_refused(tmp_path):
                               timeout=300)
     assert done.returncode == 2 and b"is the file standard input reads" in done.stderr
     assert article.read_bytes() == before
+
+
+def test_standard_input_is_read_only_as_far_as_its_limits():
+    """H2: `yes | run -` read all of standard input (7.6 GB) before failing; now an article stops at
+    4 bytes a character of ingest.max_chars_per_document, and a JSON line at the cluster's limit."""
+    command = [sys.executable, "-m", "summarizer", "run", "-", "--set", "fuse.backend=extractive",
+               "--set", "ingest.max_chars_per_document=1000", "--set", "ingest.max_chars_per_cluster=1000",
+               "--format", "jsonl"]
+    feeder = subprocess.Popen([sys.executable, "-c", "import sys\nwhile True: sys.stdout.write('y\\n' * 10000)"],
+                              stdout=subprocess.PIPE)
+    try:  # an endless stream: only a reader that stops at its limit ends
+        done = subprocess.run(command, stdin=feeder.stdout, capture_output=True, cwd=ROOT, timeout=120)
+    finally:
+        feeder.kill()
+    assert b"more than 4,000 bytes is over ingest.max_chars_per_document=1,000" in done.stderr
+    line = b'{"id": "long", "documents": ["' + b"word " * 2000 + b'"]}\n{"id": "next", "documents": []}\n'
+    done = subprocess.run(command, input=line, capture_output=True, cwd=ROOT, timeout=120)
+    records = [json.loads(row) for row in done.stdout.decode().splitlines()]
+    assert [r["id"] for r in records] == ["long", "next"]  # the long line cut and refused alone; the next read
+    assert "error" in records[0]

@@ -164,24 +164,39 @@ def read_jsonl(path: Path, config: IngestConfig) -> Iterator[Item]:
 
 
 def read_stdin(path: str | Path, config: IngestConfig) -> Iterator[Item]:
-    """Standard input (``-``): JSON Lines of clusters when it starts with "{", else one article."""
+    """Standard input (``-``): JSON Lines of clusters when it starts with "{", else one article.
+
+    Read in bounded pieces (redteam H2: ``yes | … run -`` grew to 7.6 GB before a traceback): JSON
+    Lines line by line as they come, an article only up to the bytes its character limit allows."""
     import sys
 
-    data = sys.stdin.buffer.read()
+    stream = sys.stdin.buffer
+    head = stream.read(PEEK_BYTES)
     # A byte-order mark decides the encoding before the "{" test, even where the only line break
     # is the last byte (UTF-16 with one record) or the mark is UTF-8's (redteam W3).
-    unicode = whole_file_encoding(data)
-    newline = data.find(b"\n")
-    if unicode is None and bom_encoding(data) and (newline == -1 or newline >= len(data) - 4):
-        unicode = bom_encoding(data)  # one wide-encoded line, its break (if any) the last character
-    elif unicode is None and data.startswith(b"\xef\xbb\xbf"):
+    unicode = whole_file_encoding(head)
+    newline = head.find(b"\n")
+    if unicode is None and bom_encoding(head) and (newline == -1 or newline >= len(head) - 4):
+        unicode = bom_encoding(head)  # one wide-encoded line, its break (if any) the last character
+    elif unicode is None and head.startswith(b"\xef\xbb\xbf"):
         unicode = "utf-8-sig"
-    lines = data.decode(unicode, errors="replace") if unicode else data
-    if lines.lstrip().startswith("{" if unicode else b"{"):
-        for number, raw in enumerate(lines.splitlines(keepends=True), start=1):
+    if unicode is None and head.lstrip().startswith(b"{"):
+        for number, raw in enumerate(_byte_lines(head, stream, 4 * config.max_chars_per_cluster), start=1):
             item = item_from_line(raw, f"stdin-{number}", f"<stdin>:{number}", config)
             if item is not None:
                 yield item
+        return
+    limit = 4 * config.max_chars_per_document  # UTF-8 takes at most four bytes a character
+    data = head + stream.read(max(0, limit + 1 - len(head)))
+    if unicode is not None and data.decode(unicode, errors="replace").lstrip().startswith("{"):
+        data += stream.read()  # a wide encoding cannot be split into lines before it is decoded
+        for number, raw in enumerate(data.decode(unicode, errors="replace").splitlines(keepends=True), start=1):
+            item = item_from_line(raw, f"stdin-{number}", f"<stdin>:{number}", config)
+            if item is not None:
+                yield item
+        return
+    if len(data) > limit:
+        yield Item("stdin", None, str(document_too_long("<stdin>", f"more than {limit:,} bytes", config)), "<stdin>")
         return
     try:
         decoded = decode_bytes(data, "<stdin>")
@@ -190,6 +205,29 @@ def read_stdin(path: str | Path, config: IngestConfig) -> Iterator[Item]:
         yield Item("stdin", finish_cluster("stdin", [document], (), warnings, config, "<stdin>"), where="<stdin>")
     except InputError as error:
         yield Item("stdin", None, str(error), "<stdin>")
+
+
+def _byte_lines(head: bytes, stream, longest: int) -> Iterator[bytes]:
+    """The lines of ``head`` and then of ``stream``, each with its line break, read 64 KiB at a time.
+    A line longer than ``longest`` bytes is cut there (its record is then no JSON: an error item)
+    and the rest of it skipped, so no line is held whole however long."""
+    pending, skipping = head, False
+    while True:
+        *complete, pending = pending.split(b"\n")
+        for line in complete:
+            if not skipping:
+                yield line + b"\n"
+            skipping = False
+        if len(pending) > longest:
+            if not skipping:
+                yield pending[:longest]
+            pending, skipping = b"", True
+        chunk = stream.read(PEEK_BYTES)
+        if not chunk:
+            break
+        pending += chunk
+    if pending and not skipping:
+        yield pending
 
 
 def open_dataset(path: str, streaming: bool = True):
