@@ -265,6 +265,22 @@ def web(tmp_path):
             if self.path == "/badstatus":  # redteam T6: not an HTTP answer at all
                 self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n")
                 return
+            if self.path == "/truncated":  # redteam W4: fewer bytes than announced
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                self.wfile.write(STORY.encode())
+                return
+            if self.path == "/trickle":  # redteam H1: a byte at a time, each read within the timeout
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                for character in STORY.encode()[:60]:
+                    self.wfile.write(bytes([character]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                return
             if self.path == "/charset-undefined":  # redteam T1: a charset Python has no codec for
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain; charset=undefined")
@@ -339,6 +355,11 @@ def test_a_url_list_fetches_only_http_and_names_every_line_it_cannot_use(web, tm
     assert "redirected to ftp://127.0.0.1:1/story.txt, which is not http(s)" in warnings
     assert f"{web}/badstatus: could not be fetched (BadStatusLine" in warnings
     assert "http://[::1: could not be fetched (ValueError" in warnings and "http://127.0.0.1:abc/" in warnings
+    short = replace(CONFIG, url_timeout=1.0)
+    (cut,) = iter_items(f"{web}/truncated", short)
+    assert cut.cluster is None and "cut short: " in cut.error and "of the 100,000 bytes the server announced" in cut.error
+    (slow,) = iter_items(f"{web}/trickle", replace(CONFIG, url_timeout=0.5))
+    assert slow.cluster is None and "not all received within ingest.url_timeout=0.5 s" in slow.error
     many = tmp_path / "many.txt"
     many.write_text("".join(f"{web}/ledger?n={k}\n" for k in range(3)), encoding="utf-8")
     (refused,) = iter_items(str(many), replace(CONFIG, max_documents=2))

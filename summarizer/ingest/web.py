@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from collections.abc import Iterator
 from http.client import HTTPException
 from pathlib import Path
@@ -50,8 +51,9 @@ def fetch(url: str, config: IngestConfig) -> Decoded:
     try:
         request = Request(url, headers={"User-Agent": "summarizer (+https://pypi.org/project/summarizer)"})
         with _OPENER.open(request, timeout=config.url_timeout) as response:  # http(s) only, redirects too
-            data = response.read(config.max_url_bytes + 1)
+            data = _read_within(response, url, config)
             charset = response.headers.get_content_charset()
+            announced = response.headers.get("Content-Length", "")
     except HTTPError as error:
         raise InputError(f"{url}: the server answered HTTP {error.code} {error.reason}") from None
     except (URLError, socket.timeout, TimeoutError, ConnectionError) as error:
@@ -64,12 +66,33 @@ def fetch(url: str, config: IngestConfig) -> Decoded:
     if len(data) > config.max_url_bytes:
         raise InputError(f"{url}: larger than ingest.max_url_bytes={config.max_url_bytes:,}; raise it with "
                          "--set ingest.max_url_bytes=N if this page really is one article")
+    if announced.isdigit() and int(announced) > len(data):  # the server closed early (redteam W4)
+        raise InputError(f"{url}: cut short: {len(data):,} of the {int(announced):,} bytes the server announced")
     if charset:
         try:
             return Decoded(data.decode(charset))
         except (LookupError, UnicodeError):  # "charset=undefined" raises UnicodeError itself
             pass  # a wrong or unknown charset header: decode as a saved file is
     return decode_bytes(data, url)
+
+
+def _read_within(response, url: str, config: IngestConfig) -> bytes:
+    """The body, read as it arrives (``read1``), 64 KiB at most at a time, until it ends, passes
+    ``ingest.max_url_bytes`` or the whole fetch passes ``ingest.url_timeout``: a server sending a
+    byte a second was never cut off (the timeout bounds each read), and a large limit was allocated
+    whole up front (redteam H1, H4)."""
+    deadline = time.monotonic() + config.url_timeout
+    chunks, size = [], 0
+    while size <= config.max_url_bytes:
+        if time.monotonic() > deadline:
+            raise InputError(f"{url}: could not be fetched (not all received within "
+                             f"ingest.url_timeout={config.url_timeout:g} s)")
+        chunk = response.read1(1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 class _HttpOnlyRedirects(HTTPRedirectHandler):
