@@ -91,12 +91,15 @@ def evaluate(args: argparse.Namespace) -> int:
     if args.lexicon:
         overrides.append(f"evaluation.lexicon_path={args.lexicon}")
     predictions = {}
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     for item in args.predictions:
         name, _, path = item.partition("=")
         if not name or not path:
             raise UsageError(f"--predictions {item!r}: expected NAME=PATH")
+        if name in predictions or name in systems:  # one name, one system: a clash pooled or dropped one
+            raise UsageError(f"--predictions {item!r}: the name {name!r} is already "
+                             f"{'another --predictions' if name in predictions else 'in --systems'}; give each a name of its own")
         predictions[name] = path
-    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     _check_limit(args.limit)
     _quiet_pipeline_progress()
     run_name = _run_name(args.run_name) or f"{Path(args.data).stem}-{time.strftime('%Y%m%d-%H%M%S')}"

@@ -134,3 +134,43 @@ def test_standard_input_is_read_only_as_far_as_its_limits():
     records = [json.loads(row) for row in done.stdout.decode().splitlines()]
     assert [r["id"] for r in records] == ["long", "next"]  # the long line cut and refused alone; the next read
     assert "error" in records[0]
+
+
+def _frank_row(**changes) -> str:
+    row = {"id": "r1", "hash": "a1", "dataset": "cnndm", "model_name": "bart", "article": "An article text.",
+           "summary": "A summary.", "label": 1, "baseline_metrics": {"BertScore P": 0.88}}
+    row.update(changes)
+    return json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def test_eval_inputs_are_checked_and_named(tmp_path):
+    """W7, W8, T11-T14: labels outside {0, 1} gave AUCs of 1.5; Latin-1, UTF-16 and deep lines, a number
+    for an article and a string for a score were tracebacks; a --predictions name used twice, or the
+    name of a system, pooled or dropped systems."""
+    from summarizer.cli import main
+    from summarizer.evaluation.frank import load_frank
+    from summarizer.evaluation.systems import PredictionsFile
+    from summarizer.ingest import InputError
+
+    rows = tmp_path / "frank.jsonl"
+    for change, message in (({"label": 2}, "label 2 is not 0 or 1"), ({"label": "1"}, "label '1' is not 0 or 1"),
+                            ({"label": 1.7}, "label 1.7 is not 0 or 1"), ({"article": 12345}, "'article' must be a string"),
+                            ({"baseline_metrics": {"bertscore": "abc"}}, "'baseline_metrics' must map")):
+        rows.write_text(_frank_row() + _frank_row(**change), encoding="utf-8")
+        with pytest.raises(InputError, match=rf"frank.jsonl:2: not a FRANK row .*{message}"):
+            load_frank(rows)
+    rows.write_text(_frank_row(label=0), encoding="utf-16")  # with its byte-order mark: read
+    assert [e.label for e in load_frank(rows)] == [0]
+    rows.write_bytes(_frank_row(article="Caf\u00e9").encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_frank(rows)
+    predictions = tmp_path / "preds.jsonl"
+    predictions.write_text('{"id": "a", "summary": "One."}\n' + "[" * 100_000 + "\n", encoding="utf-8")
+    read = PredictionsFile("m", predictions)
+    assert read.predictions == {"a": "One."} and "preds.jsonl:2: skipped (RecursionError" in read.problems[0]
+    data = tmp_path / "data.jsonl"
+    data.write_text(json.dumps({"id": "a", "documents": ["One outlet's text of the story, long enough."],
+                                "reference": "One."}) + "\n", encoding="utf-8")
+    for systems, flags in (("lead", ["--predictions", f"lead={predictions}"]),
+                           ("", ["--predictions", f"m={predictions}", "--predictions", f"m={predictions}"])):
+        assert main(["eval", "--data", str(data), "--systems", systems, *flags]) == 2

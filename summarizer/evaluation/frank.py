@@ -20,6 +20,7 @@ import numpy as np
 from summarizer.evaluation.consistency import ConsistencyResult, ConsistencyScorer, check_aggregate
 from summarizer.evaluation.protocol import nested_cross_validation
 from summarizer.evaluation.ranking import cross_validated_balanced_accuracy, fold_of, roc_auc
+from summarizer.evaluation.systems import read_json_lines_text
 from summarizer.ingest import InputError
 from summarizer.types import Cluster, Document
 
@@ -39,28 +40,50 @@ class FrankExample:
     reference: str = ""  # the dataset's human summary of the article (optional in the file)
 
 
+def _text(row: dict, key: str) -> str:
+    if not isinstance(row[key], str):
+        raise TypeError(f"{key!r} must be a string, not {type(row[key]).__name__}")
+    return row[key]
+
+
+def _label(value) -> int:
+    """1 (judged fully factual) or 0: a label 2, -1, 1.7 or "1" gave ROC AUCs of 1.5 (redteam W8)."""
+    if isinstance(value, bool) or value not in (0, 1) or not isinstance(value, int):
+        raise ValueError(f"label {value!r} is not 0 or 1")
+    return int(value)
+
+
+def _scores(metrics) -> tuple[tuple[str, float | None], ...]:
+    """The released baseline scores: numbers or null by metric name."""
+    if metrics is None:
+        return ()
+    if not isinstance(metrics, dict) or not all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+                                                for v in metrics.values()):
+        raise TypeError("'baseline_metrics' must map metric names to numbers or null")
+    return tuple(sorted(metrics.items()))
+
+
 def load_frank(path: str | Path) -> list[FrankExample]:
     """FRANK rows in the format of ``shared/data/frank/valid.jsonl``; bad lines are named."""
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{file}: no such file (FRANK data in the format of shared/data/frank/valid.jsonl)")
     examples = []
-    with file.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                examples.append(FrankExample(
-                    example_id=str(row["id"]), article_id=str(row["hash"]), dataset=str(row["dataset"]),
-                    system=str(row.get("model_name", "")), article=row["article"],
-                    # BBC summaries keep FRANK's backslash before apostrophes (world\'s).
-                    summary=row["summary"].replace("\\'", "'"), label=int(row["label"]),
-                    baseline_scores=tuple(sorted((row.get("baseline_metrics") or {}).items())),
-                    reference=str(row.get("reference") or "")))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
-                raise InputError(f"{file}:{number}: not a FRANK row ({type(error).__name__}: {error}); "
-                                 "needs id, hash, dataset, article, summary, label") from None
+    for number, line in enumerate(read_json_lines_text(file).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            examples.append(FrankExample(
+                example_id=str(row["id"]), article_id=str(row["hash"]), dataset=str(row["dataset"]),
+                system=str(row.get("model_name", "")), article=_text(row, "article"),
+                # BBC summaries keep FRANK's backslash before apostrophes (world\'s).
+                summary=_text(row, "summary").replace("\\'", "'"), label=_label(row["label"]),
+                baseline_scores=_scores(row.get("baseline_metrics")),
+                reference=str(row.get("reference") or "")))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
+            raise InputError(f"{file}:{number}: not a FRANK row ({type(error).__name__}: {str(error)[:200]}); "
+                             "needs id, hash, dataset, article, summary, label (0 or 1)") from None
     if not examples:
         raise InputError(f"{file}: no rows")
     return examples

@@ -12,6 +12,7 @@ import numpy as np
 from summarizer.config_schema import RunConfig
 from summarizer.evaluation.rouge import Rouge
 from summarizer.ingest import InputError
+from summarizer.ingest.records import bom_encoding
 from summarizer.segment import segment_cluster
 from summarizer.text import content_stems, word_count
 from summarizer.types import Cluster, Sentence
@@ -151,6 +152,18 @@ class PipelineSystem(System):
         return SystemOutput(summary.text_with_headline, headline + tuple(s.cited_docs for s in summary.sentences))
 
 
+def read_json_lines_text(path: Path) -> str:
+    """A JSON Lines file's text: UTF-8, or UTF-16/32 by its byte-order mark; anything else is an
+    error naming the file (a Latin-1 or broken file was a UnicodeDecodeError traceback)."""
+    data = path.read_bytes()
+    encoding = bom_encoding(data) or "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 (byte {error.start}: {data[error.start:error.start + 1]!r}); save it "
+                         "as UTF-8 or UTF-16 with a byte-order mark") from None
+
+
 class PredictionsFile(System):
     """Summaries written by any other system: JSONL lines of ``{"id": ..., "summary": ...}``."""
 
@@ -161,7 +174,7 @@ class PredictionsFile(System):
         self.problems: list[str] = []
         if not self.path.is_file():
             raise InputError(f"predictions file {str(self.path)!r} not found")
-        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(read_json_lines_text(self.path).splitlines(), start=1):
             if not line.strip():
                 continue
             try:
@@ -169,7 +182,7 @@ class PredictionsFile(System):
                 key, summary = str(record["id"]), record["summary"]
                 if not isinstance(summary, str):
                     raise TypeError("'summary' must be a string")
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
+            except (json.JSONDecodeError, KeyError, TypeError, RecursionError) as error:
                 self.problems.append(f"{self.path}:{number}: skipped ({type(error).__name__}: {error}); "
                                      'expected {"id": ..., "summary": "..."}')
                 continue
