@@ -13,6 +13,7 @@ from typing import TextIO
 
 from summarizer.config_schema import RunConfig
 from summarizer.errors import UsageError
+from summarizer.paths import open_beside
 from summarizer.render import error_record, render, summary_record
 from summarizer.render_html import page_name, render_html, write_page
 from summarizer.render_index import IndexEntry, opening, render_index
@@ -26,7 +27,8 @@ class OutputError(UsageError):
 class StreamSink:
     """Text, Markdown, JSON (JSON Lines for several clusters) or one HTML page, to a stream.
 
-    A regular output file is written as ``.NAME.partial`` beside it and renamed over it on close,
+    A regular output file is written as ``.NAME.*.partial`` beside it (a new file of a random name)
+    and renamed over it on close,
     so an earlier file of that name is replaced only by a complete run's output (what a run that
     failed half-way produced is kept too: close renames it as well); a hard kill leaves the
     ``.partial`` file and the earlier output untouched. Devices and pipes are written directly.
@@ -40,8 +42,7 @@ class StreamSink:
         elif self.target.exists() and not self.target.is_file():
             self.stream = open(self.target, "w", encoding="utf-8")  # /dev/stdout, a FIFO
         else:
-            self.partial = self.target.with_name(f".{self.target.name}.partial")
-            self.stream = open(self.partial, "w", encoding="utf-8")
+            self.stream, self.partial = open_beside(self.target, ".partial")
         self.fmt = fmt
         self.several = several
         self.config = config

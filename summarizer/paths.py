@@ -4,9 +4,42 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from summarizer.errors import UsageError
+
+
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+#: what a new file gets under this process's umask (mkstemp creates 0600)
+_MODE = _default_mode()
+
+
+def open_beside(target: Path, suffix: str) -> tuple[TextIO, Path]:
+    """A new temporary file beside ``target`` (a random name, created with O_EXCL: a link planted
+    at a predictable ".NAME.tmp" cannot make a writer write outside the folder), open for text."""
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
+    os.fchmod(handle, _MODE)
+    return os.fdopen(handle, "w", encoding="utf-8"), Path(name)
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """``text`` into ``target`` through a temporary file renamed over it: a crash leaves the old or
+    the new file, and a link at ``target`` is replaced, never written through."""
+    stream, temporary = open_beside(target, ".tmp")
+    try:
+        with stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:

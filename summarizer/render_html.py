@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from summarizer.labels import attribute, attribution_text, label_line, sentence_label
+from summarizer.paths import write_atomically
 from summarizer.types import Cluster, ComparedFact, Comparison, DistinctiveTerm, Origin, SentenceRef, Summary
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
@@ -276,7 +277,5 @@ def write_page(directory: Path, name: str, html: str) -> Path:
     """Write a page atomically (temporary file, then rename), so a crash leaves no half page."""
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / name
-    temporary = directory / f".{name}.tmp"
-    temporary.write_text(html, encoding="utf-8")
-    temporary.replace(target)
+    write_atomically(target, html)
     return target

@@ -174,3 +174,40 @@ def test_eval_inputs_are_checked_and_named(tmp_path):
     for systems, flags in (("lead", ["--predictions", f"lead={predictions}"]),
                            ("", ["--predictions", f"m={predictions}", "--predictions", f"m={predictions}"])):
         assert main(["eval", "--data", str(data), "--systems", systems, *flags]) == 2
+
+
+def test_planted_links_never_make_a_writer_write_outside_its_folder(tmp_path):
+    """S1: links planted at the temporary names (.NAME.partial, .index.html.tmp, .NAME.compact) or at
+    report.md made run, the HTML pages, batch compaction and eval overwrite files outside the folder."""
+    from summarizer.batch.output_file import compact_output
+    from summarizer.paths import write_atomically
+    from summarizer.render_html import write_page
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    for planted in (".summary.txt.partial", ".index.html.tmp", ".out.jsonl.compact", "report.md"):
+        (out / planted).symlink_to(victim)
+    article = tmp_path / "story.txt"
+    article.write_text(" ".join(d.text.replace("\n", " ") for d in PACT.documents), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "summarizer", "run", str(article), "--output",
+                           str(out / "summary.txt"), "--set", "fuse.backend=extractive", "--quiet"],
+                          capture_output=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()[-300:]
+    write_page(out, "index.html", "<html></html>")
+    (out / "out.jsonl").write_text('{"id": "a"}\n{"id": "a", "x": 1}\n', encoding="utf-8")
+    compact_output(out / "out.jsonl")
+    write_atomically(out / "report.md", "# report\n")
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert (out / "out.jsonl").read_text(encoding="utf-8") == '{"id": "a", "x": 1}\n'
+    assert not (out / "report.md").is_symlink() and (out / "report.md").read_text() == "# report\n"
+    assert (out / "summary.txt").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

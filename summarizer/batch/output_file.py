@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from summarizer.ingest import InputError
+from summarizer.paths import open_beside
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,8 @@ def compact_output(path: Path) -> None:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             records[json.loads(line)["id"]] = line
-    temporary = path.with_name(f".{path.name}.compact")
-    with temporary.open("w", encoding="utf-8") as out:
+    out, temporary = open_beside(path, ".compact")
+    with out:
         out.writelines(records.values())
         out.flush()
         os.fsync(out.fileno())

@@ -22,6 +22,7 @@ from summarizer.evaluation.protocol import nested_cross_validation
 from summarizer.evaluation.ranking import cross_validated_balanced_accuracy, fold_of, roc_auc
 from summarizer.evaluation.systems import read_json_lines_text
 from summarizer.ingest import InputError
+from summarizer.paths import write_atomically
 from summarizer.types import Cluster, Document
 
 DATASETS = ("cnndm", "bbc")
@@ -202,7 +203,7 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
     counts = {d: (sum(e.dataset == d for e in examples), sum(e.dataset == d and e.label == 1 for e in examples))
               for d in DATASETS}
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "frank.json").write_text(json.dumps({
+    write_atomically(out_dir / "frank.json", json.dumps({
         "data": data, "rows": len(examples), "per_dataset_rows_and_factual": counts,
         "checker": checker_name, "aggregate": aggregate, "summaries_per_second": rate,
         "cross_validated_mean_weight": chosen,
@@ -212,7 +213,7 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
         "scores": [{"id": e.example_id, "dataset": e.dataset, "label": e.label, "score": s,
                     "mean": r.mean, "min": r.minimum}
                    for e, s, r in zip(examples, scores, checked)],
-    }, indent=2) + "\n", encoding="utf-8")
+    }, indent=2) + "\n")
     described = {"mean-min": "the mean of the mean and the minimum over summary sentences",
                  "mean": "the mean over summary sentences", "min": "the minimum over summary sentences"}[aggregate]
     folds_note = ("" if not chosen else
@@ -234,5 +235,5 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
               "chosen by 5-fold cross-validation grouped by article. Released metrics are FRANK's scores, "
               f"evaluated by the same code on the same rows.{folds_note}\n\nSpeed of {checker_name}: "
               f"{rate:.1f} summaries/s (after the first).\n\n" + render_table(results) + "\n")
-    (out_dir / "report.md").write_text(report, encoding="utf-8")
+    write_atomically(out_dir / "report.md", report)
     return report

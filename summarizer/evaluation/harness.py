@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from dataclasses import asdict, replace
@@ -34,6 +35,7 @@ from summarizer.evaluation.report import (
 from summarizer.evaluation.rouge import Rouge, bootstrap_interval
 from summarizer.evaluation.systems import PredictionsFile, System
 from summarizer.ingest import InputError, read_clusters
+from summarizer.paths import open_beside, write_atomically
 from summarizer.registries import CONSISTENCY, SYSTEMS
 from summarizer.segment import segment_cluster
 from summarizer.text import leans_on_previous, word_count
@@ -157,7 +159,8 @@ def run_evaluation(data: str, system_names: list[str], predictions: dict[str, st
     bar = tqdm(total=len(clusters) * len(systems), desc="evaluating", unit="summary", disable=not progress,
                file=sys.stderr)
     examples_path = out_dir / "examples.jsonl"
-    with examples_path.open("w", encoding="utf-8") as examples:
+    examples, partial = open_beside(examples_path, ".partial")  # renamed into place when complete
+    with examples:
         for system in systems:
             for cluster in clusters:
                 bar.set_postfix_str(system.name)
@@ -186,13 +189,14 @@ def run_evaluation(data: str, system_names: list[str], predictions: dict[str, st
                 if extra:
                     skipped[system.name].append(f"{len(extra)} prediction id(s) not in the data, ignored: "
                                                 + ", ".join(extra[:10]) + (" …" if len(extra) > 10 else ""))
+    os.replace(partial, examples_path)
     bar.close()
     summary = summarize_rows(rows, [s.name for s in systems], config, len(clusters), skipped)
     summary.update(data=data, run_name=run_name, limit=limit, config=config.to_dict(),
                    lexicon="used" if scorer.lexicon is not None else "not given: arousal skipped",
                    environment=run_environment(), paired=paired_comparisons(rows, [s.name for s in systems], config))
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    (out_dir / "report.md").write_text(render_report(summary), encoding="utf-8")
+    write_atomically(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    write_atomically(out_dir / "report.md", render_report(summary))
     write_plots(rows, [s.name for s in systems], out_dir, scorer.lexicon is not None)
     for name, problems in skipped.items():
         if problems:
