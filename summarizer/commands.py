@@ -50,6 +50,9 @@ def batch(args: argparse.Namespace) -> int:
                          f"e.g. {str(Path(args.output) / 'summaries.jsonl')!r}")
     if args.html_dir and Path(args.html_dir).exists() and not Path(args.html_dir).is_dir():
         raise UsageError(f"--html {args.html_dir!r} is a file; give a folder for the pages")
+    from summarizer.paths import check_page_folder_holds_no_input
+
+    check_page_folder_holds_no_input(args.html_dir, args.input, args.output)
     if args.retry_errors and args.engine == "ray":
         raise UsageError("--retry-errors works with --engine local only")
     if args.engine != "ray" and (args.concurrency is not None or args.num_cpus is not None):
@@ -144,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     from summarizer.config import load_config
     from summarizer.ingest import iter_items
     from summarizer.output import open_sink
-    from summarizer.paths import check_output_is_not_input
+    from summarizer.paths import check_output_is_not_input, check_page_folder_holds_no_input
 
     overrides = list(args.overrides)
     if args.format:
@@ -152,6 +155,9 @@ def run(args: argparse.Namespace) -> int:
     _check_limit(args.limit)
     config = load_config(args.config, overrides)
     check_output_is_not_input(args.output, args.path)
+    if config.output.format == "html" and args.output and args.output != "-" and (
+            Path(args.output).is_dir() or args.output.endswith(("/", "\\"))):
+        check_page_folder_holds_no_input(args.output, args.path)
     items = iter_items(args.path, config.ingest)
     head = _read_ahead(items)
     if not head:

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from summarizer.config_schema import RunConfig
 from summarizer.errors import UsageError
-from summarizer.paths import open_beside
+from summarizer.paths import OutputLock, open_beside
 from summarizer.render import error_record, render, summary_record
 from summarizer.render_html import page_name, render_html, write_page
 from summarizer.render_index import IndexEntry, opening, render_index
@@ -37,11 +37,15 @@ class StreamSink:
     def __init__(self, output: str | None, fmt: str, several: bool, config: RunConfig) -> None:
         self.target = Path(output) if output else None
         self.partial: Path | None = None
+        self.lock: OutputLock | None = None
         if self.target is None:
             self.stream: TextIO = sys.stdout
         elif self.target.exists() and not self.target.is_file():
             self.stream = open(self.target, "w", encoding="utf-8")  # /dev/stdout, a FIFO
         else:
+            # A batch writing this file holds its lock: replacing the file under it lost every record
+            # the batch then wrote to the unlinked old one (redteam D3).
+            self.lock = OutputLock(self.target) if self.target.is_file() else None
             self.stream, self.partial = open_beside(self.target, ".partial")
         self.fmt = fmt
         self.several = several
@@ -72,6 +76,8 @@ class StreamSink:
         self.stream.close()
         if self.partial is not None:
             os.replace(self.partial, self.target)
+        if self.lock is not None:
+            self.lock.release()
 
 
 class HtmlFolderSink:

@@ -76,6 +76,22 @@ def check_output_is_not_input(output: str | None, input_path: str) -> None:
                              "what is being read; choose another --output")
 
 
+def check_page_folder_holds_no_input(folder: str | None, input_path: str, output: str | None = None) -> None:
+    """Refuse a folder of HTML pages that holds the input (a page named like the input, such as a
+    saved ``index.html``, would replace it), or that holds ``output`` under a page's name (a
+    cluster's page would replace the JSON Lines output: redteam D1, D5)."""
+    if not folder or folder == "-":
+        return
+    pages = Path(folder)
+    source = Path(input_path)
+    if source.exists() and (same_file(pages, source) or same_file(pages, source.parent)):
+        raise UsageError(f"the pages' folder {folder!r} holds the input {input_path!r}: a page could replace it; "
+                         "give a folder of its own for the pages")
+    if output and Path(output).suffix.lower() in (".html", ".htm") and same_file(Path(output).parent, pages):
+        raise UsageError(f"--output {output!r} is in the pages' folder {folder!r} under a page's name: a cluster's "
+                         "page could replace it; name it .jsonl or put it elsewhere")
+
+
 def lock_holder(path: Path) -> int | None:
     """The process holding a lock on ``path``, from /proc/locks (Linux), or None if unknown."""
     try:

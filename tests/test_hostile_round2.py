@@ -211,3 +211,44 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_outputs_never_replace_inputs_settings_or_a_running_batch(tmp_path, capsys):
+    """D1 (a page folder holding the input page), D2 (a one-line JSON file taken for a torn line),
+    D3 (run replacing a file a batch is writing), D4 (an id left twice by a killed --retry-errors run)
+    and D5 (a batch output named like one of its pages)."""
+    from pathlib import Path
+
+    from summarizer.batch.output_file import recover_output
+    from summarizer.cli import main
+    from summarizer.paths import OutputLock
+
+    extractive = ["--set", "fuse.backend=extractive", "--quiet"]
+    pages = tmp_path / "in"
+    pages.mkdir()
+    page = pages / "index.html"
+    page.write_text("<html><body><p>" + " ".join(d.text for d in PACT.documents) + "</p></body></html>")
+    before = page.read_bytes()
+    assert main(["run", str(page), "--format", "html", "--output", f"{pages}/", *extractive]) == 2
+    assert main(["batch", str(page), "--output", str(tmp_path / "o.jsonl"), "--html", str(pages), *extractive]) == 2
+    assert page.read_bytes() == before
+    clusters = tmp_path / "in.jsonl"
+    clusters.write_text(json.dumps({"id": "undated", "documents": [d.text for d in PACT.documents]}) + "\n")
+    assert main(["batch", str(clusters), "--output", str(tmp_path / "p" / "undated.html"), "--html",
+                 str(tmp_path / "p"), *extractive]) == 2
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"id": "my-settings", "api_token": "keep-me"}')
+    assert main(["batch", str(clusters), "--output", str(settings), *extractive]) == 2
+    assert settings.read_text() == '{"id": "my-settings", "api_token": "keep-me"}'
+    busy = tmp_path / "busy.jsonl"
+    busy.write_text('{"id": "x", "error": "e"}\n')
+    lock = OutputLock(busy)  # what a running batch holds
+    try:
+        assert main(["run", str(clusters), "--format", "jsonl", "--output", str(busy), *extractive]) == 2
+    finally:
+        lock.release()
+    assert "is being written by" in capsys.readouterr().err and busy.read_text() == '{"id": "x", "error": "e"}\n'
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text('{"id": "c0", "error": "E"}\n{"id": "c0", "schema_version": 2, "summary": "s"}\n')
+    assert recover_output(Path(twice)) == {"c0"}
+    assert twice.read_text() == '{"id": "c0", "schema_version": 2, "summary": "s"}\n'

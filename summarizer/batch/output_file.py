@@ -30,6 +30,7 @@ def recover_output(path: Path, retry_errors: bool = False) -> set[str]:
     data = path.read_bytes()
     complete = data.rfind(b"\n") + 1
     latest: dict[str, bool] = {}  # id -> whether its last record is a summary
+    repeated = False
     for number, line in enumerate(data[:complete].splitlines(), start=1):
         try:
             record = json.loads(line)
@@ -38,17 +39,30 @@ def recover_output(path: Path, retry_errors: bool = False) -> set[str]:
         if not _is_our_record(record):
             raise InputError(f"{path}:{number}: not a record this runner wrote; the file was left as it is: choose "
                              "another --output (or remove the file if it is an output you no longer need)")
+        repeated |= record["id"] in latest
         latest[record["id"]] = "error" not in record
     tail = data[complete:]
     if tail:
-        # Our writer writes whole lines, so a line without its newline is one a kill cut short.
-        if not tail.startswith(b'{"id": '):
+        # Our writer writes whole lines, so a line without its newline is one a kill cut short; a
+        # whole JSON value without one (what json.dump writes: a settings file) is no torn line.
+        if not tail.startswith(b'{"id": ') or _parses(tail):
             raise InputError(f"{path}: its last line is not a record this runner wrote; the file was left as it is: "
                              "choose another --output")
         log.warning("%s: removing a partial last line left by an interrupted run", path)
         with path.open("rb+") as handle:
             handle.truncate(complete)
+    if repeated:  # a --retry-errors run killed before its compaction left an id twice (redteam D4)
+        log.warning("%s: an id has two records (an interrupted --retry-errors run); keeping the last", path)
+        compact_output(path)
     return {key for key, summarised in latest.items() if summarised or not retry_errors}
+
+
+def _parses(data: bytes) -> bool:
+    try:
+        json.loads(data)
+        return True
+    except (ValueError, RecursionError):
+        return False
 
 
 def compact_output(path: Path) -> None:
