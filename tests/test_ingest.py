@@ -265,6 +265,21 @@ def web(tmp_path):
             if self.path == "/badstatus":  # redteam T6: not an HTTP answer at all
                 self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n")
                 return
+            if self.path in ("/js", "/gzip", "/wrong-utf16"):  # redteam W5: no page, or a wrong header
+                headers = {"/js": [("Content-Type", "application/javascript")],
+                           "/gzip": [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+                           "/wrong-utf16": [("Content-Type", "text/plain; charset=utf-16")]}[self.path]
+                self.send_response(200)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(STORY.encode())
+                return
+            if self.path == "/moved":  # redteam S3: the document cites where the redirect led
+                self.send_response(301)
+                self.send_header("Location", "/ledger")
+                self.end_headers()
+                return
             if self.path == "/truncated":  # redteam W4: fewer bytes than announced
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -355,6 +370,15 @@ def test_a_url_list_fetches_only_http_and_names_every_line_it_cannot_use(web, tm
     assert "redirected to ftp://127.0.0.1:1/story.txt, which is not http(s)" in warnings
     assert f"{web}/badstatus: could not be fetched (BadStatusLine" in warnings
     assert "http://[::1: could not be fetched (ValueError" in warnings and "http://127.0.0.1:abc/" in warnings
+    (script,) = iter_items(f"{web}/js", CONFIG)
+    assert script.cluster is None and "sends application/javascript, not a page or text" in script.error
+    (packed,) = iter_items(f"{web}/gzip", CONFIG)
+    assert packed.cluster is None and "gzip-compressed body" in packed.error
+    (wide,) = iter_items(f"{web}/wrong-utf16", CONFIG)
+    assert wide.cluster is not None and wide.cluster.documents[0].text.startswith(STORY.split()[0])
+    (moved,) = iter_items(f"{web}/moved", CONFIG)
+    assert moved.cluster.documents[0].source == f"{web}/ledger"
+    assert f"{web}/moved: redirected to {web}/ledger, which the document cites" in moved.cluster.warnings
     short = replace(CONFIG, url_timeout=1.0)
     (cut,) = iter_items(f"{web}/truncated", short)
     assert cut.cluster is None and "cut short: " in cut.error and "of the 100,000 bytes the server announced" in cut.error

@@ -12,6 +12,7 @@ import re
 import socket
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
 from urllib.error import HTTPError, URLError
@@ -43,17 +44,37 @@ def lists_urls(path: Path) -> bool:
     return bool(lines) and all(is_url(line) for line in lines)
 
 
-def fetch(url: str, config: IngestConfig) -> Decoded:
+@dataclass(frozen=True)
+class Page:
+    """A fetched page: its decoded text and the address it came from after redirects."""
+
+    decoded: Decoded
+    url: str
+
+
+# What may be read as an article: HTML, plain text and XML; a missing type is sniffed like a file.
+_TEXT_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+
+
+def fetch(url: str, config: IngestConfig) -> Page:
     """The page at ``url``, decoded by the charset the server names (else as a file is); an
-    ``InputError`` naming the URL when it cannot be had within the timeout and size limit."""
+    ``InputError`` naming the URL when it cannot be had within the timeout and size limit, or is
+    no page or text (a script, an image, a compressed body)."""
     if not is_url(url):  # file:, ftp:, data: … : a URL list must not read local files (redteam S2)
         raise InputError(f"{url}: only http:// and https:// addresses are fetched")
     try:
         request = Request(url, headers={"User-Agent": "summarizer (+https://pypi.org/project/summarizer)"})
         with _OPENER.open(request, timeout=config.url_timeout) as response:  # http(s) only, redirects too
+            kind = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
+            encoding = response.headers.get("Content-Encoding", "identity").lower()
+            if kind.startswith("text/javascript") or (kind and not kind.startswith(_TEXT_TYPES)):
+                raise InputError(f"{url}: the server sends {kind}, not a page or text; give the article's address")
+            if encoding not in ("", "identity"):  # we ask for none; a gzip body is no text (redteam W5)
+                raise InputError(f"{url}: the server sends a {encoding}-compressed body, which is not read")
             data = _read_within(response, url, config)
             charset = response.headers.get_content_charset()
             announced = response.headers.get("Content-Length", "")
+            final = response.geturl()  # where redirects led: what the document cites (redteam S3)
     except HTTPError as error:
         raise InputError(f"{url}: the server answered HTTP {error.code} {error.reason}") from None
     except (URLError, socket.timeout, TimeoutError, ConnectionError) as error:
@@ -68,12 +89,14 @@ def fetch(url: str, config: IngestConfig) -> Decoded:
                          "--set ingest.max_url_bytes=N if this page really is one article")
     if announced.isdigit() and int(announced) > len(data):  # the server closed early (redteam W4)
         raise InputError(f"{url}: cut short: {len(data):,} of the {int(announced):,} bytes the server announced")
+    if charset and charset.lower().replace("-", "").startswith(("utf16", "utf32")) and b"\x00" not in data[:4096]:
+        charset = None  # a wide encoding without a single zero byte is a wrong header (redteam W5)
     if charset:
         try:
-            return Decoded(data.decode(charset))
+            return Page(Decoded(data.decode(charset)), final)
         except (LookupError, UnicodeError):  # "charset=undefined" raises UnicodeError itself
             pass  # a wrong or unknown charset header: decode as a saved file is
-    return decode_bytes(data, url)
+    return Page(decode_bytes(data, url), final)
 
 
 def _read_within(response, url: str, config: IngestConfig) -> bytes:
@@ -117,10 +140,12 @@ def _name(url: str) -> str:
 
 
 def _document(url: str, doc_id: str, config: IngestConfig, warnings: list[str]) -> Document:
-    decoded = fetch(url, config)
-    if decoded.warning:
-        warnings.append(decoded.warning)
-    return make_document(doc_id, decoded.text, "", url, config)
+    page = fetch(url, config)
+    if page.decoded.warning:
+        warnings.append(page.decoded.warning)
+    if page.url != url:
+        warnings.append(f"{url}: redirected to {page.url}, which the document cites")
+    return make_document(doc_id, page.decoded.text, "", page.url, config)
 
 
 def read_url(path: str | Path, config: IngestConfig) -> Iterator[Item]:
