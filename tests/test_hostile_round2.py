@@ -252,3 +252,13 @@ def test_outputs_never_replace_inputs_settings_or_a_running_batch(tmp_path, caps
     twice.write_text('{"id": "c0", "error": "E"}\n{"id": "c0", "schema_version": 2, "summary": "s"}\n')
     assert recover_output(Path(twice)) == {"c0"}
     assert twice.read_text() == '{"id": "c0", "schema_version": 2, "summary": "s"}\n'
+
+
+def test_a_news_page_with_megabytes_of_script_is_one_article():
+    """W6: a 5-paragraph article with 1.5 MB of inline script was refused by the article-text limit."""
+    story = " ".join(d.text.replace("\n", " ") for d in PACT.documents)
+    page = ("<html><head><title>Pact</title><script>" + "var x = 1;" * 150_000 + "</script></head><body><article>"
+            + "".join(f"<p>{line}</p>" for line in PACT.documents[0].text.split("\n")) + "</article></body></html>")
+    assert len(page) > 1_000_000
+    summary = Summarizer(fuse={"backend": "extractive"})([page, story])
+    assert "signed" in summary.text and "var x" not in summary.text

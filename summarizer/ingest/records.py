@@ -126,12 +126,18 @@ def make_document(doc_id: str, raw_text: str, title: str, source: str,
                   config: IngestConfig, outlet: str = "", date: str = "") -> Document:
     """Clean one article and check it against the ingest limits; ``outlet`` is a name the record
     gives, else one is found (``ingest/outlet.py``)."""
-    if len(raw_text) > config.max_chars_per_document:
+    html = looks_like_html(raw_text)
+    # A page's markup is held to the page limit (ingest.max_url_bytes), its article to the article
+    # limit: a news page of 5 paragraphs and 1.5 MB of inline script is one article (redteam W6).
+    if len(raw_text) > (max(config.max_chars_per_document, config.max_url_bytes) if html
+                        else config.max_chars_per_document):
         raise document_too_long(source, f"{len(raw_text):,} characters", config)
     site, page_date = "", ""
-    if looks_like_html(raw_text):
+    if html:
         page = read_page(raw_text)
         raw_text, title, site, page_date = page.text, title or page.title, page.site_name, page.date
+        if len(raw_text) > config.max_chars_per_document:
+            raise document_too_long(source, f"its article's {len(raw_text):,} characters", config)
     cleaned = clean_text(raw_text, strip_boilerplate=config.strip_boilerplate,
                          title_from_first_line=config.title_from_first_line and not title)
     name = outlet_name(printable(outlet), printable(site), cleaned.removed_lines, cleaned.text, doc_id)
