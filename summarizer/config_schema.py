@@ -26,19 +26,19 @@ class IngestConfig:
     # A document needs this many words of story text to be used at all.
     min_words: int = 5
     strip_boilerplate: bool = True
-    # A short first line without final punctuation is a headline, not body text.
-    title_from_first_line: bool = True
+    title_from_first_line: bool = True  # a short unpunctuated first line is the headline
     # Field names for dataset-style inputs (JSONL/Parquet/hub datasets).
     id_field: str = "id"
     documents_field: str = "documents"
     text_field: str = "text"
     title_field: str = "title"
     reference_field: str = "reference"
-    # Multi-News packs all articles into one string joined by this separator.
-    document_separator: str = "|||||"
-    # Web pages (a URL, or a file listing URLs): seconds to wait for an answer, and the most bytes read.
+    document_separator: str = "|||||"  # Multi-News joins its articles with this
+    # Web pages: seconds for the whole fetch, the most bytes read, and whether addresses of this
+    # machine or its private network are refused (true wherever fetching is done for someone else).
     url_timeout: float = 20.0
     max_url_bytes: int = 5_000_000
+    refuse_private_addresses: bool = False
 
 
 @dataclass(frozen=True)

@@ -379,6 +379,9 @@ def test_a_url_list_fetches_only_http_and_names_every_line_it_cannot_use(web, tm
     (moved,) = iter_items(f"{web}/moved", CONFIG)
     assert moved.cluster.documents[0].source == f"{web}/ledger"
     assert f"{web}/moved: redirected to {web}/ledger, which the document cites" in moved.cluster.warnings
+    guarded = replace(CONFIG, refuse_private_addresses=True)
+    (local,) = iter_items(f"{web}/ledger", guarded)  # the test server is this machine: refused
+    assert local.cluster is None and "an address of this machine or a private network" in local.error
     short = replace(CONFIG, url_timeout=1.0)
     (cut,) = iter_items(f"{web}/truncated", short)
     assert cut.cluster is None and "cut short: " in cut.error and "of the 100,000 bytes the server announced" in cut.error

@@ -8,6 +8,7 @@ status, timeout, size) and skipped; the other articles of the list are still rea
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 import socket
 import time
@@ -62,9 +63,11 @@ def fetch(url: str, config: IngestConfig) -> Page:
     no page or text (a script, an image, a compressed body)."""
     if not is_url(url):  # file:, ftp:, data: … : a URL list must not read local files (redteam S2)
         raise InputError(f"{url}: only http:// and https:// addresses are fetched")
+    _check_address(url, config)
+    opener = build_opener(_CheckedRedirects(config))
     try:
         request = Request(url, headers={"User-Agent": "summarizer (+https://pypi.org/project/summarizer)"})
-        with _OPENER.open(request, timeout=config.url_timeout) as response:  # http(s) only, redirects too
+        with opener.open(request, timeout=config.url_timeout) as response:  # http(s) only, redirects too
             kind = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
             encoding = response.headers.get("Content-Encoding", "identity").lower()
             if kind.startswith("text/javascript") or (kind and not kind.startswith(_TEXT_TYPES)):
@@ -118,16 +121,38 @@ def _read_within(response, url: str, config: IngestConfig) -> bytes:
     return b"".join(chunks)
 
 
-class _HttpOnlyRedirects(HTTPRedirectHandler):
-    """Redirects are followed only to http(s) addresses (urllib would go on to ftp:)."""
+def _check_address(url: str, config: IngestConfig) -> None:
+    """With ``ingest.refuse_private_addresses``: refuse a host that resolves to a loopback, private,
+    link-local, reserved or multicast address (this machine, its network, a cloud metadata service)."""
+    if not config.refuse_private_addresses:
+        return
+    host = urlparse(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError) as error:
+        raise InputError(f"{url}: could not be fetched (the host does not resolve: {error})") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise InputError(f"{url}: refused: {host} is {address}, an address of this machine or a private network "
+                             "(ingest.refuse_private_addresses)")
+
+
+class _CheckedRedirects(HTTPRedirectHandler):
+    """Redirects are followed only to http(s) addresses (urllib would go on to ftp:), and with
+    ``ingest.refuse_private_addresses`` only to public ones."""
+
+    def __init__(self, config: IngestConfig) -> None:
+        self.config = config
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if not is_url(newurl):
             raise HTTPError(req.full_url, code, f"redirected to {newurl[:200]}, which is not http(s)", headers, fp)
+        try:
+            _check_address(newurl, self.config)
+        except InputError as error:
+            raise HTTPError(req.full_url, code, f"redirected: {error}", headers, fp) from None
         return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_OPENER = build_opener(_HttpOnlyRedirects)
 
 
 def _name(url: str) -> str:
