@@ -54,13 +54,18 @@ def as_cluster(documents: Documents, config: RunConfig, cluster_id: str = "clust
     if isinstance(documents, Cluster):
         return documents
     if isinstance(documents, (os.PathLike, Path)) or (isinstance(documents, str) and _is_path(documents)):
-        clusters = read_clusters(str(documents), config.ingest, limit=1)
+        clusters = read_clusters(str(documents), config.ingest, limit=2)
         if not clusters:
             raise UsageError(f"{documents}: no cluster found")
+        if len(clusters) > 1:  # its first alone was summarised without a word (redteam W9)
+            raise UsageError(f"{documents}: holds several clusters; give them to summarize_many, e.g. "
+                             "Summarizer().summarize_many(read_clusters(path, config.ingest))")
         return clusters[0]
     if isinstance(documents, str):
         raise UsageError("give a list of documents (one string each), not one string; or the path of a "
                          "folder or file")
+    if isinstance(documents, (set, frozenset)):  # no order: the ids d0, d1, … would change between runs
+        raise UsageError("documents: a set has no order; give a list")
     if isinstance(documents, (bytes, bytearray)) or not isinstance(documents, Iterable):
         raise UsageError(f"documents: expected a list of texts or {{\"title\", \"text\"}} mappings, a Cluster or a "
                          f"path, got {type(documents).__name__}")

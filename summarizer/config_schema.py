@@ -248,7 +248,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "ingest.url_timeout": (0.1, 600),
     "ingest.max_url_bytes": (1, None),
     "ingest.min_words": (0, None),
-    "embedding.batch_size": (1, None),
+    "embedding.batch_size": (1, 100_000),  # larger sizes overflow torch indices (redteam T18)
     "segment.max_sentence_words": (10, None),
     "retrieve.lexical_weight": (0, 1),
     "retrieve.group_threshold": (0, 1),
@@ -269,7 +269,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "fuse.length_penalty": (-10, 10),
     "fuse.num_beams": (1, None),
     "fuse.no_repeat_ngram_size": (0, None),
-    "fuse.batch_size": (1, None),
+    "fuse.batch_size": (1, 100_000),
     "fuse.max_batch_tokens": (16, None),
     "fuse.min_group_size_to_fuse": (1, None),
     "fuse.graph_paths": (1, None),

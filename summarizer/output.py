@@ -131,6 +131,9 @@ def open_sink(output: str | None, fmt: str, several: bool, config: RunConfig, ti
                               "cluster plus index.html")
         if several or folder:
             return HtmlFolderSink(output, title)
+    if output is not None and (output.endswith(("/", "\\")) or Path(output).is_dir()):
+        raise OutputError(f"--output {output!r} is a folder; --format {fmt} writes one file: give its name "
+                          "(a folder of pages is for --format html)")
     try:
         return StreamSink(output, fmt, several, config)
     except OSError as error:

@@ -262,3 +262,34 @@ def test_a_news_page_with_megabytes_of_script_is_one_article():
     assert len(page) > 1_000_000
     summary = Summarizer(fuse={"backend": "extractive"})([page, story])
     assert "signed" in summary.text and "var x" not in summary.text
+
+
+def test_smaller_silent_cases_are_named(tmp_path):
+    """W9 and T18: the API summarised the first cluster of a multi-cluster file without a word and took
+    a set (no order) as documents; `--output dir/` with --format json wrote a file called `dir`;
+    `--retry-errors` with nothing to retry rewrote the output; a huge batch size failed per cluster."""
+    import os
+
+    from summarizer import summarize
+    from summarizer.cli import main
+    from summarizer.config import ConfigError, load_config
+    from summarizer.errors import UsageError
+
+    several = tmp_path / "several.jsonl"
+    several.write_text("".join(json.dumps({"id": f"c{k}", "documents": [d.text for d in PACT.documents]}) + "\n"
+                               for k in range(2)))
+    with pytest.raises(UsageError, match="holds several clusters; give them to summarize_many"):
+        summarize(str(several))
+    with pytest.raises(UsageError, match="a set has no order"):
+        summarize({d.text for d in PACT.documents})
+    assert main(["run", str(several), "--format", "json", "--output", f"{tmp_path}/dir/",
+                 "--set", "fuse.backend=extractive", "--quiet"]) == 2
+    assert not (tmp_path / "dir").exists()
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(several), "--output", str(out), "--set", "fuse.backend=extractive", "--quiet"]) == 0
+    inode = os.stat(out).st_ino
+    assert main(["batch", str(several), "--output", str(out), "--retry-errors", "--set", "fuse.backend=extractive",
+                 "--quiet"]) == 0
+    assert os.stat(out).st_ino == inode  # nothing retried: the file was not rewritten
+    with pytest.raises(ConfigError, match="embedding.batch_size"):
+        load_config(None, [f"embedding.batch_size={2**62}"])

@@ -65,6 +65,18 @@ def _parses(data: bytes) -> bool:
         return False
 
 
+def has_repeated_ids(path: Path) -> bool:
+    """Whether some id has two records in ``path`` (a retried error and its new record)."""
+    seen: set[str] = set()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            key = json.loads(line)["id"]
+            if key in seen:
+                return True
+            seen.add(key)
+    return False
+
+
 def compact_output(path: Path) -> None:
     """Keep the last record of each id (a retried error's new record), in first-seen order; the
     file is rewritten beside itself and renamed over it, so a crash leaves one whole version."""

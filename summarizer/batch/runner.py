@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.batch.output_file import AppendOnlyWriter, compact_output, recover_output
+from summarizer.batch.output_file import AppendOnlyWriter, compact_output, has_repeated_ids, recover_output
 from summarizer.config_schema import RunConfig
 from summarizer.ingest import iter_items
 from summarizer.paths import OutputLock, check_output_is_not_input
@@ -164,9 +164,8 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
     lock = OutputLock(output)
     try:
         done = recover_output(output, retry_errors)
-        retried = bool(retry_errors and output.stat().st_size)
         stats = _run(input_path, output, config, batch_size, shard, limit, progress, html_dir, done)
-        if retried:
+        if retry_errors and has_repeated_ids(output):  # only when a retried record was written (redteam W9)
             compact_output(output)
     finally:
         lock.release()
