@@ -262,6 +262,19 @@ def web(tmp_path):
                 self.send_header("Location", "ftp://127.0.0.1:1/story.txt")
                 self.end_headers()
                 return
+            if self.path in ("/badchunk", "/manyheaders", "/longheader", "/charset-punycode"):  # T2-T5
+                self.send_response(200)
+                if self.path == "/badchunk":
+                    self.send_header("Transfer-Encoding", "chunked")
+                for k in range(150 if self.path == "/manyheaders" else 0):
+                    self.send_header(f"X-Header-{k}", "x")
+                if self.path == "/longheader":
+                    self.send_header("X-Long", "x" * 70_000)
+                self.send_header("Content-Type", "text/plain; charset=punycode" if self.path == "/charset-punycode"
+                                 else "text/plain")
+                self.end_headers()
+                self.wfile.write(b"zz-not-a-size\r\n" if self.path == "/badchunk" else "caf\u00e9 <p>".encode())
+                return
             if self.path == "/badstatus":  # redteam T6: not an HTTP answer at all
                 self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n")
                 return
@@ -360,7 +373,8 @@ def test_a_url_list_fetches_only_http_and_names_every_line_it_cannot_use(web, tm
     # The file is sniffed as a URL list from its first 64 KB: comments carry the other lines past it.
     padding = ["# " + "x" * 98] * 700
     lines = [f"{web}/ledger", *padding, f"file://{secret}", f"{web}/to-ftp", f"{web}/badstatus", "http://[::1",
-             "http://127.0.0.1:abc/", f"{web}/charset-undefined"]
+             "http://127.0.0.1:abc/", f"{web}/badchunk", f"{web}/manyheaders", f"{web}/longheader",
+             f"{web}/charset-punycode", f"{web}/charset-undefined"]
     listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (item,) = iter_items(str(listing), CONFIG)
     assert item.cluster is not None and "hunter2" not in " ".join(d.text for d in item.cluster.documents)
@@ -370,6 +384,8 @@ def test_a_url_list_fetches_only_http_and_names_every_line_it_cannot_use(web, tm
     assert "redirected to ftp://127.0.0.1:1/story.txt, which is not http(s)" in warnings
     assert f"{web}/badstatus: could not be fetched (BadStatusLine" in warnings
     assert "http://[::1: could not be fetched (ValueError" in warnings and "http://127.0.0.1:abc/" in warnings
+    for odd in ("badchunk", "manyheaders", "longheader"):  # a broken chunk, 150 headers, a 70 kB header
+        assert f"{web}/{odd}: could not be fetched (" in warnings
     (script,) = iter_items(f"{web}/js", CONFIG)
     assert script.cluster is None and "sends application/javascript, not a page or text" in script.error
     (packed,) = iter_items(f"{web}/gzip", CONFIG)
