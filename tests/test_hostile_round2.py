@@ -293,3 +293,14 @@ def test_smaller_silent_cases_are_named(tmp_path):
     assert os.stat(out).st_ino == inode  # nothing retried: the file was not rewritten
     with pytest.raises(ConfigError, match="embedding.batch_size"):
         load_config(None, [f"embedding.batch_size={2**62}"])
+
+
+def test_an_unreadable_dataset_fails_before_the_models_load_and_leaves_no_output(tmp_path):
+    """W9: a bad Parquet file was reported only after the models loaded (20 s), leaving an empty --output."""
+    bad = tmp_path / "bad.parquet"
+    bad.write_text("not a parquet file")
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run([sys.executable, "-m", "summarizer", "batch", str(bad), "--output", str(out),
+                           "--set", "fuse.backend=extractive"], capture_output=True, cwd=ROOT, timeout=300)
+    assert done.returncode != 0 and b"could not be read as a dataset" in done.stderr
+    assert b"models ready" not in done.stderr and not out.exists()

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sys
@@ -161,10 +162,16 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
     """
     output = Path(output_path)
     check_output_is_not_input(output_path, input_path)
+    existed = output.exists()
     lock = OutputLock(output)
     try:
         done = recover_output(output, retry_errors)
-        stats = _run(input_path, output, config, batch_size, shard, limit, progress, html_dir, done)
+        try:
+            stats = _run(input_path, output, config, batch_size, shard, limit, progress, html_dir, done)
+        except Exception:
+            if not existed and output.stat().st_size == 0:  # the lock's file: nothing was written to it
+                output.unlink()
+            raise
         if retry_errors and has_repeated_ids(output):  # only when a retried record was written (redteam W9)
             compact_output(output)
     finally:
@@ -181,6 +188,9 @@ def _run(input_path: str, output: Path, config: RunConfig, batch_size: int, shar
     from summarizer.pipeline import Pipeline
     from summarizer.render_html import page_name, render_html, write_page
 
+    items = iter_items(input_path, config.ingest)
+    first = next(items, None)  # an input that cannot be read at all fails here, before any model loads
+    items = itertools.chain([first], items) if first is not None else iter(())
     pipeline = Pipeline(config)
     writer = AppendOnlyWriter(output)
     stats = BatchStats(skipped_done=0)
@@ -217,7 +227,7 @@ def _run(input_path: str, output: Path, config: RunConfig, batch_size: int, shar
 
     try:
         try:
-            for item in iter_items(input_path, config.ingest):
+            for item in items:
                 if limit is not None and stats.written + stats.errors + len(pending) >= limit:
                     break
                 if item.cluster_id in seen:  # the same id twice: the later one is an error, never a collision
