@@ -156,7 +156,7 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
 
     # Facts a sentence fit to stand alone states (retrieval offered them); most reported, then most
     # salient first: the order editors read a comparison in.
-    offered = [(fact, group(fact)) for fact in selection.alignment.facts if group(fact) is not None]
+    offered = [(fact, g) for fact in selection.alignment.facts if (g := group(fact)) is not None]
     compared = sorted(((fact, _compared(fact, g, chosen)) for fact, g in offered),
                       key=lambda pair: (-len(pair[1].documents), -pair[1].salience, pair[1].sentences[0].index))
     total = len(doc_ids)

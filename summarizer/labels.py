@@ -81,12 +81,12 @@ def attribution_text(attribution: Attribution, name) -> str:
     return text
 
 
-def wording_shares(summary: Summary, texts: dict[str, str]) -> dict[str, float]:
-    """Each outlet's share of the summary's words (a sentence's words divided among its wording)."""
+def wording_shares(summary: Summary, attributions: list[Attribution]) -> dict[str, float]:
+    """Each outlet's share of the summary's words (a sentence's words divided among its wording);
+    ``attributions``: ``attribute`` of each sentence, computed once by the caller."""
     shares: dict[str, float] = {}
     total = sum(word_count(s.text) for s in summary.sentences) or 1
-    for sentence in summary.sentences:
-        attribution = attribute(sentence, texts)
+    for sentence, attribution in zip(summary.sentences, attributions):
         for doc, share in zip(attribution.wording, attribution.shares):
             shares[doc] = shares.get(doc, 0.0) + share * word_count(sentence.text) / total
     return {doc: round(value, 4) for doc, value in sorted(shares.items(), key=lambda kv: -kv[1])}

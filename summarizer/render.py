@@ -28,10 +28,10 @@ def _texts(cluster: Cluster) -> dict[str, str]:
     return {d.doc_id: d.text for d in cluster.documents}
 
 
-def _shares_line(summary: Summary, cluster: Cluster) -> str:
+def _shares_line(summary: Summary, cluster: Cluster, attributions: list[Attribution]) -> str:
     """"Words from: BBC 45%, 000 30%, …": each outlet's share of the summary's words."""
     names = {d.doc_id: d.name for d in cluster.documents}
-    shares = wording_shares(summary, _texts(cluster))
+    shares = wording_shares(summary, attributions)
     return "Words from: " + ", ".join(f"{names[d]} {round(100 * v)}%" for d, v in shares.items())
 
 
@@ -43,12 +43,13 @@ def render_text(summary: Summary, cluster: Cluster) -> str:
     """The summary as one paragraph with citation marks; model text is marked "*" (see its last line)."""
     numbers = _doc_numbers(cluster)
     texts = _texts(cluster)
-    body = " ".join(f"{s.text} {_citation_marks(attribute(s, texts), numbers)}"
-                    f"{'*' if s.origin is not Origin.EXTRACTED else ''}" for s in summary.sentences)
+    attributions = [attribute(s, texts) for s in summary.sentences]
+    body = " ".join(f"{s.text} {_citation_marks(a, numbers)}{'*' if s.origin is not Origin.EXTRACTED else ''}"
+                    for s, a in zip(summary.sentences, attributions))
     body += (f"\n\n{label_line(summary)} (model text marked *; [n; also m]: the outlet whose words a sentence "
              f"uses, then the others that report it)")
     if summary.sentences:
-        body += f"\n{_shares_line(summary, cluster)}"
+        body += f"\n{_shares_line(summary, cluster, attributions)}"
     if summary.headline:
         body = f"{summary.headline.text} [{numbers[summary.headline.doc_id]}]\n({summary.headline.basis})\n\n{body}"
     sources = "\n".join(f"  [{n}] {d.name}" + (f" — {d.title}" if d.title else "")
@@ -76,14 +77,14 @@ def render_markdown(summary: Summary, cluster: Cluster) -> str:
         lines += [f"**{markdown_text(summary.headline.text)}** [{n}](#source-{n}) "
                   f"*({markdown_text(summary.headline.basis)})*", ""]
     texts, names = _texts(cluster), {d.doc_id: d.name for d in cluster.documents}
-    for sentence in summary.sentences:
-        attribution = attribute(sentence, texts)
+    attributions = [attribute(s, texts) for s in summary.sentences]
+    for sentence, attribution in zip(summary.sentences, attributions):
         marks = ", ".join(f"[{numbers[d]}](#source-{numbers[d]})" for d in attribution.wording + attribution.also)
         said = attribution_text(attribution, lambda d: names[d])
         lines.append(f"- {markdown_text(sentence.text)} {marks} *({markdown_text(sentence_label(sentence))})* · "
                      f"*{markdown_text(said)}*")
     if summary.sentences:
-        lines += ["", f"*{markdown_text(_shares_line(summary, cluster))}*"]
+        lines += ["", f"*{markdown_text(_shares_line(summary, cluster, attributions))}*"]
     lines += ["", "### Sources", ""]
     for doc in cluster.documents:
         n = numbers[doc.doc_id]
@@ -214,7 +215,7 @@ def summary_record(summary: Summary, cluster: Cluster, config: RunConfig | None)
             "full_names": list(s.full_names),
             "rejected_model_text": s.rejected_text,
         } for k, s in enumerate(summary.sentences)],
-        "wording_share": wording_shares(summary, texts),
+        "wording_share": wording_shares(summary, attributions),
         "facts": facts_record(summary.selection.alignment, texts) if summary.selection.alignment else [],
         "selection": [{
             "rank": rank,

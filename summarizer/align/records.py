@@ -5,6 +5,7 @@ fusion's inputs and the guard's corroboration; ``summarizer.align_facts`` return
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,10 +62,6 @@ class Alignment:
         """The fact the sentence at ``position`` (among the cluster's sentences) belongs to."""
         return self._by_position[position]
 
-    @property
+    @functools.cached_property  # as SegmentedCluster indexes its documents: once, on first use
     def _by_position(self) -> dict[int, Fact]:
-        cached = self.__dict__.get("_positions")
-        if cached is None:
-            cached = {m.position: fact for fact in self.facts for m in fact.members}
-            object.__setattr__(self, "_positions", cached)
-        return cached
+        return {m.position: fact for fact in self.facts for m in fact.members}
