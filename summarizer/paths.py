@@ -32,13 +32,19 @@ def open_beside(target: Path, suffix: str) -> tuple[TextIO, Path]:
 def write_atomically(target: Path, text: str) -> None:
     """``text`` into ``target`` through a temporary file renamed over it: a crash leaves the old or
     the new file, and a link at ``target`` is replaced, never written through."""
-    stream, temporary = open_beside(target, ".tmp")
+    write_bytes_atomically(target, text.encode("utf-8"))
+
+
+def write_bytes_atomically(target: Path, data: bytes) -> None:
+    """``data`` into ``target`` as ``write_atomically`` writes text (images, for one)."""
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with stream:
-            stream.write(text)
-        os.replace(temporary, target)
+        os.fchmod(handle, _MODE)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(name, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        Path(name).unlink(missing_ok=True)
         raise
 
 

@@ -203,6 +203,20 @@ def test_planted_links_never_make_a_writer_write_outside_its_folder(tmp_path):
     assert (out / "out.jsonl").read_text(encoding="utf-8") == '{"id": "a", "x": 1}\n'
     assert not (out / "report.md").is_symlink() and (out / "report.md").read_text() == "# report\n"
     assert (out / "summary.txt").stat().st_mode & 0o777 == 0o666 & ~_umask()
+    # Second look: eval's figures were written through a link as well.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from summarizer.evaluation.report import _save
+
+    (out / "metrics.png").symlink_to(victim)
+    figure = plt.figure()
+    _save(figure, out / "metrics.png")
+    plt.close(figure)
+    assert not (out / "metrics.png").is_symlink() and (out / "metrics.png").read_bytes().startswith(b"\x89PNG")
+    assert victim.read_text(encoding="utf-8") == "precious"
 
 
 def _umask() -> int:
@@ -221,7 +235,6 @@ def test_outputs_never_replace_inputs_settings_or_a_running_batch(tmp_path, caps
 
     from summarizer.batch.output_file import recover_output
     from summarizer.cli import main
-    from summarizer.paths import OutputLock
 
     extractive = ["--set", "fuse.backend=extractive", "--quiet"]
     pages = tmp_path / "in"

@@ -409,6 +409,33 @@ def test_a_url_list_fetches_only_http_and_names_every_line_it_cannot_use(web, tm
     assert refused.cluster is None and "3 URLs is over ingest.max_documents=2" in refused.error
 
 
+def test_private_addresses_are_refused_at_connect_time_and_inside_ipv6(web, monkeypatch):
+    """Second look at the fetcher (issue #31, #33 item 3): a name that resolves to a public address
+    when checked and to this machine when connecting (DNS rebinding) is refused, not fetched; IPv4
+    loopback carried inside IPv6 (mapped, 6to4, NAT64) is loopback."""
+    import socket
+    from dataclasses import replace
+
+    from summarizer.ingest import web as fetcher
+
+    port = int(web.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])  # the first answer public, every later one this machine
+
+    def rebinding(host, *args, **kwargs):
+        if host != "news.example":
+            return real(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    guarded = replace(CONFIG, refuse_private_addresses=True)
+    (item,) = iter_items(f"http://news.example:{port}/ledger", guarded)
+    assert item.cluster is None and "news.example is 127.0.0.1" in item.error
+    for address in ("::ffff:127.0.0.1", "2002:7f00:1::", "64:ff9b::7f00:1", "169.254.169.254", "0.0.0.0", "fd00::1"):
+        assert fetcher._refused(address), address
+    assert not fetcher._refused("93.184.216.34") and not fetcher._refused("2606:4700::1111")
+
+
 def test_a_news_page_gives_its_story_without_banner_comments_or_pitch(tmp_path):
     """Issue #17 item 3: the article of a saved page (trafilatura), not its cookie banner, reader
     comments or newsletter pitch; its headline without the site suffix; its date."""

@@ -10,6 +10,7 @@ import numpy as np
 
 from summarizer.config_schema import RunConfig
 from summarizer.evaluation.metrics import METRICS
+from summarizer.paths import write_bytes_atomically
 
 #: metrics compared pairwise between systems (each against the first)
 PAIRED_METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "consistency_score", "single_outlet_share")
@@ -137,7 +138,7 @@ def write_plots(rows: list[dict[str, Any]], systems: list[str], out_dir: Path, h
         axis.set_title(metric.label)
         axis.tick_params(axis="x", rotation=30)
     figure.tight_layout()
-    figure.savefig(out_dir / "metrics.png", dpi=110)
+    _save(figure, out_dir / "metrics.png")
     plt.close(figure)
 
     key, label = ("arousal_total", "NeuS arousal (sum)") if has_arousal else \
@@ -151,5 +152,15 @@ def write_plots(rows: list[dict[str, Any]], systems: list[str], out_dir: Path, h
     axis.set_ylabel(label)
     axis.legend()
     figure.tight_layout()
-    figure.savefig(out_dir / "length_vs_arousal.png", dpi=110)
+    _save(figure, out_dir / "length_vs_arousal.png")
     plt.close(figure)
+
+
+def _save(figure, target: Path) -> None:
+    """A figure written as every output is (a temporary file renamed into place): a link planted at
+    "metrics.png" in the results folder is replaced, never written through."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    write_bytes_atomically(target, buffer.getvalue())

@@ -14,11 +14,11 @@ import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.client import HTTPException
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
-from urllib.request import HTTPRedirectHandler, Request, build_opener
+from urllib.request import HTTPHandler, HTTPRedirectHandler, HTTPSHandler, Request, build_opener
 
 from summarizer.config_schema import IngestConfig
 from summarizer.ingest.records import Decoded, InputError, decode_bytes, finish_cluster, make_document
@@ -64,7 +64,10 @@ def fetch(url: str, config: IngestConfig) -> Page:
     if not is_url(url):  # file:, ftp:, data: … : a URL list must not read local files (redteam S2)
         raise InputError(f"{url}: only http:// and https:// addresses are fetched")
     _check_address(url, config)
-    opener = build_opener(_CheckedRedirects(config))
+    handlers = [_CheckedRedirects(config)]
+    if config.refuse_private_addresses:  # checked again at connect time, on the address connected to
+        handlers += [_CheckedHTTPHandler(), _CheckedHTTPSHandler()]
+    opener = build_opener(*handlers)
     try:
         request = Request(url, headers={"User-Agent": "summarizer (+https://pypi.org/project/summarizer)"})
         with opener.open(request, timeout=config.url_timeout) as response:  # http(s) only, redirects too
@@ -124,18 +127,79 @@ def _read_within(response, url: str, config: IngestConfig) -> bytes:
 def _check_address(url: str, config: IngestConfig) -> None:
     """With ``ingest.refuse_private_addresses``: refuse a host that resolves to a loopback, private,
     link-local, reserved or multicast address (this machine, its network, a cloud metadata service)."""
-    if not config.refuse_private_addresses:
-        return
-    host = urlparse(url).hostname or ""
+    if config.refuse_private_addresses:
+        _public_addresses(urlparse(url).hostname or "", 80, url)
+
+
+def _refused(address: str) -> bool:
+    """Whether an address is this machine's, a private network's or otherwise not global; an IPv4
+    address inside IPv6 (mapped, 6to4, NAT64 64:ff9b::/96) is judged as the IPv4 address it carries."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped or ip.sixtofour:
+            ip = ip.ipv4_mapped or ip.sixtofour
+        elif ip in _NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return not ip.is_global or ip.is_multicast
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _public_addresses(host: str, port: int, url: str) -> list[tuple]:
+    """``getaddrinfo``'s answers for ``host``, or an ``InputError`` when any of them is refused."""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise InputError(f"{url}: could not be fetched (the host does not resolve: {error})") from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            raise InputError(f"{url}: refused: {host} is {address}, an address of this machine or a private network "
-                             "(ingest.refuse_private_addresses)")
+    for info in infos:
+        if _refused(info[4][0]):
+            raise InputError(f"{url}: refused: {host} is {info[4][0]}, an address of this machine or a private "
+                             "network (ingest.refuse_private_addresses)")
+    return infos
+
+
+def _connect_checked(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None, **_):
+    """``socket.create_connection`` to an address that was checked in this very call: a host whose
+    name resolves to a public address when checked and to 127.0.0.1 when connecting (DNS
+    rebinding) is connected only to the address that was checked."""
+    host, port = address
+    last_error: OSError | None = None
+    for family, kind, proto, _name, target in _public_addresses(host, port, f"{host}:{port}"):
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(target)
+            return sock
+        except OSError as error:
+            sock.close()
+            last_error = error
+    raise last_error or OSError(f"{host}: no address to connect to")
+
+
+class _CheckedHTTP(HTTPConnection):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_checked  # http.client sets socket.create_connection here
+
+
+class _CheckedHTTPS(HTTPSConnection):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_checked
+
+
+class _CheckedHTTPHandler(HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTP, req)
+
+
+class _CheckedHTTPSHandler(HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPS, req)
 
 
 class _CheckedRedirects(HTTPRedirectHandler):
