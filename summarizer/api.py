@@ -126,17 +126,23 @@ def align_facts(documents: Documents, config: RunConfig | str | os.PathLike | No
 
 
 def _aligned(documents: Documents, config: RunConfig, encoder) -> list[Fact]:
+    # A list's documents are "d0", "d1", … by input position, so a document skipped while reading
+    # (too few words) does not shift the others' indices; a folder's or a Cluster's, by their order.
+    given_as_list = not isinstance(documents, (Cluster, str, os.PathLike))
+    return facts_in_cluster(as_cluster(documents, config), config, encoder, by_input_position=given_as_list)
+
+
+def facts_in_cluster(cluster: Cluster, config: RunConfig, encoder, by_input_position: bool) -> list[Fact]:
+    """The alignment's facts of a read ``cluster`` with a loaded ``encoder``; a member's
+    ``.document`` is the number in its doc id ("d3" → 3) when ``by_input_position`` (documents
+    built from a list, where a skipped one must not shift the others), else its place in the cluster."""
     from summarizer.align.stage import align_cluster
     from summarizer.embeddings import embed_clusters
     from summarizer.segment import segment_cluster
 
-    cluster = as_cluster(documents, config)
     embedded = embed_clusters([segment_cluster(cluster, config.segment)], encoder)[0]
     alignment = align_cluster(embedded, config.align)
-    # A list's documents are "d0", "d1", … by input position, so a document skipped while reading
-    # (too few words) does not shift the others' indices; a folder's or a Cluster's, by their order.
-    given_as_list = not isinstance(documents, (Cluster, str, os.PathLike))
-    position = {d.doc_id: int(d.doc_id[1:]) if given_as_list else k for k, d in enumerate(cluster.documents)}
+    position = {d.doc_id: int(d.doc_id[1:]) if by_input_position else k for k, d in enumerate(cluster.documents)}
     return [replace(fact, members=tuple(replace(m, document=position[m.doc_id]) for m in fact.members),
                     also=tuple(replace(m, document=position[m.doc_id]) for m in fact.also))
             for fact in alignment.facts]

@@ -146,7 +146,33 @@ def _parser() -> argparse.ArgumentParser:
                        help="ray: CPUs reserved per actor, also its torch threads (default 1)")
     _add_config_options(batch)
     batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _serve_parser(commands)
     return parser
+
+
+def _serve_parser(commands) -> None:
+    serve = commands.add_parser(
+        "serve", help="the HTTP API and the editor's page, with the models loaded once",
+        description="Serve POST /v1/summaries, POST /v1/facts, the editor's page at /, /healthz, /v1/version and "
+                    "/openapi.json. URLs in requests are fetched with private, loopback and link-local addresses "
+                    "refused.", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  python -m summarizer serve\n  python -m summarizer serve --host 0.0.0.0 --port 8080 "
+               "--token-file token.txt")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--token-file", metavar="FILE", help="a file holding a bearer token every POST must carry")
+    serve.add_argument("--queue-size", type=int, default=32, metavar="N",
+                       help="requests waiting for the models; one more is answered 503 with Retry-After (default 32)")
+    serve.add_argument("--batch-size", type=int, default=8, metavar="N",
+                       help="most waiting requests summarised together in one pass (default 8)")
+    serve.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+                       help="longest a request may wait and run; then 504 (default 300)")
+    serve.add_argument("--max-body-mb", type=int, default=10, metavar="MB", help="largest request body (default 10)")
+    serve.add_argument("--allow-private-addresses", action="store_true",
+                       help="fetch URLs that resolve to this machine or a private network (only behind your own "
+                            "firewall, for your own intranet pages)")
+    _add_config_options(serve)
+    serve.add_argument("--quiet", "-q", action="store_true", help="no request log")
 
 
 def _words_option(command: argparse.ArgumentParser) -> None:
@@ -177,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     from summarizer import commands
 
     command = {"run": commands.run, "eval": commands.evaluate, "eval-consistency": commands.evaluate_consistency,
-               "batch": commands.batch}[args.command]
+               "batch": commands.batch, "serve": commands.serve}[args.command]
     try:
         return command(args)
     except BrokenPipeError:

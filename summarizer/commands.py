@@ -178,6 +178,9 @@ def run(args: argparse.Namespace) -> int:
             if pipeline is None:  # loaded only once the input has a cluster to summarise
                 from summarizer.pipeline import Pipeline
 
+                from summarizer.runtime import size_torch_threads
+
+                size_torch_threads()
                 started = time.perf_counter()
                 pipeline = Pipeline(config)
                 log.info("models ready in %.1f s", time.perf_counter() - started)
@@ -203,3 +206,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {failures} cluster(s) or input line(s) failed; {written} summarised", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def serve(args: argparse.Namespace) -> int:
+    """``serve``: the HTTP API and the editor's page (``summarizer.serve``)."""
+    from summarizer.serve.command import serve as run_service
+
+    return run_service(args)

@@ -25,6 +25,11 @@ _STYLE = resources.files("summarizer.assets").joinpath("page.css").read_text(enc
 _SCRIPT = resources.files("summarizer.assets").joinpath("page.js").read_text(encoding="utf-8")
 
 
+def page_script() -> str:
+    """The page's one inline script, exactly as the page holds it (the service allows it by hash)."""
+    return _SCRIPT
+
+
 def page_head(title: str, extra_style: str = "") -> str:
     """The document start: language, viewport, the no-fetch policy, title and inline CSS."""
     return f"""<!doctype html>

@@ -25,6 +25,7 @@ from summarizer.ingest import iter_items
 from summarizer.paths import OutputLock, check_output_is_not_input
 from summarizer.stats import StageStats
 from summarizer.types import Cluster, Item, Summary
+from summarizer.runtime import release_free_memory
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ def summarize_items(pipeline, items: list[Item]) -> BatchOutcome:
             except Exception as error:
                 summaries.append(None)
                 failures[position] = f"{type(error).__name__}: {error}"
+    release_free_memory()  # a long job's resident memory stays flat (summarizer/runtime.py)
     outcomes = []
     position = 0
     for item in items:
@@ -185,12 +187,14 @@ def _run(input_path: str, output: Path, config: RunConfig, batch_size: int, shar
          limit: int | None, progress: bool, html_dir: str | None, done: set[str]) -> BatchStats:
     from tqdm import tqdm
 
+    from summarizer.runtime import size_torch_threads
     from summarizer.pipeline import Pipeline
     from summarizer.render_html import page_name, render_html, write_page
 
     items = iter_items(input_path, config.ingest)
     first = next(items, None)  # an input that cannot be read at all fails here, before any model loads
     items = itertools.chain([first], items) if first is not None else iter(())
+    size_torch_threads()
     pipeline = Pipeline(config)
     writer = AppendOnlyWriter(output)
     stats = BatchStats(skipped_done=0)
