@@ -186,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns its exit code (errors.exit_code maps every error to one)."""
     # Before anything imports transformers: its weight-conversion bars are no progress for our users.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    # Before torch loads its OpenMP runtime: threads that wait sleep instead of spinning. Beside two
+    # busy processes on 2 cores a `run` on the seeds took 48 s spinning, 15 s passive (9.5 s quiet
+    # either way; eval/README.md, "Service"). A user's own OMP_WAIT_POLICY wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = _parser()
     args = parser.parse_args(argv)
     if getattr(args, "words", None) is not None and args.words < 10:

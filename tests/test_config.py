@@ -107,3 +107,13 @@ def test_missing_config_file(tmp_path):
 
 def test_parse_override_nests():
     assert parse_override("a.b.c=[1, 2]") == {"a": {"b": {"c": [1, 2]}}}
+
+
+def test_the_configuration_reference_is_generated_from_the_schema():
+    """docs/configuration-reference.md is what scripts/config_reference.py makes of the schema and
+    default.yaml: a key added, removed or re-documented without regenerating it fails here."""
+    from helpers import ROOT, load_script
+
+    script = load_script("config_reference")
+    assert (ROOT / "docs" / "configuration-reference.md").read_text(encoding="utf-8") == script.reference(), \
+        "run python scripts/config_reference.py"
