@@ -76,7 +76,7 @@ def test_cli_reports_our_checker_beside_the_released_metrics(tmp_path):
     result = run_cli("eval-consistency", "--data", str(data), "--run-name", "fixture", "--quiet",
                      "--set", f"evaluation.results_dir={tmp_path / 'results'}")
     assert result.returncode == 0, result.stderr
-    summary = json.loads((tmp_path / "results" / "fixture" / "frank.json").read_text())
+    summary = json.loads((tmp_path / "results" / "fixture" / "frank.json").read_text(), parse_constant=_no_nan)
     by_name = {r["metric"]: r for r in summary["results"]}
     ours = by_name["offline (mean-min over sentences)"]
     # The faithful summaries copy the article; the unfaithful ones invent names and numbers.
@@ -174,3 +174,14 @@ def test_frank_articles_writes_each_article_once_with_its_reference(tmp_path):
     assert len(records) == 1 and records[0]["reference"]["text"] == "Council approves bridge ."
     assert records[0]["documents"][0]["text"] == "The council met on Monday. It approved the bridge."
     assert data.read_text().count("\n") == 3  # the input is read, never written
+
+
+def _no_nan(constant: str):
+    raise AssertionError(f"frank.json holds a bare {constant}, which JSON does not have")
+
+
+def test_undefined_scores_are_null_in_frank_json():
+    from summarizer.evaluation.frank import finite_or_null
+
+    assert finite_or_null({"auc": {"cnndm": float("nan"), "bbc": 0.5}, "rows": [1, float("inf")], "n": 3}) == \
+        {"auc": {"cnndm": None, "bbc": 0.5}, "rows": [1, None], "n": 3}

@@ -235,6 +235,7 @@ def test_outputs_never_replace_inputs_settings_or_a_running_batch(tmp_path, caps
 
     from summarizer.batch.output_file import recover_output
     from summarizer.cli import main
+    from summarizer.paths import OutputLock
 
     extractive = ["--set", "fuse.backend=extractive", "--quiet"]
     pages = tmp_path / "in"

@@ -30,12 +30,12 @@ def _free_port() -> int:
 class Server:
     """``python -m summarizer serve`` in its own process, ready once /healthz answers."""
 
-    def __init__(self, log: Path, *options: str) -> None:
+    def __init__(self, log: Path, *options: str, backend: str = "extractive") -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         command = [sys.executable, "-m", "summarizer", "serve", "--port", str(self.port), "--quiet",
-                   "--set", "fuse.backend=extractive", *options]
+                   "--set", f"fuse.backend={backend}", *options]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
@@ -187,6 +187,25 @@ def test_the_editors_page_summarises_pasted_articles_in_a_browser(server):
         assert "at least two articles" in driver.find_element(By.ID, "error").text
     finally:
         driver.quit()
+
+
+@pytest.mark.slow
+def test_the_api_on_the_seeds_with_the_default_backend(seeds_dir, tmp_path):
+    """Five full articles through the served default backend (the embedded model loaded once)."""
+    articles = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    served = Server(tmp_path / "serve.log", backend="wordgraph")
+    try:
+        status, _, body = served.post("/v1/summaries", {"documents": articles}, timeout=300)
+        assert status == 200, body[:300]
+        record = json.loads(body)
+        assert len(record["sentences"]) >= 3 and all(s["citations"] for s in record["sentences"])
+        assert record["model"]["backend"] == "wordgraph" and len(record["comparison"]["outlets"]) == 5
+        status, _, body = served.post("/v1/facts", {"documents": articles}, timeout=300)
+        assert status == 200 and any(len({m["document"] for m in f["members"]}) >= 3 for f in json.loads(body)["facts"])
+        status, _, body = served.post("/v1/summaries?format=html", {"documents": articles}, timeout=300)
+        assert status == 200 and b"Where the outlets agree" in body
+    finally:
+        served.stop()
 
 
 def _heavy(nonce: int) -> dict:

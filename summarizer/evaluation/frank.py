@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,7 +204,7 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
     counts = {d: (sum(e.dataset == d for e in examples), sum(e.dataset == d and e.label == 1 for e in examples))
               for d in DATASETS}
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(out_dir / "frank.json", json.dumps({
+    write_atomically(out_dir / "frank.json", json.dumps(finite_or_null({
         "data": data, "rows": len(examples), "per_dataset_rows_and_factual": counts,
         "checker": checker_name, "aggregate": aggregate, "summaries_per_second": rate,
         "cross_validated_mean_weight": chosen,
@@ -213,7 +214,7 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
         "scores": [{"id": e.example_id, "dataset": e.dataset, "label": e.label, "score": s,
                     "mean": r.mean, "min": r.minimum}
                    for e, s, r in zip(examples, scores, checked)],
-    }, indent=2) + "\n")
+    }), indent=2, allow_nan=False) + "\n")
     described = {"mean-min": "the mean of the mean and the minimum over summary sentences",
                  "mean": "the mean over summary sentences", "min": "the minimum over summary sentences"}[aggregate]
     folds_note = ("" if not chosen else
@@ -237,3 +238,15 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
               f"{rate:.1f} summaries/s (after the first).\n\n" + render_table(results) + "\n")
     write_atomically(out_dir / "report.md", report)
     return report
+
+
+def finite_or_null(value):
+    """``value`` with every NaN or infinity (an AUC of a dataset with one class) as None: JSON has
+    no NaN, and a bare ``NaN`` makes the file unreadable to strict parsers (redteam round 2)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_null(v) for v in value]
+    return value
