@@ -42,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
                     "in which every sentence cites its sources.")
     parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _run_parser(commands)
+    _eval_parser(commands)
+    _frank_parser(commands)
+    _batch_parser(commands)
+    _serve_parser(commands)
+    return parser
+
+
+def _run_parser(commands) -> None:
     run = commands.add_parser(
         "run", help="summarise a folder of articles or a file of clusters",
         description="Summarise PATH: a folder of text files (one article each = one cluster), a "
@@ -71,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--limit", type=int, metavar="N", help="summarise only the first N clusters")
     _words_option(run)
     run.add_argument("--quiet", "-q", action="store_true", help="no progress messages on stderr")
+
+
+def _eval_parser(commands) -> None:
     evaluate = commands.add_parser(
         "eval", help="score systems on a dataset with ROUGE, consistency and neutrality",
         description="Run systems over a dataset of clusters with references and score them: ROUGE-1/2/L/Lsum "
@@ -96,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--lexicon", metavar="FILE", help="NRC-VAD-Lexicon.txt (sets evaluation.lexicon_path)")
     _add_config_options(evaluate)
     evaluate.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def _frank_parser(commands) -> None:
     frank = commands.add_parser(
         "eval-consistency", help="measure the consistency checker against human judgements (FRANK)",
         description="Score every summary of a FRANK file with the consistency checker "
@@ -112,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     frank.add_argument("--run-name", metavar="NAME", help="results folder name (default: frank-<time>)")
     _add_config_options(frank)
     frank.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def _batch_parser(commands) -> None:
     batch = commands.add_parser(
         "batch", help="summarise a large file of clusters; resumable, one JSON line per cluster",
         description="Stream clusters from INPUT (JSONL, Parquet/CSV/JSON via datasets, or hf:NAME) and append one "
@@ -146,8 +164,6 @@ def _parser() -> argparse.ArgumentParser:
                        help="ray: CPUs reserved per actor, also its torch threads (default 1)")
     _add_config_options(batch)
     batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    _serve_parser(commands)
-    return parser
 
 
 def _serve_parser(commands) -> None:

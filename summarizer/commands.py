@@ -141,12 +141,9 @@ def _read_ahead(items: Iterator[Item]) -> list[Item]:
     return head
 
 
-def run(args: argparse.Namespace) -> int:
-    import itertools
-
+def _run_config(args: argparse.Namespace):
+    """``run``'s config, with every check on where it writes made before any work."""
     from summarizer.config import load_config
-    from summarizer.ingest import iter_items
-    from summarizer.output import open_sink
     from summarizer.paths import check_output_is_not_input, check_page_folder_holds_no_input
 
     overrides = list(args.overrides)
@@ -158,6 +155,28 @@ def run(args: argparse.Namespace) -> int:
     if config.output.format == "html" and args.output and args.output != "-" and (
             Path(args.output).is_dir() or args.output.endswith(("/", "\\"))):
         check_page_folder_holds_no_input(args.output, args.path)
+    return config
+
+
+def _loaded_pipeline(config):
+    from summarizer.pipeline import Pipeline
+    from summarizer.runtime import size_torch_threads
+
+    size_torch_threads()
+    started = time.perf_counter()
+    pipeline = Pipeline(config)
+    log.info("models ready in %.1f s", time.perf_counter() - started)
+    return pipeline
+
+
+def run(args: argparse.Namespace) -> int:
+    """``run``: every cluster of the input summarised and written as it finishes."""
+    import itertools
+
+    from summarizer.ingest import iter_items
+    from summarizer.output import open_sink
+
+    config = _run_config(args)
     items = iter_items(args.path, config.ingest)
     head = _read_ahead(items)
     if not head:
@@ -176,14 +195,7 @@ def run(args: argparse.Namespace) -> int:
                 sink.error(item.cluster_id, item.error)
                 continue
             if pipeline is None:  # loaded only once the input has a cluster to summarise
-                from summarizer.pipeline import Pipeline
-
-                from summarizer.runtime import size_torch_threads
-
-                size_torch_threads()
-                started = time.perf_counter()
-                pipeline = Pipeline(config)
-                log.info("models ready in %.1f s", time.perf_counter() - started)
+                pipeline = _loaded_pipeline(config)
             for warning in item.cluster.warnings:
                 print(f"warning: {printable(warning)}", file=sys.stderr)
             try:

@@ -98,34 +98,11 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
         loaded = [w in loaded_words and not (0 < k < len(tokens) - 1 and lowered[k - 1] in _DETERMINERS
                                              and lowered[k + 1] == "of") for k, w in enumerate(lowered)]
         chosen = [distinctive(t.group(0), loaded[k]) for k, t in enumerate(tokens)]
-        i = 0
-        while i < len(tokens):
-            if not chosen[i]:
-                i += 1
-                continue
-            j = i
-            # Extend over distinctive words, bridging one glue word between two of them.
-            while j + 1 < len(tokens):
-                if chosen[j + 1]:
-                    j += 1
-                elif (j + 2 < len(tokens) and lowered[j + 1] in _PHRASE_GLUE and chosen[j + 2]
-                      and sentence.text[tokens[j].end():tokens[j + 2].start()].count(" ") == 2):
-                    j += 2
-                else:
-                    break
-            run = tokens[i:j + 1]
-            loaded_run = any(loaded[i:j + 1])
-            # A run is kept whole only around a loaded word ("spectacle of enthusiastic
-            # devotion"); otherwise adjacent words are often from different phrases ("site worry").
-            pieces = [(run[0].start(), run[-1].end(), loaded_run)] if loaded_run and not re.search(
-                r"[.,;:!?\"()]", sentence.text[run[0].start():run[-1].end()]) else \
-                [(*tokens[k].span(), loaded[k]) for k in range(i, j + 1) if chosen[k]]
-            for start, end, is_loaded in pieces:
-                key = sentence.text[start:end].lower()
-                counts[key] += 1
-                if key not in found:
-                    found[key] = [sentence.text[start:end], sentence, start, end, is_loaded]
-            i = j + 1
+        for start, end, is_loaded in _pieces(sentence.text, tokens, lowered, chosen, loaded):
+            key = sentence.text[start:end].lower()
+            counts[key] += 1
+            if key not in found:
+                found[key] = [sentence.text[start:end], sentence, start, end, is_loaded]
     terms = []
     for key, (phrase, sentence, start, end, is_loaded) in found.items():
         terms.append(DistinctiveTerm(term=phrase if phrase[0].isupper() and phrase.lower() not in
@@ -136,6 +113,41 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
     rarity = {t.term: min(zipf_frequency(w.lower(), "en") for w in _TOKEN.findall(t.term)) for t in terms}
     terms.sort(key=lambda t: (-t.loaded, rarity[t.term], -t.count, -word_count(t.term), t.term))
     return tuple(terms[:limit])
+
+
+def _one_outlets(facts, compared: list, confidence: float) -> list[ComparedFact]:
+    """Compared facts one outlet states, with the alignment at least ``confidence`` sure no other
+    does; a sentence that states another outlets' fact as a second part is not one outlet's alone."""
+    stated_elsewhere = {(m.doc_id, m.sentence) for fact in facts if len(set(fact.documents)) > 1 for m in fact.also}
+    return [c for fact, c in compared if len(c.documents) == 1 and fact.confidence >= confidence
+            and (c.sentences[0].doc_id, c.sentences[0].index) not in stated_elsewhere]
+
+
+def _pieces(text: str, tokens: list, lowered: list[str], chosen: list[bool], loaded: list[bool]):
+    """(start, end, loaded) of each distinctive phrase of a sentence: runs of chosen words, bridging
+    one glue word between two of them; a run is kept whole only around a loaded word ("spectacle of
+    enthusiastic devotion"), else its words stand alone (adjacent words are often from different
+    phrases: "site worry")."""
+    i = 0
+    while i < len(tokens):
+        if not chosen[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens):
+            if chosen[j + 1]:
+                j += 1
+            elif (j + 2 < len(tokens) and lowered[j + 1] in _PHRASE_GLUE and chosen[j + 2]
+                  and text[tokens[j].end():tokens[j + 2].start()].count(" ") == 2):
+                j += 2
+            else:
+                break
+        run = tokens[i:j + 1]
+        if any(loaded[i:j + 1]) and not re.search(r"[.,;:!?\"()]", text[run[0].start():run[-1].end()]):
+            yield run[0].start(), run[-1].end(), True
+        else:
+            yield from ((*tokens[k].span(), loaded[k]) for k in range(i, j + 1) if chosen[k])
+        i = j + 1
 
 
 def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Comparison:
@@ -166,12 +178,7 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
     everyone = tuple(f for f in ranked if len(f.documents) == total)[:config.max_facts]
     some = tuple(f for f in ranked if 1 < len(f.documents) < total)[:config.max_facts]
     texts = {d.doc_id: d.text for d in segmented.cluster.documents}
-    # A sentence that states a fact other outlets report, as a second part, is not one outlet's alone.
-    stated_elsewhere = {(m.doc_id, m.sentence) for fact in selection.alignment.facts
-                        if len(set(fact.documents)) > 1 for m in fact.also}
-    confidence = {id(c): fact.confidence for fact, c in compared}
-    alone = [f for f in ranked if len(f.documents) == 1 and confidence[id(f)] >= config.only_here_confidence
-             and (f.sentences[0].doc_id, f.sentences[0].index) not in stated_elsewhere]
+    alone = _one_outlets(selection.alignment.facts, compared, config.only_here_confidence)
     is_own = OwnFacts(texts)
     alone_in: dict[str, list[ComparedFact]] = {}
     for fact in alone:

@@ -108,6 +108,16 @@ def test_no_module_over_300_lines():
     assert long == {}
 
 
+def test_no_function_over_60_lines():
+    # Issue #32: a function a reader can hold in view; longer ones hid parallel lists and closures.
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
+                long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)")
+    assert long == []
+
+
 def test_package_init_files_only_re_export():
     for path in PACKAGE.rglob("__init__.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from summarizer.batch.rows import RowRules
 from summarizer.config_schema import IngestConfig
 from summarizer.ingest import InputError
 from summarizer.ingest.readers import PEEK_BYTES, line_record_id, parse_line, record_id, whole_file_encoding
@@ -68,27 +69,17 @@ class Plan:
 
 
 class _Chooser:
-    """The local runner's row rules, applied to one id after another in input order."""
+    """The batch job's row rules (``batch/rows.py``, as the local runner applies them), one id after
+    another in input order, counted into the plan."""
 
     def __init__(self, plan: Plan, done: set[str], in_shard) -> None:
-        self.plan, self.done, self.in_shard = plan, done, in_shard
-        self.seen: set[str] = set()
+        self.plan, self.rules = plan, RowRules(done, in_shard)
 
     def choose(self, number: int, cluster_id: str, where: str) -> Row | None:
-        error = ""
-        if cluster_id in self.seen:  # the same id twice: the later one is an error, never a collision
-            cluster_id, error = (f"{cluster_id} (duplicate at {where})",
-                                 f"{where}: duplicate id {cluster_id!r} (an earlier record has it); "
-                                 "give each cluster its own id")
-        else:
-            self.seen.add(cluster_id)
-        if not self.in_shard(cluster_id):
-            self.plan.other_shards += 1
-            return None
-        if cluster_id in self.done:
-            self.plan.skipped_done += 1
-            return None
-        return Row(number, cluster_id, error)
+        decision = self.rules.decide(cluster_id, where)
+        self.plan.other_shards += decision.verdict == "other shard"
+        self.plan.skipped_done += decision.verdict == "done"
+        return Row(number, decision.cluster_id, decision.error) if decision.verdict == "take" else None
 
 
 def plan_input(path: str, config: IngestConfig, done: set[str], in_shard) -> Plan:

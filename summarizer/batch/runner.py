@@ -15,10 +15,10 @@ import json
 import logging
 import sys
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarizer.batch.rows import RowRules, in_shard  # noqa: F401 (in_shard: the engines' import)
 from summarizer.batch.output_file import AppendOnlyWriter, compact_output, has_repeated_ids, recover_output
 from summarizer.config_schema import RunConfig
 from summarizer.ingest import iter_items
@@ -28,11 +28,6 @@ from summarizer.types import Cluster, Item, Summary
 from summarizer.runtime import release_free_memory
 
 log = logging.getLogger(__name__)
-
-
-def in_shard(cluster_id: str, shard: tuple[int, int]) -> bool:
-    index, count = shard
-    return count == 1 or zlib.crc32(cluster_id.encode("utf-8")) % count == index
 
 
 @dataclass
@@ -183,13 +178,41 @@ def run_batch(input_path: str, output_path: str, config: RunConfig, batch_size: 
     return stats
 
 
-def _run(input_path: str, output: Path, config: RunConfig, batch_size: int, shard: tuple[int, int],
-         limit: int | None, progress: bool, html_dir: str | None, done: set[str]) -> BatchStats:
+def _progress_bar(input_path: str, shard: tuple[int, int], limit: int | None, done: int, progress: bool):
+    """The clusters bar on stderr; its total is this shard's share of the input's lines."""
     from tqdm import tqdm
 
-    from summarizer.runtime import size_torch_threads
-    from summarizer.pipeline import Pipeline
+    lines = count_lines(input_path) if progress else None
+    # Shards are hash-balanced, so this shard's share of the input is about 1/n of it.
+    total = -(-lines // shard[1]) if lines is not None else None
+    if total is not None and limit is not None:
+        total = min(total, done + limit)
+    return tqdm(desc="clusters", unit="cluster", disable=not progress, file=sys.stderr, dynamic_ncols=True,
+                total=total, initial=min(done, total) if total is not None else 0)
+
+
+def _write_outcomes(outcomes: tuple[Outcome, ...], writer: AppendOnlyWriter, config: RunConfig, stats: BatchStats,
+                    html_dir: str | None, done: set[str]) -> None:
+    """A batch's records appended (and synced), its pages written, its ids marked done."""
     from summarizer.render_html import page_name, render_html, write_page
+
+    for outcome in outcomes:
+        writer.write(outcome.record(config))
+        if outcome.summary is None:
+            stats.errors += 1
+        else:
+            stats.written += 1
+            if html_dir:
+                write_page(Path(html_dir), page_name(outcome.cluster_id),
+                           render_html(outcome.summary, outcome.item.cluster))
+        done.add(outcome.cluster_id)
+    writer.sync()
+
+
+def _run(input_path: str, output: Path, config: RunConfig, batch_size: int, shard: tuple[int, int],
+         limit: int | None, progress: bool, html_dir: str | None, done: set[str]) -> BatchStats:
+    from summarizer.pipeline import Pipeline
+    from summarizer.runtime import size_torch_threads
 
     items = iter_items(input_path, config.ingest)
     first = next(items, None)  # an input that cannot be read at all fails here, before any model loads
@@ -199,29 +222,13 @@ def _run(input_path: str, output: Path, config: RunConfig, batch_size: int, shar
     writer = AppendOnlyWriter(output)
     stats = BatchStats(skipped_done=0)
     started = time.perf_counter()
-    lines = count_lines(input_path) if progress else None
-    # Shards are hash-balanced, so this shard's share of the input is about 1/n of it.
-    total = -(-lines // shard[1]) if lines is not None else None
-    if total is not None and limit is not None:
-        total = min(total, len(done) + limit)
-    bar = tqdm(desc="clusters", unit="cluster", disable=not progress, file=sys.stderr, dynamic_ncols=True,
-               total=total, initial=min(len(done), total) if total is not None else 0)
+    bar = _progress_bar(input_path, shard, limit, len(done), progress)
     pending: list[Item] = []
-    seen: set[str] = set()
+    rules = RowRules(done, lambda cluster_id: in_shard(cluster_id, shard))
 
     def flush() -> None:
         batch = summarize_items(pipeline, pending)
-        for outcome in batch.outcomes:
-            writer.write(outcome.record(config))
-            if outcome.summary is None:
-                stats.errors += 1
-            else:
-                stats.written += 1
-                if html_dir:
-                    write_page(Path(html_dir), page_name(outcome.cluster_id),
-                               render_html(outcome.summary, outcome.item.cluster))
-            done.add(outcome.cluster_id)
-        writer.sync()
+        _write_outcomes(batch.outcomes, writer, config, stats, html_dir, done)
         stats.generated_tokens += batch.stats.counters["fuse.generated_tokens"]
         stats.seconds = time.perf_counter() - started
         bar.update(len(pending))
@@ -234,17 +241,12 @@ def _run(input_path: str, output: Path, config: RunConfig, batch_size: int, shar
             for item in items:
                 if limit is not None and stats.written + stats.errors + len(pending) >= limit:
                     break
-                if item.cluster_id in seen:  # the same id twice: the later one is an error, never a collision
-                    item = Item(f"{item.cluster_id} (duplicate at {item.where})", None,
-                                f"{item.where}: duplicate id {item.cluster_id!r} (an earlier record has it); "
-                                "give each cluster its own id", item.where)
-                else:
-                    seen.add(item.cluster_id)
-                if not in_shard(item.cluster_id, shard):
-                    stats.other_shards += 1
-                    continue
-                if item.cluster_id in done:
-                    stats.skipped_done += 1
+                decision = rules.decide(item.cluster_id, item.where)
+                if decision.error:
+                    item = Item(decision.cluster_id, None, decision.error, item.where)
+                if decision.verdict != "take":
+                    stats.other_shards += decision.verdict == "other shard"
+                    stats.skipped_done += decision.verdict == "done"
                     continue
                 pending.append(item)
                 if len(pending) >= batch_size:

@@ -217,18 +217,7 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
     }), indent=2, allow_nan=False) + "\n")
     described = {"mean-min": "the mean of the mean and the minimum over summary sentences",
                  "mean": "the mean over summary sentences", "min": "the minimum over summary sentences"}[aggregate]
-    folds_note = ("" if not chosen else
-                  " The second row chooses the weight w of w × mean + (1 − w) × min per dataset on four folds "
-                  "(grouped by article) and scores the fifth; weights chosen: "
-                  + "; ".join(f"{d} {', '.join(f'{w:g}' for w in ws)}" for d, ws in chosen.items()) + ".")
-    if nested is not None:
-        folds_note += (" The nested row chooses, on four folds, which of the checker's agreements to average and "
-                       "the weight w (every subset × w in 0, 0.25, …, 1, by the mean of the two datasets' AUCs) and "
-                       "scores the fifth: chosen " + "; ".join(nested.chosen) + ". Per-fold AUC: "
-                       + "; ".join(f"{d} {', '.join(f'{a:.3f}' for a in v)} (mean {np.nanmean(v):.3f})"
-                                   for d, v in nested.fold_auc.items())
-                       + ". The row's AUC pools the five folds' scores; folds scored with different "
-                       "configurations give scores on different scales, so read it beside the per-fold means.")
+    folds_note = _folds_note(chosen, nested)
     report = (f"# FRANK: {checker_name}\n\nData: `{data}` ({len(examples)} summaries; "
               + ", ".join(f"{d} {n} ({k} factual)" for d, (n, k) in counts.items())
               + f"). Summary score: {described}. ROC AUC against the human label "
@@ -238,6 +227,23 @@ def run_frank_evaluation(data: str, checker: ConsistencyScorer, checker_name: st
               f"{rate:.1f} summaries/s (after the first).\n\n" + render_table(results) + "\n")
     write_atomically(out_dir / "report.md", report)
     return report
+
+
+def _folds_note(chosen: dict, nested) -> str:
+    """What the report says of the rows chosen on held-out folds (weights, subsets, per-fold AUC)."""
+    note = ("" if not chosen else
+            " The second row chooses the weight w of w × mean + (1 − w) × min per dataset on four folds "
+            "(grouped by article) and scores the fifth; weights chosen: "
+            + "; ".join(f"{d} {', '.join(f'{w:g}' for w in ws)}" for d, ws in chosen.items()) + ".")
+    if nested is not None:
+        note += (" The nested row chooses, on four folds, which of the checker's agreements to average and "
+                 "the weight w (every subset × w in 0, 0.25, …, 1, by the mean of the two datasets' AUCs) and "
+                 "scores the fifth: chosen " + "; ".join(nested.chosen) + ". Per-fold AUC: "
+                 + "; ".join(f"{d} {', '.join(f'{a:.3f}' for a in v)} (mean {np.nanmean(v):.3f})"
+                             for d, v in nested.fold_auc.items())
+                 + ". The row's AUC pools the five folds' scores; folds scored with different "
+                 "configurations give scores on different scales, so read it beside the per-fold means.")
+    return note
 
 
 def finite_or_null(value):

@@ -141,6 +141,26 @@ def build_systems(names: list[str], predictions: dict[str, str], config: RunConf
     return systems
 
 
+def _scored_row(system, cluster: Cluster, scorer: Scorer, problems: list[str]) -> dict[str, Any] | None:
+    """One system's summary of one cluster with its scores, or None with the reason in ``problems``
+    (a failing example is reported, not fatal)."""
+    started = time.perf_counter()
+    try:
+        output = system.run(cluster)
+    except Exception as error:
+        problems.append(f"{cluster.cluster_id}: {type(error).__name__}: {error}")
+        return None
+    seconds = time.perf_counter() - started
+    if output is None:
+        problems.append(f"{cluster.cluster_id}: no prediction for this id")
+        return None
+    if not output.summary.strip():
+        problems.append(f"{cluster.cluster_id}: empty summary")
+        return None
+    return {"id": cluster.cluster_id, "system": system.name, "summary": output.summary, "seconds": round(seconds, 4),
+            **scorer.score(output.summary, cluster, output.attributions)}
+
+
 def run_evaluation(data: str, system_names: list[str], predictions: dict[str, str], config: RunConfig,
                    run_name: str, limit: int | None = None, progress: bool = True) -> Path:
     """Score every system on every cluster and write the run folder; returns its path."""
@@ -164,22 +184,8 @@ def run_evaluation(data: str, system_names: list[str], predictions: dict[str, st
         for system in systems:
             for cluster in clusters:
                 bar.set_postfix_str(system.name)
-                started = time.perf_counter()
-                try:
-                    output = system.run(cluster)
-                except Exception as error:  # one failing example is reported, not fatal
-                    skipped[system.name].append(f"{cluster.cluster_id}: {type(error).__name__}: {error}")
-                    bar.update()
-                    continue
-                seconds = time.perf_counter() - started
-                if output is None:
-                    skipped[system.name].append(f"{cluster.cluster_id}: no prediction for this id")
-                elif not output.summary.strip():
-                    skipped[system.name].append(f"{cluster.cluster_id}: empty summary")
-                else:
-                    row = {"id": cluster.cluster_id, "system": system.name, "summary": output.summary,
-                           "seconds": round(seconds, 4),
-                           **scorer.score(output.summary, cluster, output.attributions)}
+                row = _scored_row(system, cluster, scorer, skipped[system.name])
+                if row is not None:
                     rows.append(row)
                     examples.write(json.dumps(row, ensure_ascii=False) + "\n")
                     examples.flush()

@@ -1,7 +1,6 @@
 """Retrieval as one step: score, group, select and order a cluster's facts within its budgets."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -60,36 +59,64 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     hedged = np.array([speculative(texts[r]) for r in representatives], dtype=bool)
     member_tokens = count_tokens(texts) if texts else []
 
-    @functools.cache  # asked twice per fact (its tokens, then its record)
-    def ordered_members(k: int) -> list[int]:
-        """The representative first, then the other outlets' sentences, closest first."""
-        rep = representatives[k]
-        others = [i for i in groups[k] if i != rep]
-        closeness = dict(zip(others, pairwise.block([rep], others)[0])) if others else {}
-        return [rep] + sorted(others, key=lambda i: (-closeness[i], i))
-
+    ordered = [_closest_first(g, rep, pairwise) for g, rep in zip(groups, representatives)]
     headline = choose_headline(embedded, colour, lexicon) if config.headline else None
     length = summary_length(segmented, config)
     headline_words = word_count(headline.text) if headline else 0
     # Per fact, for either selector: the fusion tokens its members take, and whether it is one
     # outlet's framing, carried by no other outlet (never a neutral fact: not offered at all).
-    fact_tokens = [sum(member_tokens[i] for i in ordered_members(k)[:config.fusion_members]) for k in range(len(groups))]
+    fact_tokens = [sum(member_tokens[i] for i in members[:config.fusion_members]) for members in ordered]
     framing = [single_outlet[k] and bool(lexicon.loaded_count(texts[representatives[k]], colour))
                for k in range(len(groups))]
     fact_words = [int(word_counts[rep]) for rep in representatives]
     if config.selector == "concepts":
         offered = [k for k in range(len(groups)) if not framing[k]]
-        picked = choose_by_concepts([texts[representatives[k]] for k in offered],
-                                    [d.text for d in segmented.cluster.documents],
-                                    np.array([group_salience[k] for k in offered]),
-                                    [fact_words[k] for k in offered], [fact_tokens[k] for k in offered],
-                                    max(length.most - headline_words, 0), config.budget_tokens)
-        chosen = [offered[j] for j in picked]
+        chosen = _by_concepts(offered, [texts[r] for r in representatives], segmented, group_salience, fact_words,
+                              fact_tokens, max(length.most - headline_words, 0), config.budget_tokens)
     else:
         chosen = _by_mmr(pairwise, representatives, group_salience + coverage - 2.0 * hedged, single_outlet,
                          framing, fact_tokens, fact_words, headline_words, length, config)
     used_tokens = sum(fact_tokens[k] for k in chosen)
 
+    chosen = _in_reading_order(chosen, groups, representatives, group_salience, segmented, config.order)
+    doc_position = {d.doc_id: k for k, d in enumerate(segmented.cluster.documents)}
+    facts = {k: _selected([sentences[i] for i in ordered[k]], group_salience[k], doc_position, config.fusion_members)
+             for k in sorted(range(len(groups)), key=lambda k: (-group_salience[k], k))}
+    return Selection(embedded=embedded, groups=tuple(facts[k] for k in chosen),
+                     budget_tokens=config.budget_tokens, used_tokens=int(used_tokens),
+                     facts=tuple(facts.values()), headline=headline, colour=colour, alignment=alignment)
+
+
+def _closest_first(group: list[int], rep: int, pairwise: PairwiseSimilarity) -> list[int]:
+    """A fact's sentences: the representative first, then the other outlets' sentences, closest first."""
+    others = [i for i in group if i != rep]
+    closeness = dict(zip(others, pairwise.block([rep], others)[0])) if others else {}
+    return [rep] + sorted(others, key=lambda i: (-closeness[i], i))
+
+
+def _selected(members: list, salience: float, doc_position: dict[str, int], fusion_members: int) -> SelectedGroup:
+    """A fact's record: its sentences (representative first), salience, outlets in input order and
+    the sentences fusion gets."""
+    return SelectedGroup(representative=members[0], members=tuple(members), salience=round(float(salience), 6),
+                         support_docs=tuple(sorted({s.doc_id for s in members}, key=doc_position.__getitem__)),
+                         to_fuse=tuple(members[:fusion_members]))
+
+
+def _by_concepts(offered: list[int], fact_texts: list[str], segmented: SegmentedCluster, group_salience: np.ndarray,
+                 fact_words: list[int], fact_tokens: list[int], words: int, budget_tokens: int) -> list[int]:
+    """The offered facts the concept-coverage program chooses (``retrieve.selector=concepts``)."""
+    picked = choose_by_concepts([fact_texts[k] for k in offered], [d.text for d in segmented.cluster.documents],
+                                np.array([group_salience[k] for k in offered]), [fact_words[k] for k in offered],
+                                [fact_tokens[k] for k in offered], words, budget_tokens)
+    return [offered[j] for j in picked]
+
+
+def _in_reading_order(chosen: list[int], groups: list[list[int]], representatives: list[int],
+                      group_salience: np.ndarray, segmented: SegmentedCluster, order: str) -> list[int]:
+    """The chosen facts in the order a reader meets them: where the outlets report them (earliest
+    relative position first), or, for a dated story, as first reported; of two reports of the same
+    figure on different days only the later is kept."""
+    sentences = segmented.sentences
     sizes = {d.doc_id: max(1, len(segmented.of_document(d.doc_id))) for d in segmented.cluster.documents}
 
     def reading_position(k: int) -> tuple[float, float]:
@@ -99,27 +126,12 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     dates = {d.doc_id: d.date for d in segmented.cluster.documents}
     if any(dates.values()):  # a dated story: the latest value of a figure, facts in the order first reported
         chosen = keep_latest_figures(chosen, {k: sentences[representatives[k]] for k in chosen}, dates)
-        if config.order == "position":
+        if order == "position":
             chosen.sort(key=lambda k: (_undated_last(first_reported([sentences[i] for i in groups[k]], dates)),
                                        reading_position(k)))
-    elif config.order == "position":
+    elif order == "position":
         chosen.sort(key=reading_position)
-    doc_position = {d.doc_id: k for k, d in enumerate(segmented.cluster.documents)}
-
-    def as_group(k: int) -> SelectedGroup:
-        members = ordered_members(k)
-        return SelectedGroup(
-            representative=sentences[members[0]],
-            members=tuple(sentences[i] for i in members),
-            salience=round(float(group_salience[k]), 6),
-            support_docs=tuple(sorted({sentences[i].doc_id for i in members}, key=doc_position.__getitem__)),
-            to_fuse=tuple(sentences[i] for i in members[:config.fusion_members]),
-        )
-
-    facts = {k: as_group(k) for k in sorted(range(len(groups)), key=lambda k: (-group_salience[k], k))}
-    return Selection(embedded=embedded, groups=tuple(facts[k] for k in chosen),
-                     budget_tokens=config.budget_tokens, used_tokens=int(used_tokens),
-                     facts=tuple(facts.values()), headline=headline, colour=colour, alignment=alignment)
+    return chosen
 
 
 def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_salience: np.ndarray, single_outlet: list[bool],
