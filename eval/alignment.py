@@ -35,12 +35,12 @@ from summarizer.align.pair_model import load_pair_model
 from summarizer.align.training import context_rows, fit_context
 from summarizer.config import load_config, merged_config
 from summarizer.config_schema import RunConfig
-from summarizer.embeddings import embed_clusters, get_encoder
+from summarizer.embed.encoder import embed_clusters, get_encoder
 from summarizer.pipeline import Pipeline
 from summarizer.registries import SCORERS
 from summarizer.retrieve.grouping import candidate_mask, sentence_word_counts
 from summarizer.retrieve.scoring import cluster_signals
-from summarizer.similarity import Similarity
+from summarizer.embed.similarity import Similarity
 
 
 def score(labelled: LabelledCluster, groups: list[list[int]]) -> dict:

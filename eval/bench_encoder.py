@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer.config import load_config  # noqa: E402
-from summarizer.embeddings import SentenceEncoder  # noqa: E402
+from summarizer.embed.encoder import SentenceEncoder  # noqa: E402
 from summarizer.ingest import read_clusters  # noqa: E402
 from summarizer.segment import segment_cluster  # noqa: E402
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from summarizer.align.stage import align_cluster  # noqa: E402
 from summarizer.config import load_config  # noqa: E402
-from summarizer.embeddings import bundled_model_path, embed_clusters, get_encoder  # noqa: E402
+from summarizer.embed.encoder import bundled_model_path, embed_clusters, get_encoder  # noqa: E402
 from summarizer.fuse.requests import draft_unit, fusion_requests  # noqa: E402
 from summarizer.ingest import read_clusters  # noqa: E402
 from summarizer.pipeline import Pipeline  # noqa: E402

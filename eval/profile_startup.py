@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     from transformers import BertModel, LlamaForCausalLM  # noqa: F401
     marks.append(("import transformers and the BERT and Llama model classes", time.perf_counter()))
     from summarizer.config import load_config
-    from summarizer.embeddings import get_encoder
+    from summarizer.embed.encoder import get_encoder
     from summarizer.ingest import read_clusters
     from summarizer.pipeline import Pipeline
     from summarizer.registries import GENERATORS

@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 from summarizer.config import load_config
-from summarizer.embeddings import embed_clusters, get_encoder
+from summarizer.embed.encoder import embed_clusters, get_encoder
 from summarizer.evaluation.fragments import bigram_sets, is_fused
 from summarizer.ingest import read_clusters
 from summarizer.segment import segment_cluster
-from summarizer.similarity import Similarity
+from summarizer.embed.similarity import Similarity
 from summarizer.text import content_stems
 from summarizer.verify import FaithfulnessGuard, SourceIndex
 from summarizer.verify.policy import corroborated_stems, draft_sentences

@@ -27,7 +27,7 @@ from summarizer.align.pair_model import PairModel, fit_logistic
 from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES
 from summarizer.align.training import context_rows, cross_validated, fit_context, pair_matrix, read_pairs, scores
 from summarizer.config_schema import RunConfig
-from summarizer.embeddings import get_encoder
+from summarizer.embed.encoder import get_encoder
 
 log = logging.getLogger("train_pair_model")
 

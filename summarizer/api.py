@@ -119,7 +119,7 @@ def align_facts(documents: Documents, config: RunConfig | str | os.PathLike | No
 
     Loads only the sentence encoder (no generator); for many clusters, ``Summarizer(...).align_facts``.
     """
-    from summarizer.embeddings import get_encoder
+    from summarizer.embed.encoder import get_encoder
 
     resolved = _config(config, overrides)
     return _aligned(documents, resolved, get_encoder(resolved.embedding))
@@ -137,7 +137,7 @@ def facts_in_cluster(cluster: Cluster, config: RunConfig, encoder, by_input_posi
     ``.document`` is the number in its doc id ("d3" → 3) when ``by_input_position`` (documents
     built from a list, where a skipped one must not shift the others), else its place in the cluster."""
     from summarizer.align.stage import align_cluster
-    from summarizer.embeddings import embed_clusters
+    from summarizer.embed.encoder import embed_clusters
     from summarizer.segment import segment_cluster
 
     embedded = embed_clusters([segment_cluster(cluster, config.segment)], encoder)[0]

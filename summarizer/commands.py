@@ -50,7 +50,7 @@ def batch(args: argparse.Namespace) -> int:
                          f"e.g. {str(Path(args.output) / 'summaries.jsonl')!r}")
     if args.html_dir and Path(args.html_dir).exists() and not Path(args.html_dir).is_dir():
         raise UsageError(f"--html {args.html_dir!r} is a file; give a folder for the pages")
-    from summarizer.paths import check_page_folder_holds_no_input
+    from summarizer.render.paths import check_page_folder_holds_no_input
 
     check_page_folder_holds_no_input(args.html_dir, args.input, args.output)
     if args.retry_errors and args.engine == "ray":
@@ -144,7 +144,7 @@ def _read_ahead(items: Iterator[Item]) -> list[Item]:
 def _run_config(args: argparse.Namespace):
     """``run``'s config, with every check on where it writes made before any work."""
     from summarizer.config import load_config
-    from summarizer.paths import check_output_is_not_input, check_page_folder_holds_no_input
+    from summarizer.render.paths import check_output_is_not_input, check_page_folder_holds_no_input
 
     overrides = list(args.overrides)
     if args.format:
@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
     import itertools
 
     from summarizer.ingest import iter_items
-    from summarizer.output import open_sink
+    from summarizer.render.sinks import open_sink
 
     config = _run_config(args)
     items = iter_items(args.path, config.ingest)

@@ -25,7 +25,7 @@ from summarizer.config_schema import (BOUNDS, CHOICES, DTYPES, FORMATS, ORDERS, 
                                       IngestConfig, NeutralConfig, OutputConfig, RetrieveConfig, RunConfig,
                                       SegmentConfig)
 from summarizer.registries import CONSISTENCY, GENERATORS, SCORERS
-from summarizer.registry import UnknownNameError
+from summarizer.registries import UnknownNameError
 
 # Values in messages are shown shortened: a YAML alias bomb (nine lists of nine, nested) is cheap to
 # load by reference and would take gigabytes to print in full.

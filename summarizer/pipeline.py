@@ -12,19 +12,19 @@ import numpy as np
 import torch
 
 from summarizer.align.stage import align_cluster
-from summarizer.compare import compare
+from summarizer.compare.outlets import compare
 from summarizer.config_schema import RunConfig
-from summarizer.dedupe import drop_repeated
-from summarizer.embeddings import embed_clusters, get_encoder
+from summarizer.verify.dedupe import drop_repeated
+from summarizer.embed.encoder import embed_clusters, get_encoder
 from summarizer.fuse.base import Generator
 from summarizer.fuse.requests import fuse
-from summarizer.lexicon import Lexicon
-from summarizer.neutral import neutral_headline, neutral_sentences
-from summarizer.people import FullNames
+from summarizer.neutral.lexicon import Lexicon
+from summarizer.neutral.wording import neutral_headline, neutral_sentences
+from summarizer.neutral.people import FullNames
 from summarizer.registries import GENERATORS
 from summarizer.retrieve import retrieve
 from summarizer.segment import segment_cluster
-from summarizer.similarity import Similarity
+from summarizer.embed.similarity import Similarity
 from summarizer.stats import StageStats
 from summarizer.types import Cluster, Summary
 from summarizer.verify import FaithfulnessGuard, GuardPolicy

@@ -19,7 +19,7 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture(scope="session")
 def encoder():
     from summarizer.config import EmbeddingConfig
-    from summarizer.embeddings import get_encoder
+    from summarizer.embed.encoder import get_encoder
 
     return get_encoder(EmbeddingConfig())
 

@@ -66,7 +66,7 @@ def load_script(name: str, folder: str = "scripts"):
 def embed(cluster: Cluster, encoder, config=None):
     """``cluster`` segmented and embedded as the pipeline does it (an ``EmbeddedCluster``)."""
     from summarizer.config import RunConfig
-    from summarizer.embeddings import embed_clusters
+    from summarizer.embed.encoder import embed_clusters
     from summarizer.segment import segment_cluster
 
     config = config or RunConfig()
@@ -76,7 +76,7 @@ def embed(cluster: Cluster, encoder, config=None):
 def guard_and_index(cluster: Cluster, encoder, lexical_weight: float = 0.3):
     """A faithfulness guard with default settings and the source index of ``cluster``."""
     from summarizer.config import GuardConfig
-    from summarizer.similarity import Similarity
+    from summarizer.embed.similarity import Similarity
     from summarizer.verify import FaithfulnessGuard, SourceIndex
 
     guard = FaithfulnessGuard(Similarity(encoder, lexical_weight), GuardConfig())
@@ -86,9 +86,9 @@ def guard_and_index(cluster: Cluster, encoder, lexical_weight: float = 0.3):
 def select(cluster: Cluster, encoder, config=None):
     """Retrieval's selection for ``cluster`` (tokens counted as words)."""
     from summarizer.config import RunConfig
-    from summarizer.lexicon import Lexicon
+    from summarizer.neutral.lexicon import Lexicon
     from summarizer.retrieve import retrieve
-    from summarizer.similarity import Similarity
+    from summarizer.embed.similarity import Similarity
 
     from summarizer.align.stage import align_cluster
 

@@ -10,10 +10,10 @@ import pytest
 from helpers import PACT, embed
 
 from summarizer.config import RunConfig, with_overrides
-from summarizer.labels import attribute, attribution_text
-from summarizer.lexicon import Lexicon
+from summarizer.render.labels import attribute, attribution_text
+from summarizer.neutral.lexicon import Lexicon
 from summarizer.pipeline import Pipeline
-from summarizer.render import render
+from summarizer.render.formats import render
 from summarizer.retrieve.grouping import speculative
 from summarizer.retrieve.headline import choose_headline, scare_quotes
 from summarizer.types import Origin, SentenceRef, SummarySentence, SupportCheck
@@ -113,7 +113,7 @@ def test_a_fusion_may_not_say_twice_what_each_source_says_once():
 
 
 def test_a_modifier_no_other_outlet_uses_for_the_fact_is_deleted_though_another_fact_uses_it():
-    from summarizer.neutral import fact_colour, neutral_sentences
+    from summarizer.neutral.wording import fact_colour, neutral_sentences
     from summarizer.types import Cluster, Document
 
     documents = (Document("a", "The president made the announcement during a lavish visit to Pyongyang."),

@@ -112,8 +112,8 @@ def test_only_here_holds_against_names_and_sentences_that_point_back(encoder):
 
 
 def test_one_outlet_facts_have_their_own_list(comparison):
-    from summarizer.render import render_markdown
-    from summarizer.render_html import render_html
+    from summarizer.render.formats import render_markdown
+    from summarizer.render.html import render_html
 
     summary = Pipeline(load_config(None, ["fuse.backend=extractive"])).summarize(HARBOUR)
     html, markdown = render_html(summary, HARBOUR), render_markdown(summary, HARBOUR)
@@ -125,9 +125,9 @@ def test_one_outlet_facts_have_their_own_list(comparison):
 def test_a_subjective_adjective_used_as_a_noun_is_not_loaded():
     """"Any kind of treaty": between a determiner and "of" the word is a noun (the seeds' BBC card
     listed "kind" as loaded wording); "a kind gesture" keeps its mark."""
-    from summarizer.compare import distinctive_terms
+    from summarizer.compare.outlets import distinctive_terms
     from summarizer.config import RunConfig
-    from summarizer.lexicon import Lexicon
+    from summarizer.neutral.lexicon import Lexicon
     from summarizer.segment import segment_cluster
 
     others = ("The ministers signed the fishing treaty on Friday in Lowport.",

@@ -311,7 +311,7 @@ def test_markdown_escapes_titles_sentences_and_ids(tmp_path, capsys):
 
 # 10. Two writers on one output ---------------------------------------------------------------------
 def test_a_second_batch_on_the_same_output_is_refused(tmp_path, capsys):
-    from summarizer.paths import OutputLock
+    from summarizer.render.paths import OutputLock
 
     data = write_lines(tmp_path / "in.jsonl", [cluster_line("c0")])
     output = tmp_path / "out.jsonl"

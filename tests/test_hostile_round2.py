@@ -180,8 +180,8 @@ def test_planted_links_never_make_a_writer_write_outside_its_folder(tmp_path):
     """S1: links planted at the temporary names (.NAME.partial, .index.html.tmp, .NAME.compact) or at
     report.md made run, the HTML pages, batch compaction and eval overwrite files outside the folder."""
     from summarizer.batch.output_file import compact_output
-    from summarizer.paths import write_atomically
-    from summarizer.render_html import write_page
+    from summarizer.render.paths import write_atomically
+    from summarizer.render.html import write_page
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious", encoding="utf-8")
@@ -235,7 +235,7 @@ def test_outputs_never_replace_inputs_settings_or_a_running_batch(tmp_path, caps
 
     from summarizer.batch.output_file import recover_output
     from summarizer.cli import main
-    from summarizer.paths import OutputLock
+    from summarizer.render.paths import OutputLock
 
     extractive = ["--set", "fuse.backend=extractive", "--quiet"]
     pages = tmp_path / "in"

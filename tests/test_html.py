@@ -12,7 +12,7 @@ from test_cli import run_cli
 
 from summarizer.config import load_config
 from summarizer.pipeline import Pipeline
-from summarizer.render_html import page_name, render_html
+from summarizer.render.html import page_name, render_html
 from summarizer.types import Cluster, Document
 
 ARTIFACTS = Path(os.environ.get("SUMMARIZER_TEST_ARTIFACTS", ROOT / "test-artifacts"))
@@ -72,8 +72,8 @@ def test_model_text_and_quotes_are_labelled_in_every_format_without_hover(page):
     as quoted, in text, Markdown, HTML (visible, not a tooltip) and JSON, with counts in the top line."""
     from dataclasses import replace
 
-    from summarizer.labels import MODEL_TEXT, QUOTED
-    from summarizer.render import render_markdown, render_text, summary_record
+    from summarizer.render.labels import MODEL_TEXT, QUOTED
+    from summarizer.render.formats import render_markdown, render_text, summary_record
     from summarizer.types import Origin
 
     _, summary = page

@@ -1,6 +1,6 @@
 from summarizer.config import NeutralConfig
-from summarizer.lexicon import Lexicon
-from summarizer.neutral import strip_colour, strip_framing_lead_in
+from summarizer.neutral.lexicon import Lexicon
+from summarizer.neutral.wording import strip_colour, strip_framing_lead_in
 
 
 def lexicon(**settings) -> Lexicon:

@@ -6,7 +6,7 @@ from helpers import PACT, embed, select
 from summarizer.config import RunConfig
 from summarizer.retrieve import pairwise as pairwise_module
 from summarizer.retrieve.pairwise import PairwiseSimilarity
-from summarizer.similarity import Similarity
+from summarizer.embed.similarity import Similarity
 
 THRESHOLD = 0.55
 

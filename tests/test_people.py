@@ -3,11 +3,11 @@
 import pytest
 
 from summarizer.config import load_config
-from summarizer.embeddings import embed_clusters
-from summarizer.labels import sentence_label
-from summarizer.people import FullNames
+from summarizer.embed.encoder import embed_clusters
+from summarizer.render.labels import sentence_label
+from summarizer.neutral.people import FullNames
 from summarizer.segment import segment_cluster
-from summarizer.similarity import Similarity
+from summarizer.embed.similarity import Similarity
 from summarizer.types import (Cluster, Document, Origin, Selection, SentenceRef, SummarySentence,
                               SupportCheck)
 from summarizer.verify import FaithfulnessGuard

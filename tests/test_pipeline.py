@@ -105,8 +105,8 @@ def test_one_outlets_colour_is_removed(encoder):
     # what a reader is told: the word left out, and in JSON the note of the edit
     from dataclasses import replace
 
-    from summarizer.labels import sentence_label
-    from summarizer.render import summary_record
+    from summarizer.render.labels import sentence_label
+    from summarizer.render.formats import summary_record
     from summarizer.types import Origin
 
     quoted = replace(summary.sentences[0], origin=Origin.EXTRACTED)  # the scripted model copied the source
@@ -268,7 +268,7 @@ def test_headline_leads_every_output_format(encoder):
     from dataclasses import replace
 
     from summarizer.evaluation.systems import PipelineSystem
-    from summarizer.render import render
+    from summarizer.render.formats import render
 
     titles = ["Lavish spectacle as Norland and Sudland sign defence pact", "Norland and Sudland sign defence pact",
               "Norland, Sudland sign pact in Port Vale"]

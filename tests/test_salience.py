@@ -77,7 +77,7 @@ def test_auto_scorer_uses_the_learned_model_only_on_documents_as_long_as_its_tra
     """Issue #15 item 2: past the model's domain (NeuS excerpts) the corroboration blend scores."""
     from summarizer.retrieve.scoring import (auto_salience, cluster_signals, corroboration_salience,
                                              learned_salience)
-    from summarizer.similarity import Similarity
+    from summarizer.embed.similarity import Similarity
 
     config = RunConfig().retrieve
     assert load_salience_model("").document_sentences == 5

@@ -16,7 +16,7 @@ from summarizer.align.devset import LabelledCluster
 from summarizer.align.pair_model import Logistic, PairModel, fit_logistic
 from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, pair_features, quantity_conflict
 from summarizer.align.scoring import pair_table, with_log_odds
-from summarizer.similarity import Encoder
+from summarizer.embed.similarity import Encoder
 
 # MSRP is tokenised as in the corpus ("Dominick 's", "$ 2.5 billion .", '"" the witness ""');
 # the encoder and our tokenizer read news text as it is printed.

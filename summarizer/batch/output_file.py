@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from summarizer.ingest import InputError
-from summarizer.paths import open_beside
+from summarizer.render.paths import open_beside
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from summarizer.batch.output_file import AppendOnlyWriter, recover_output
 from summarizer.batch.ray_input import Plan, datasource, item_of_row, plan_input
 from summarizer.batch.runner import BatchStats, in_shard, summarize_items
 from summarizer.config import RunConfig, config_from_dict
-from summarizer.paths import OutputLock, check_output_is_not_input
+from summarizer.render.paths import OutputLock, check_output_is_not_input
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from summarizer.batch.rows import RowRules, in_shard  # noqa: F401 (in_shard: th
 from summarizer.batch.output_file import AppendOnlyWriter, compact_output, has_repeated_ids, recover_output
 from summarizer.config_schema import RunConfig
 from summarizer.ingest import iter_items
-from summarizer.paths import OutputLock, check_output_is_not_input
+from summarizer.render.paths import OutputLock, check_output_is_not_input
 from summarizer.stats import StageStats
 from summarizer.types import Cluster, Item, Summary
 from summarizer.runtime import release_free_memory
@@ -61,7 +61,7 @@ class Outcome:
 
     def record(self, config: RunConfig) -> dict:
         """The output line: the summary's JSON record without ``config``, or ``{"id", "error"}``."""
-        from summarizer.render import error_record, summary_record
+        from summarizer.render.formats import error_record, summary_record
 
         if self.summary is None:
             return error_record(self.cluster_id, self.error)
@@ -129,8 +129,8 @@ def count_lines(path: str) -> int | None:
 
 def write_html_index(output: Path, html_dir: Path) -> None:
     """``index.html`` for a batch's pages, from every record of its output (earlier runs too)."""
-    from summarizer.render_html import page_name, write_page
-    from summarizer.render_index import IndexEntry, opening, render_index
+    from summarizer.render.html import page_name, write_page
+    from summarizer.render.index import IndexEntry, opening, render_index
 
     entries = []
     with output.open(encoding="utf-8") as handle:
@@ -194,7 +194,7 @@ def _progress_bar(input_path: str, shard: tuple[int, int], limit: int | None, do
 def _write_outcomes(outcomes: tuple[Outcome, ...], writer: AppendOnlyWriter, config: RunConfig, stats: BatchStats,
                     html_dir: str | None, done: set[str]) -> None:
     """A batch's records appended (and synced), its pages written, its ids marked done."""
-    from summarizer.render_html import page_name, render_html, write_page
+    from summarizer.render.html import page_name, render_html, write_page
 
     for outcome in outcomes:
         writer.write(outcome.record(config))

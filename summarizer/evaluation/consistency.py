@@ -18,7 +18,7 @@ import torch
 from summarizer.config_schema import GuardConfig, RunConfig, SegmentConfig
 from summarizer.errors import RunError, UsageError
 from summarizer.segment import segment_cluster
-from summarizer.similarity import Similarity, lexical_similarity
+from summarizer.embed.similarity import Similarity, lexical_similarity
 from summarizer.text import content_stems
 from summarizer.types import Cluster, SentenceRef
 from summarizer.verify import FaithfulnessGuard, SourceIndex, draft_sentences, normalized_sources
@@ -150,7 +150,7 @@ class OfflineConsistency(ConsistencyScorer):
     @classmethod
     def from_config(cls, config: RunConfig) -> OfflineConsistency:
         """The checker with the run's encoder, guard settings and similarity (encoder loaded once)."""
-        from summarizer.embeddings import get_encoder
+        from summarizer.embed.encoder import get_encoder
 
         return cls(get_encoder(config.embedding), config.guard, config.retrieve.lexical_weight, config.segment)
 

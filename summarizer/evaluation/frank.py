@@ -23,7 +23,7 @@ from summarizer.evaluation.protocol import nested_cross_validation
 from summarizer.evaluation.ranking import cross_validated_balanced_accuracy, fold_of, roc_auc
 from summarizer.evaluation.systems import read_json_lines_text
 from summarizer.ingest import InputError
-from summarizer.paths import write_atomically
+from summarizer.render.paths import write_atomically
 from summarizer.types import Cluster, Document
 
 DATASETS = ("cnndm", "bbc")

@@ -35,7 +35,7 @@ from summarizer.evaluation.report import (
 from summarizer.evaluation.rouge import Rouge, bootstrap_interval
 from summarizer.evaluation.systems import PredictionsFile, System
 from summarizer.ingest import InputError, read_clusters
-from summarizer.paths import open_beside, write_atomically
+from summarizer.render.paths import open_beside, write_atomically
 from summarizer.registries import CONSISTENCY, SYSTEMS
 from summarizer.segment import segment_cluster
 from summarizer.text import leans_on_previous, word_count

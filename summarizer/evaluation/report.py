@@ -10,7 +10,7 @@ import numpy as np
 
 from summarizer.config_schema import RunConfig
 from summarizer.evaluation.metrics import METRICS
-from summarizer.paths import write_bytes_atomically
+from summarizer.render.paths import write_bytes_atomically
 
 #: metrics compared pairwise between systems (each against the first)
 PAIRED_METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "consistency_score", "single_outlet_share")

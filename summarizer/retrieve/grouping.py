@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from summarizer.config_schema import RetrieveConfig
-from summarizer.lexicon import Lexicon
+from summarizer.neutral.lexicon import Lexicon
 import re
 
 from summarizer.retrieve.pairwise import PairwiseSimilarity

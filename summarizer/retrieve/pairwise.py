@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from summarizer.segment import document_blocks
-from summarizer.similarity import Similarity, StemIndicator, blend, overlap_cosine, set_cosine
+from summarizer.embed.similarity import Similarity, StemIndicator, blend, overlap_cosine, set_cosine
 from summarizer.text import content_stems
 from summarizer.types import Sentence
 

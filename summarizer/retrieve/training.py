@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.config_schema import RunConfig
-from summarizer.embeddings import embed_clusters, get_encoder
+from summarizer.embed.encoder import embed_clusters, get_encoder
 from summarizer.evaluation.rouge import Rouge
 from summarizer.ingest import InputError, read_clusters
 from summarizer.retrieve.salience_model import FEATURE_NAMES, LinearSalience
 from summarizer.retrieve.scoring import cluster_signals
 from summarizer.segment import segment_cluster
-from summarizer.similarity import Similarity
+from summarizer.embed.similarity import Similarity
 
 log = logging.getLogger("train_salience")
 

@@ -59,7 +59,7 @@ def _asset(name: str) -> str:
 def _page_policy() -> str:
     """The editor page's Content-Security-Policy. The summary page it shows in a sandboxed frame
     inherits it, so the summary page's one inline script is allowed by its hash, nothing else."""
-    from summarizer.render_html import page_script
+    from summarizer.render.html import page_script
 
     digest = base64.b64encode(hashlib.sha256(page_script().encode("utf-8")).digest()).decode("ascii")
     return (f"default-src 'none'; script-src 'self' 'sha256-{digest}'; style-src 'self' 'unsafe-inline'; "
@@ -136,7 +136,7 @@ class _Service:
         if fmt not in _FORMATS:
             raise _Refused(400, f"format={fmt!r}: choose one of {', '.join(_FORMATS)}")
         given, summary = await self._outcome(request, "summary")
-        from summarizer.render import render
+        from summarizer.render.formats import render
 
         text = await run_in_threadpool(render, summary, summary.selection.cluster, given.config, fmt)
         headers = {**_SECURE, "Content-Security-Policy": "sandbox"} if fmt == "html" else _SECURE

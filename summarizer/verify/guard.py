@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.config_schema import GuardConfig
-from summarizer.similarity import Similarity
+from summarizer.embed.similarity import Similarity
 from summarizer.text import (NEGATIONS, checkable_terms, content_stems, has_open_quotation, normalize, quantities,
                              term_forms, term_is_supported, word_count, words)
 from summarizer.types import Cluster, EmbeddedCluster, Sentence, SupportCheck

@@ -26,7 +26,7 @@ class SummarizerConsistency(evaluate.Metric):
 
     def _compute(self, predictions, sources):
         from summarizer.config import EmbeddingConfig
-        from summarizer.embeddings import get_encoder
+        from summarizer.embed.encoder import get_encoder
         from summarizer.evaluation.consistency import OfflineConsistency
 
         scorer = OfflineConsistency(get_encoder(EmbeddingConfig()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from summarizer.render_html import page_head
+from summarizer.render.html import page_head
 
 
 def opening(text: str, words: int = 40) -> str:

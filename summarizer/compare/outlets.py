@@ -12,8 +12,8 @@ import re
 from collections import Counter
 
 from summarizer.config_schema import CompareConfig
-from summarizer.lexicon import Lexicon
-from summarizer.only_here import OwnFacts
+from summarizer.neutral.lexicon import Lexicon
+from summarizer.compare.only_here import OwnFacts
 from summarizer.align.records import Fact, FactMember
 from summarizer.text import STOPWORDS, content_stems, document_frequency, normalize_number, stem, word_count
 from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, OutletProfile, SegmentedCluster,

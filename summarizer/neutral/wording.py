@@ -1,6 +1,6 @@
 """Neutral wording: remove the modifiers and framing openings that carry one outlet's colour.
 
-A loaded modifier (``summarizer.lexicon``) is only removed when it is one outlet's colour: used by
+A loaded modifier (``summarizer.neutral.lexicon``) is only removed when it is one outlet's colour: used by
 at most ``neutral.max_outlets_for_colour`` documents of the cluster (``Lexicon.colour_words``), or
 by no other outlet's sentence of the same fact (``fact_colour``).
 """
@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from summarizer.lexicon import Lexicon
+from summarizer.neutral.lexicon import Lexicon
 from summarizer.text import indefinite_article, words
 from summarizer.types import Cluster, Headline, SummarySentence
 

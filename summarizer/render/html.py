@@ -13,8 +13,8 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from summarizer.labels import attribute, attribution_text, label_line, sentence_label
-from summarizer.paths import write_atomically
+from summarizer.render.labels import attribute, attribution_text, label_line, sentence_label
+from summarizer.render.paths import write_atomically
 from summarizer.types import Cluster, ComparedFact, Comparison, DistinctiveTerm, Origin, SentenceRef, Summary
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "

@@ -5,7 +5,7 @@ to another group's sentence; the later one of such a pair is dropped.
 """
 from __future__ import annotations
 
-from summarizer.similarity import Similarity
+from summarizer.embed.similarity import Similarity
 from summarizer.stats import StageStats
 from summarizer.types import SummarySentence
 

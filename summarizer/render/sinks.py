@@ -13,10 +13,10 @@ from typing import TextIO
 
 from summarizer.config_schema import RunConfig
 from summarizer.errors import UsageError
-from summarizer.paths import OutputLock, open_beside
-from summarizer.render import error_record, render, summary_record
-from summarizer.render_html import page_name, render_html, write_page
-from summarizer.render_index import IndexEntry, opening, render_index
+from summarizer.render.paths import OutputLock, open_beside
+from summarizer.render.formats import error_record, render, summary_record
+from summarizer.render.html import page_name, render_html, write_page
+from summarizer.render.index import IndexEntry, opening, render_index
 from summarizer.types import Cluster, Summary
 
 

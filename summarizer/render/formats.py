@@ -9,7 +9,7 @@ from typing import Any
 from summarizer.config_schema import RunConfig
 from summarizer.evaluation.fragments import bigram_sets, is_fused
 from summarizer.align.records import Alignment
-from summarizer.labels import Attribution, attribute, attribution_text, label_line, sentence_label, wording_shares
+from summarizer.render.labels import Attribution, attribute, attribution_text, label_line, sentence_label, wording_shares
 from summarizer.text import printable
 from summarizer.types import Cluster, ComparedFact, Comparison, Origin, SentenceRef, Summary
 
@@ -261,7 +261,7 @@ def render(summary: Summary, cluster: Cluster, config: RunConfig, fmt: str) -> s
     if fmt == "markdown":
         return render_markdown(summary, cluster)
     if fmt == "html":
-        from summarizer.render_html import render_html
+        from summarizer.render.html import render_html
 
         return render_html(summary, cluster)
     return render_text(summary, cluster)
