@@ -1,6 +1,6 @@
 """Train the learned salience scorer (retrieve.scorer=learned) on NeuS train.
 
-A thin launcher: the features, labels and fit are ``summarizer.retrieve.training``.
+A thin launcher: the features, labels and fit are ``summarizer.evaluation.salience_training``.
 
     python scripts/train_salience.py --data ../shared/data/neus/train.jsonl \\
         --output summarizer/retrieve/salience_neus.json --log eval/logs/train_salience-neus.log
@@ -21,7 +21,7 @@ import numpy as np
 
 from summarizer.config import RunConfig
 from summarizer.retrieve.salience_model import FEATURE_NAMES
-from summarizer.retrieve.training import centred_per_group, domain_document_sentences, fit_ridge, log, sentence_table
+from summarizer.evaluation.salience_training import centred_per_group, domain_document_sentences, fit_ridge, log, sentence_table
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -122,3 +122,10 @@ SYSTEMS = Registry("system", {
     "lexrank": "summarizer.evaluation.systems:LexRank",
     "oracle": "summarizer.evaluation.systems:GreedyOracle",
 }, base="summarizer.evaluation.systems:System")
+
+#: what a Summary renders itself as (``Summary.to_json``, ``Summary.to_html``): the records in
+#: ``types.py`` know no renderer, only this table's names
+SUMMARY_FORMATS = Registry("summary format", {
+    "json": "summarizer.render.formats:summary_json",
+    "html": "summarizer.render.html:summary_page",
+})

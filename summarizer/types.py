@@ -10,7 +10,7 @@ from enum import Enum
 import numpy as np
 
 from summarizer.align.records import Alignment
-from summarizer.registries import import_object
+from summarizer.registries import SUMMARY_FORMATS
 from summarizer.text import word_count
 
 
@@ -288,11 +288,11 @@ class Summary:
 
     def to_json(self) -> str:
         """The JSON record of ``run --format json`` (README, "Output format"), without the config."""
-        return import_object("summarizer.render.formats:summary_json")(self)
+        return SUMMARY_FORMATS.get("json")(self)
 
     def to_html(self) -> str:
         """The self-contained page of ``run --format html``."""
-        return import_object("summarizer.render.html:render_html")(self, self.selection.cluster)
+        return SUMMARY_FORMATS.get("html")(self)
 
     @property
     def word_count(self) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -106,6 +107,65 @@ def test_no_module_over_300_lines():
     long = {str(p.relative_to(ROOT)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+#: the layers, lowest first (issue #32): a module imports its own layer and those below, never above
+LAYERS = (
+    ("core", ("summarizer.types", "summarizer.text", "summarizer.config", "summarizer.config_schema",
+              "summarizer.registries", "summarizer.errors", "summarizer.stats", "summarizer.runtime",
+              "summarizer.align.records", "summarizer.align")),  # the alignment's records travel in types
+    ("stages", ("summarizer.ingest", "summarizer.segment", "summarizer.embed", "summarizer.align",
+                "summarizer.retrieve", "summarizer.fuse", "summarizer.verify", "summarizer.neutral",
+                "summarizer.compare")),
+    ("pipeline", ("summarizer.pipeline",)),
+    ("outputs", ("summarizer.render", "summarizer.batch", "summarizer.api", "summarizer.serve")),
+    ("evaluation", ("summarizer.evaluation",)),
+    ("commands", ("summarizer.cli", "summarizer.commands", "summarizer.__main__")),  # dispatch every command
+)
+#: known upward imports, each a debt to pay: the config checks the stages' model files at load
+#: (fast, before torch), through the stages' own loaders
+KNOWN_UPWARD = {("summarizer.config", "summarizer.align.pair_model"),
+                ("summarizer.config", "summarizer.retrieve.salience_model"), ("summarizer.config", "summarizer.retrieve")}
+
+
+def _layer(module: str) -> int:
+    """The layer of ``module``: its first listed name that is the module or a package above it
+    (``summarizer.align`` the package root is core; ``summarizer.align.stage`` a stage)."""
+    for rank, (_, names) in enumerate(LAYERS):
+        if module in names:
+            return rank
+    for rank, (_, names) in enumerate(LAYERS):
+        if any(module.startswith(name + ".") for name in names if name not in ("summarizer.align",)):
+            return rank
+    if module.startswith("summarizer.align."):
+        return 1
+    raise AssertionError(f"{module}: in no layer of LAYERS")
+
+
+def _string_imports() -> dict[str, set[str]]:
+    """Module → the modules it names in "summarizer.x:attribute" strings (resolved at run time by
+    ``import_object``); the registries' table is the one place such names are the design."""
+    found: dict[str, set[str]] = {}
+    for name, path in _modules().items():
+        if name == "summarizer.registries":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                match = re.fullmatch(r"(summarizer(?:\.\w+)+):[\w.]+", node.value)
+                if match:
+                    found.setdefault(name, set()).add(match.group(1))
+    return found
+
+
+def test_layers_hold_lazy_and_string_imports_included():
+    graph = _import_graph()
+    for name, targets in _string_imports().items():
+        graph[name] |= targets
+    upward = sorted(f"{name} ({LAYERS[_layer(name)][0]}) imports {target} ({LAYERS[_layer(target)][0]})"
+                    for name, targets in graph.items() if name != "summarizer"
+                    for target in targets if target != "summarizer" and _layer(target) > _layer(name)
+                    and (name, target) not in KNOWN_UPWARD)
+    assert upward == []
 
 
 def test_at_most_14_modules_at_the_package_root():

@@ -6,7 +6,7 @@ import pytest
 
 from summarizer.config import ConfigError, RunConfig, with_overrides
 from summarizer.retrieve.salience_model import BUNDLED_MODEL, FEATURE_NAMES, LinearSalience, load_salience_model
-from summarizer.retrieve.training import fit_ridge
+from summarizer.evaluation.salience_training import fit_ridge
 
 from helpers import PACT, embed, load_script, make_cluster
 

@@ -31,7 +31,7 @@ from summarizer.config_schema import FuseConfig
 from summarizer.fuse.base import FusionRequest
 from summarizer.fuse.embedded import EmbeddedGenerator
 from summarizer.fuse.wordgraph import WordGraph
-from summarizer.evaluation.fragments import FUSED_NEW_BIGRAMS, bigram_sets, new_bigram_share_of
+from summarizer.fuse.novelty import FUSED_NEW_BIGRAMS, bigram_sets, new_bigram_share_of
 from summarizer.text import content_stems, word_count
 from summarizer.verify.policy import corroborated_stems
 from summarizer.verify.syntax import SyntaxCheck

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from summarizer.config_schema import RunConfig
-from summarizer.evaluation.fragments import bigram_sets, is_fused
+from summarizer.fuse.novelty import bigram_sets, is_fused
 from summarizer.align.records import Alignment
 from summarizer.render.labels import Attribution, attribute, attribution_text, label_line, sentence_label, wording_shares
 from summarizer.text import printable

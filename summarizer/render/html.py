@@ -267,6 +267,11 @@ def render_html(summary: Summary, cluster: Cluster) -> str:
     return _Page(summary, cluster).page()
 
 
+def summary_page(summary: Summary) -> str:
+    """``Summary.to_html``: the page of a summary, with the cluster its selection was made from."""
+    return render_html(summary, summary.selection.cluster)
+
+
 def page_name(cluster_id: str) -> str:
     """A safe, unique file name for a cluster's page (ids may hold any characters), the same in every
     run (a batch's index is rebuilt from its ids). An id that is not already a safe lower-case name

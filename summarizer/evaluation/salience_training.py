@@ -16,12 +16,12 @@ import numpy as np
 
 from summarizer.config_schema import RunConfig
 from summarizer.embed.encoder import embed_clusters, get_encoder
+from summarizer.embed.similarity import Similarity
 from summarizer.evaluation.rouge import Rouge
 from summarizer.ingest import InputError, read_clusters
 from summarizer.retrieve.salience_model import FEATURE_NAMES, LinearSalience
 from summarizer.retrieve.scoring import cluster_signals
 from summarizer.segment import segment_cluster
-from summarizer.embed.similarity import Similarity
 
 log = logging.getLogger("train_salience")
 
