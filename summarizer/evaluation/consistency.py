@@ -17,6 +17,7 @@ import torch
 
 from summarizer.config_schema import GuardConfig, RunConfig, SegmentConfig
 from summarizer.errors import RunError, UsageError
+from summarizer.runtime import resolve_device
 from summarizer.segment import segment_cluster
 from summarizer.embed.similarity import Similarity, lexical_similarity
 from summarizer.text import content_stems
@@ -250,8 +251,8 @@ class NLIConsistency(ConsistencyScorer):
             except (OSError, ValueError) as error:
                 raise RunError(f"NLI model {model!r} could not be loaded: {error}") from None
         self.model, self.tokenizer = loaded
-        self.model = self.model.to(device).eval()
-        self.device = torch.device(device)
+        self.device = resolve_device(device, "the NLI checker's device")
+        self.model = self.model.to(self.device).eval()
         self.batch_size = batch_size
         self.threshold = threshold
         self.segment = segment

@@ -9,8 +9,9 @@ from transformers import LogitsProcessorList, StoppingCriteriaList
 from summarizer.config_schema import FuseConfig
 from summarizer.fuse.base import FusionRequest, Generator
 from summarizer.fuse.decoding import FirstSentenceStop, IncrementalNoRepeatNGram
-from summarizer.fuse.hf_runtime import load_error, resolve_device, resolve_dtype
+from summarizer.fuse.hf_runtime import load_error, resolve_dtype
 from summarizer.fuse.prompts import SYSTEM, instruction, pack_documents
+from summarizer.runtime import resolve_device
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class HFGenerator(Generator):
 
     def __init__(self, config: FuseConfig, model=None, tokenizer=None) -> None:
         super().__init__(config)
-        self.device = resolve_device(config.device)
+        self.device = resolve_device(config.device, "fuse.device")
         if model is None:
             model, tokenizer = self._load(config.model)
         self.model = model.to(self.device).eval()

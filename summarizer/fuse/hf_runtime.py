@@ -12,15 +12,6 @@ from summarizer.errors import RunError
 _DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(name)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise RunError(f"fuse.device={name} but no CUDA device is available; use --set fuse.device=cpu")
-    return device
-
-
 @dataclass(frozen=True)
 class CpuInfo:
     name: str  # "model name" of /proc/cpuinfo
