@@ -4,7 +4,6 @@ away leaving the worker healthy, memory flat over repeated requests, torch threa
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
