@@ -165,9 +165,9 @@ class GuardConfig:
     # Share of its content words that must occur in the supporting sentences.
     min_content_overlap: float = 0.85
     support_top_k: int = 4
-    # A generated sentence shorter than this share of its shortest source sentence has
-    # usually lost its verb or its point.
+    # A generated sentence shorter than this share of its shortest source has lost its verb or point.
     min_length_ratio: float = 0.5
+    duplicate_similarity: float = 0.85  # dedupe: a later summary sentence this close to a kept one goes
 
 
 @dataclass(frozen=True)
@@ -278,7 +278,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "guard.min_similarity": (-1, 1),
     "guard.min_content_overlap": (0, 1),
     "guard.support_top_k": (1, None),
-    "guard.min_length_ratio": (0, 1),
+    "guard.min_length_ratio": (0, 1), "guard.duplicate_similarity": (-1, 1),
     "neutral.max_outlets_for_colour": (0, None),
     "compare.max_facts": (1, None),
     "compare.max_terms": (0, None),

@@ -16,10 +16,10 @@ import numpy as np
 import torch
 
 from summarizer.config_schema import GuardConfig, RunConfig, SegmentConfig
+from summarizer.embed.similarity import Similarity, lexical_similarity
 from summarizer.errors import RunError, UsageError
 from summarizer.runtime import resolve_device
 from summarizer.segment import segment_cluster
-from summarizer.embed.similarity import Similarity, lexical_similarity
 from summarizer.text import content_stems
 from summarizer.types import Cluster, SentenceRef
 from summarizer.verify import FaithfulnessGuard, SourceIndex, draft_sentences, normalized_sources
@@ -253,9 +253,7 @@ class NLIConsistency(ConsistencyScorer):
         self.model, self.tokenizer = loaded
         self.device = resolve_device(device, "the NLI checker's device")
         self.model = self.model.to(self.device).eval()
-        self.batch_size = batch_size
-        self.threshold = threshold
-        self.segment = segment
+        self.batch_size, self.threshold, self.segment = batch_size, threshold, segment
         labels = {str(v).lower(): int(k) for k, v in self.model.config.id2label.items()}
         self.entailment = next((i for name, i in labels.items() if name.startswith("entail")), None)
         self.contradiction = next((i for name, i in labels.items() if name.startswith("contra")), None)

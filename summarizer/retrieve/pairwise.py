@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from summarizer.segment import document_blocks
 from summarizer.embed.similarity import Similarity, StemIndicator, blend, overlap_cosine, set_cosine
+from summarizer.segment import document_blocks
 from summarizer.text import content_stems
 from summarizer.types import Sentence
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.config_schema import RetrieveConfig
+from summarizer.embed.similarity import Similarity
 from summarizer.retrieve.features import sentence_features
 from summarizer.retrieve.pairwise import PairwiseSimilarity
 from summarizer.retrieve.salience_model import load_salience_model
-from summarizer.embed.similarity import Similarity
 from summarizer.types import EmbeddedCluster, SegmentedCluster
 
 

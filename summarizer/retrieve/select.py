@@ -7,17 +7,17 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from summarizer.align.records import Alignment
 from summarizer.config_schema import RetrieveConfig
+from summarizer.embed.similarity import Similarity
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.registries import SCORERS
 from summarizer.retrieve.concepts import choose_by_concepts
-from summarizer.align.records import Alignment
 from summarizer.retrieve.grouping import candidate_mask, representative, sentence_word_counts, speculative
 from summarizer.retrieve.headline import choose_headline
 from summarizer.retrieve.pairwise import PairwiseSimilarity
 from summarizer.retrieve.scoring import cluster_signals
 from summarizer.retrieve.timeline import first_reported, keep_latest_figures
-from summarizer.embed.similarity import Similarity
 from summarizer.text import word_count
 from summarizer.types import EmbeddedCluster, SegmentedCluster, SelectedGroup, Selection
 
