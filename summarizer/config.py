@@ -25,7 +25,7 @@ from summarizer.config_schema import (BOUNDS, CHOICES, DTYPES, FORMATS, ORDERS, 
                                       IngestConfig, NeutralConfig, OutputConfig, RetrieveConfig, RunConfig,
                                       SegmentConfig)
 from summarizer.registries import CONSISTENCY, GENERATORS, SCORERS
-from summarizer.registries import UnknownNameError
+from summarizer.registries import MODEL_FILES, UnknownNameError, import_object
 
 # Values in messages are shown shortened: a YAML alias bomb (nine lists of nine, nested) is cheap to
 # load by reference and would take gigabytes to print in full.
@@ -135,19 +135,14 @@ def _validate(config: RunConfig) -> None:
                                          ("evaluation.consistency", CONSISTENCY))
                    if getattr(getattr(config, k.split(".")[0]), k.split(".")[1]) not in registry.names())
         raise ConfigError(f"{key}: {error}") from None
-    if config.retrieve.scorer in ("learned", "auto"):
-        from summarizer.retrieve.salience_model import load_salience_model
-
+    for key, loader in MODEL_FILES.items():
+        if key == "retrieve.salience_model" and config.retrieve.scorer not in ("learned", "auto"):
+            continue  # read only by the learned scorer
+        section, name = key.split(".")
         try:
-            load_salience_model(config.retrieve.salience_model)
+            import_object(loader)(getattr(getattr(config, section), name))
         except ValueError as error:
-            raise ConfigError(f"retrieve.salience_model: {error}") from None
-    from summarizer.align.pair_model import load_pair_model
-
-    try:
-        load_pair_model(config.align.pair_model)
-    except ValueError as error:
-        raise ConfigError(f"align.pair_model: {error}") from None
+            raise ConfigError(f"{key}: {error}") from None
     if config.evaluation.consistency == "nli" and not config.evaluation.nli_model:
         raise ConfigError("evaluation.consistency=nli needs evaluation.nli_model (a hub name or local folder)")
     _validate_paths(config)

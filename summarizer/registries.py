@@ -129,3 +129,11 @@ SUMMARY_FORMATS = Registry("summary format", {
     "json": "summarizer.render.formats:summary_json",
     "html": "summarizer.render.html:summary_page",
 })
+
+#: model files a config may name, each with the loader of the stage that reads it: the config
+#: checks them at load (a stale or broken file is a message before torch loads) knowing only this
+#: table's names. A loader raises ValueError saying what is wrong and how to fix it.
+MODEL_FILES = {
+    "retrieve.salience_model": "summarizer.retrieve.salience_model:load_salience_model",
+    "align.pair_model": "summarizer.align.pair_model:load_pair_model",
+}

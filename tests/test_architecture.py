@@ -122,10 +122,8 @@ LAYERS = (
     ("evaluation", ("summarizer.evaluation",)),
     ("commands", ("summarizer.cli", "summarizer.commands", "summarizer.__main__")),  # dispatch every command
 )
-#: known upward imports, each a debt to pay: the config checks the stages' model files at load
-#: (fast, before torch), through the stages' own loaders
-KNOWN_UPWARD = {("summarizer.config", "summarizer.align.pair_model"),
-                ("summarizer.config", "summarizer.retrieve.salience_model"), ("summarizer.config", "summarizer.retrieve")}
+#: known upward imports, each a debt to pay (none today)
+KNOWN_UPWARD: set[tuple[str, str]] = set()
 
 
 def _layer(module: str) -> int:
