@@ -141,3 +141,12 @@ def test_a_source_sentence_as_written_is_not_a_fragment(encoder):
                                  "The agreement between Norland and Sudland on the new trade route."], index)
     assert verbatim.check.supported, verbatim.check.reason
     assert not cut.check.supported and "not a complete sentence" in cut.check.reason
+
+
+def test_structure_checks_read_words_of_any_script():
+    """Issue #32 (tokenizers): the structure checks read words from "[A-Za-z]" on, so "économique"
+    was "conomique" and a conflict was reported about a word no sentence has."""
+    from summarizer.text import stem
+    from summarizer.verify.structure import negation_conflicts
+
+    assert negation_conflicts("The plan is not économique.", "The plan is économique.") == (f"not {stem('économique')}",)

@@ -21,9 +21,11 @@ from difflib import SequenceMatcher
 
 from summarizer.text import NEGATIONS, STOPWORDS, normalize_number, stem
 
-_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# Words start with a letter of any script ([^\W\d_]): "[A-Za-z]" read "Éric" as "ric" and "Ólafur" as
+# "lafur", so a checker compared the wrong words.
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NAME = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?: [A-Z][a-z]+)*(?![\w'’-])")
-_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[A-Za-z][\w'’]*")
+_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_][\w'’]*")
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 ALIGNED = 0.5  # share of matching words (difflib ratio) at which a source sentence words the same claim
