@@ -92,6 +92,8 @@ def test_the_api_answers_what_the_python_api_gives(server):
     expected = Summarizer(fuse={"backend": "extractive"})(ARTICLES)
     assert record["summary"] == expected.text and record["sentences"] and record["comparison"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+    status, _, body = server.post("/v1/summaries?format=text", {"documents": ARTICLES})
+    assert "[1] Article 1" in body.decode() and "[2] River Post" in body.decode()  # a name where none is given
     for fmt, kind, mark in (("text", "text/plain", "[1"), ("markdown", "text/markdown", "##"),
                             ("html", "text/html", "<!doctype html>")):
         status, headers, body = server.post(f"/v1/summaries?format={fmt}", {"documents": ARTICLES})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from summarizer.config import merged_config
@@ -129,6 +129,8 @@ def read_request(data: dict[str, Any], config: RunConfig) -> RequestInput:
             warnings.append(str(error))
     if not documents:
         raise BadRequest("no document could be read: " + "; ".join(warnings))
+    # A pasted text that names no outlet is "Article 3" to an editor, not its id "d2".
+    documents = [d if d.outlet not in ("", d.doc_id) else replace(d, outlet=f"Article {int(d.doc_id[1:]) + 1}") for d in documents]
     try:
         cluster = finish_cluster(cluster_id, documents, (), warnings, config.ingest, "request")
     except InputError as error:
