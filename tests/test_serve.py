@@ -209,6 +209,57 @@ def test_the_api_on_the_seeds_with_the_default_backend(seeds_dir, tmp_path):
         served.stop()
 
 
+def test_links_pasted_in_the_page_are_fetched_and_cited(tmp_path):
+    """The editor pastes links (here to pages on this machine, so the server is started with
+    --allow-private-addresses) and gets the summary whose sources are those addresses."""
+    import http.server
+    import threading as threads
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_html import _browser
+
+    pages = {f"/story-{n}": ("<html><head><title>Story</title></head><body><article>"
+                             + "".join(f"<p>{line}</p>" for line in article.splitlines() if line.strip())
+                             + "</article></body></html>").encode() for n, article in enumerate(ARTICLES, start=1)}
+
+    class Pages(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threads.Thread(target=site.serve_forever, daemon=True).start()
+    links = [f"http://127.0.0.1:{site.server_address[1]}{path}" for path in pages]
+    served = Server(tmp_path / "serve.log", "--allow-private-addresses")
+    try:
+        status, _, body = served.post("/v1/summaries", {"documents": links})
+        record = json.loads(body)
+        assert status == 200 and record["summary"], body[:300]
+        assert {d["source"] for d in record["documents"]} == set(links)
+        driver = _browser()
+        try:
+            driver.get(served.url + "/")
+            driver.find_element(By.ID, "links").send_keys("\n".join(links))
+            driver.find_element(By.ID, "go").click()
+            WebDriverWait(driver, 120).until(lambda d: d.find_element(By.ID, "status").text.startswith("Done")
+                                             or d.find_element(By.ID, "error").is_displayed())
+            assert not driver.find_element(By.ID, "error").is_displayed(), driver.find_element(By.ID, "error").text
+            driver.switch_to.frame(driver.find_element(By.ID, "page"))
+            assert "bridge" in driver.find_element(By.CSS_SELECTOR, ".summary").text.lower()
+        finally:
+            driver.quit()
+    finally:
+        served.stop()
+        site.shutdown()
+
+
 def _heavy(nonce: int) -> dict:
     """A cluster of 60 documents of new sentences: seconds of embedding work on two cores."""
     words = "council bridge river budget mayor vote harbor ferry tolls engineers".split()
