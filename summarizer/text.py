@@ -95,7 +95,6 @@ def _stemmer():
     # (0.8 s of every run's start-up), and Porter2 conflates better ("added" -> "add", not "ad").
     # ROUGE keeps NLTK's Porter stemmer (summarizer/evaluation/rouge.py) to match rouge_score.
     import snowballstemmer
-
     return snowballstemmer.stemmer("english")
 
 
@@ -111,16 +110,13 @@ def is_question(text: str) -> bool:
 
 
 def has_open_quotation(text: str) -> bool:
-    """An odd number of (normalised, straight) double quotes: a quotation that opens or closes
-    without its other mark, as in one sentence cut out of a longer quotation."""
+    """An odd number of (straight) double quotes: a quotation missing a mark, as in a sentence cut out of one."""
     return text.count('"') % 2 == 1
 
 
 def _split_token(token: str) -> list[str]:
     """'Jong-un' → ['jong', 'un']; "Putin's" → ['putin']; 'U.S.' → ['us']."""
-    token = token.lower()
-    if token.endswith("'s"):
-        token = token[:-2]
+    token = token.lower().removesuffix("'s")
     if re.fullmatch(r"(?:\w\.)+\w?", token):
         return [token.replace(".", "")]
     return [p for p in re.split(r"[-'.]", token) if p]
@@ -131,10 +127,14 @@ def content_words(text: str) -> list[str]:
     return [p for token in words(text) for p in _split_token(token) if p not in STOPWORDS]
 
 
-@lru_cache(maxsize=20_000)
 def content_stems(text: str) -> frozenset[str]:
-    """Stems of the content words; cached, as retrieval, the guard and the comparison each
-    ask for the same sentences' stems."""
+    """Stems of the content words; a sentence's are cached (retrieval, the guard and the comparison
+    each ask for them), a whole article's not (a server kept every article it saw as a key)."""
+    return _sentence_stems(text) if len(text) <= 2000 else _sentence_stems.__wrapped__(text)
+
+
+@lru_cache(maxsize=20_000)
+def _sentence_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in content_words(text))
 
 

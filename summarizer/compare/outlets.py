@@ -58,9 +58,8 @@ def _context(text: str, start: int, end: int, words_each_side: int = 4) -> str:
 
 
 def document_frequency_of(segmented: SegmentedCluster) -> Counter[str]:
-    """In how many documents of the cluster each content-word stem occurs (uncached: a whole
-    article as a cache key kept every article a server ever saw, up to the cache's 20,000)."""
-    return document_frequency(content_stems.__wrapped__(d.text) for d in segmented.cluster.documents)
+    """In how many documents of the cluster each content-word stem occurs."""
+    return document_frequency(content_stems(d.text) for d in segmented.cluster.documents)
 
 
 def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon,

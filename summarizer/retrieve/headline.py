@@ -27,8 +27,7 @@ def choose_headline(embedded: EmbeddedCluster, colour: frozenset[str], lexicon: 
     if not documents or len(title_vectors) != len(documents):
         return None
     centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(title_vectors.shape[1])
-    # Uncached: whole articles as cache keys would be kept long after their request (compare/outlets.py).
-    outlets = document_frequency(content_stems.__wrapped__(f"{d.title} {d.text}") for d in segmented.cluster.documents)
+    outlets = document_frequency(content_stems(f"{d.title} {d.text}") for d in segmented.cluster.documents)
 
     def score(i: int) -> tuple[bool, float]:
         title = documents[i].title.strip()
