@@ -111,7 +111,8 @@ def test_fuser_offers_only_checked_fusions(tiny_causal, monkeypatch):
                             "The leaders of Norland and Sudland signed a mutual defence pact on Wednesday in Port Vale ."])
     assert all(math.isfinite(v) for v in beside) and beside[0] == pytest.approx(alone[0], abs=1e-4)
 
-    monkeypatch.setattr(fuser, "fluency", lambda texts: [0.0] * len(texts))  # a random model judges nothing
+    # a random model judges nothing
+    monkeypatch.setattr(fuser, "fluency_of_groups", lambda groups: [[0.0] * len(texts) for texts in groups])
     request = FusionRequest(tuple(Passage(f"d{i}", s) for i, s in enumerate(SUMMIT)), "group", 16)
     [choices] = fuser.choose([request])
     assert 1 <= len(choices) <= fuser.config.graph_choices
@@ -121,6 +122,43 @@ def test_fuser_offers_only_checked_fusions(tiny_causal, monkeypatch):
     # one outlet's sentences alone are nothing to fuse
     lone = FusionRequest(tuple(Passage("d0", s) for s in SUMMIT), "group", 16)
     assert fuser.choose([lone]) == [()]
+
+
+def test_packed_prefix_tree_scores_equal_one_padded_row_per_text(tiny_causal, monkeypatch):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from summarizer.fuse import fluency
+    from summarizer.fuse.fluency import FluencyScorer
+
+    scorer = FluencyScorer(AutoModelForCausalLM.from_pretrained(tiny_causal).eval(),
+                           AutoTokenizer.from_pretrained(tiny_causal), "cpu")
+    groups = [SUMMIT, [SUMMIT[0], SUMMIT[0][:40], "Port Vale."], [_STITCHED, *_TARIFFS]]
+    # a small budget packs the groups into several sequences; a group is never split
+    monkeypatch.setattr(fluency, "PACKED_POSITIONS", 60)
+    packed = scorer.score_groups(groups)
+    assert scorer._packing is True  # the self-check found the model honours the tree mask
+    for group, scores in zip(groups, packed):
+        assert scores == pytest.approx(scorer.padded(group), abs=1e-5)
+    # a repeated text shares every position with its twin and scores the same
+    twice = scorer.packed([[5, 6, 7, 8], [5, 6, 7, 8], [5, 6]])
+    assert twice[0] == twice[1] and len(twice) == 3
+
+
+def test_a_model_that_ignores_the_tree_mask_is_scored_on_padded_rows(tiny_causal):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from summarizer.fuse.fluency import FluencyScorer
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_causal).eval()
+    forward = model.forward
+
+    def ignores_masks(input_ids=None, attention_mask=None, position_ids=None, **kwargs):
+        return forward(input_ids=input_ids, **kwargs)  # plain causal attention over the packed tree
+
+    model.forward = ignores_masks
+    scorer = FluencyScorer(model, AutoTokenizer.from_pretrained(tiny_causal), "cpu")
+    assert scorer.score_groups([SUMMIT]) == [pytest.approx(scorer.padded(SUMMIT), abs=1e-6)]
+    assert scorer._packing is False
 
 
 def test_best_first_search_finds_every_candidate_yens_enumeration_finds():

@@ -25,11 +25,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-import torch
-
 from summarizer.config_schema import FuseConfig
 from summarizer.fuse.base import FusionRequest
 from summarizer.fuse.embedded import EmbeddedGenerator
+from summarizer.fuse.fluency import FluencyScorer
 from summarizer.fuse.wordgraph import WordGraph
 from summarizer.fuse.novelty import FUSED_NEW_BIGRAMS, bigram_sets, new_bigram_share_of
 from summarizer.text import content_stems, word_count
@@ -55,6 +54,7 @@ class WordGraphFuser(EmbeddedGenerator):
             config = dataclasses.replace(config, dtype="float32")
         super().__init__(config, model, tokenizer)
         self.syntax = SyntaxCheck(config.parser)
+        self._scorer: FluencyScorer | None = None
 
     def unit(self) -> str:
         return "group"  # one fact at a time: the word graph is built from one fact's sentences
@@ -63,44 +63,46 @@ class WordGraphFuser(EmbeddedGenerator):
         return [choices[0] if choices else "" for choices in self.choose(requests)]
 
     def choose(self, requests: list[FusionRequest]) -> list[tuple[str, ...]]:
-        """Per request, the candidate fusions that pass checks 1–4, most fluent first."""
-        return [self._choose(request) for request in requests]
+        """Per request, the candidate fusions that pass checks 1–4, most fluent first.
 
-    def _choose(self, request: FusionRequest) -> tuple[str, ...]:
+        Every fact's candidates are drafted first, then parsed together and scored together
+        (one packed forward pass for as many facts as fit: ``fuse/fluency.py``)."""
+        drafts = self._structured([self._drafts(request) for request in requests])
+        scored = [index for index, (_, candidates) in enumerate(drafts) if candidates]
+        scores = self.fluency_of_groups([[drafts[i][0][0], *drafts[i][1]] for i in scored])
+        choices: list[tuple[str, ...]] = [()] * len(requests)
+        for index, (baseline, *ranked) in zip(scored, scores):
+            candidates = drafts[index][1]
+            order = sorted(range(len(candidates)), key=lambda i: (-ranked[i], i))
+            choices[index] = tuple(candidates[i] for i in order if ranked[i] >= baseline)[:self.config.graph_choices]
+        return choices
+
+    def _drafts(self, request: FusionRequest) -> tuple[list[str], list[str]]:
+        """The fact's sentences and its word-graph candidates that pass checks 1 and 2."""
         sentences = [p.text for p in request.passages]
         if len({p.doc_label for p in request.passages}) < 2:
-            return ()
+            return sentences, []
         longest = max(word_count(s) for s in sentences)
-        graph = WordGraph(sentences)
-        candidates = graph.candidates(limit=self.config.graph_paths, max_paths=self.config.graph_paths,
-                                      min_words=MIN_WORDS, max_words=longest + longest // 4)
+        candidates = WordGraph(sentences).candidates(limit=self.config.graph_paths, max_paths=self.config.graph_paths,
+                                                     min_words=MIN_WORDS, max_words=longest + longest // 4)
         kept = corroborated_stems(sentences[0], sentences[1:])
         source_bigrams = bigram_sets(sentences)
-        candidates = [c for c in candidates
-                      if new_bigram_share_of(c, source_bigrams) >= FUSED_NEW_BIGRAMS and kept <= content_stems(c)]
-        if not candidates:
-            return ()
-        structured = self.syntax.faithful_structure(candidates, sentences)
-        # cheapest paths first, so the ones scored are the graph's most shared wordings
-        candidates = [c for c, ok in zip(candidates, structured) if ok][:self.config.graph_scored]
-        if not candidates:
-            return ()
-        scores = self.fluency([sentences[0]] + candidates)
-        baseline, ranked = scores[0], scores[1:]
-        order = sorted(range(len(candidates)), key=lambda i: (-ranked[i], i))
-        return tuple(candidates[i] for i in order if ranked[i] >= baseline)[:self.config.graph_choices]
+        return sentences, [c for c in candidates
+                           if new_bigram_share_of(c, source_bigrams) >= FUSED_NEW_BIGRAMS and kept <= content_stems(c)]
+
+    def _structured(self, drafts: list[tuple[list[str], list[str]]]) -> list[tuple[list[str], list[str]]]:
+        """Check 3 on every fact's candidates in one parse; the cheapest ``fuse.graph_scored``
+        survivors per fact (the graph's most shared wordings) go on to be scored."""
+        verdicts = self.syntax.faithful_structure_many([(c, s) for s, c in drafts])
+        return [(sentences, [c for c, ok in zip(candidates, ok_list) if ok][:self.config.graph_scored])
+                for (sentences, candidates), ok_list in zip(drafts, verdicts)]
 
     def fluency(self, texts: list[str]) -> list[float]:
-        """Mean log-probability per token of each text under the model (higher reads better).
+        """Mean log-probability per token of each text under the model (higher reads better)."""
+        return self.fluency_of_groups([texts])[0]
 
-        One right-padded forward pass per call; a text's score does not depend on the others in
-        the call beyond float rounding, and each call holds one fact's texts only.
-        """
-        encoded = self.tokenizer(texts, return_tensors="pt", padding=True, padding_side="right",
-                                 add_special_tokens=False, return_token_type_ids=False).to(self.device)
-        with torch.inference_mode():
-            logits = self.model(**encoded).logits[:, :-1].float()
-        targets = encoded["input_ids"][:, 1:]
-        mask = encoded["attention_mask"][:, 1:].float()
-        token_scores = torch.log_softmax(logits, dim=-1).gather(-1, targets[..., None])[..., 0]
-        return ((token_scores * mask).sum(1) / mask.sum(1).clamp(min=1)).tolist()
+    def fluency_of_groups(self, groups: list[list[str]]) -> list[list[float]]:
+        """``fluency`` of each group's texts, every group in as few forward passes as fit."""
+        if self._scorer is None:
+            self._scorer = FluencyScorer(self.model, self.tokenizer, self.device)
+        return self._scorer.score_groups(groups)

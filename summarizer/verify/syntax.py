@@ -156,11 +156,24 @@ class SyntaxCheck:
     def faithful_structure(self, candidates: list[str], sources: list[str]) -> list[bool]:
         """Per candidate: a complete sentence whose every relation occurs in ``sources``, and
         whose verbs' dates, numbers and names stay with their subjects there."""
-        parsed = self.parse(sources)
-        known = frozenset().union(*map(_relations, parsed))
-        subjects: dict[Relation, list[frozenset[str]]] = {}
-        for doc in parsed:
-            for relation, subject in _verb_relations(doc):
-                subjects.setdefault(relation, []).append(subject)
-        return [_complete(doc) and _relations(doc) <= known and not _detail_moved(doc, subjects)
-                for doc in self.parse(candidates)]
+        return self.faithful_structure_many([(candidates, sources)])[0]
+
+    def faithful_structure_many(self, checks: list[tuple[list[str], list[str]]]) -> list[list[bool]]:
+        """``faithful_structure`` for each (candidates, sources) pair, all parsed in one batch."""
+        # a pair with no candidates needs no parse of its sources
+        texts = [text for candidates, sources in checks if candidates for text in (*sources, *candidates)]
+        docs = iter(self.parse(texts))
+        verdicts = []
+        for candidates, sources in checks:
+            if not candidates:
+                verdicts.append([])
+                continue
+            parsed = [next(docs) for _ in sources]
+            known = frozenset().union(*map(_relations, parsed))
+            subjects: dict[Relation, list[frozenset[str]]] = {}
+            for doc in parsed:
+                for relation, subject in _verb_relations(doc):
+                    subjects.setdefault(relation, []).append(subject)
+            verdicts.append([_complete(doc) and _relations(doc) <= known and not _detail_moved(doc, subjects)
+                             for doc in (next(docs) for _ in candidates)])
+        return verdicts
