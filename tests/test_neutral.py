@@ -46,6 +46,17 @@ def test_one_outlets_framing_lead_in_is_dropped():
         "Putin and Kim signed a pact."
 
 
+def test_a_framing_lead_in_keeps_when_it_happened():
+    docs = ["In a landmark summit on Wednesday, Putin and Kim signed a pact.", "Putin and Kim signed a pact."]
+    edit = strip_framing_lead_in(docs[0], docs, lexicon())
+    assert edit.text == "On Wednesday, Putin and Kim signed a pact."
+    assert edit.removed == ("In a landmark summit",)
+    late = strip_framing_lead_in("In a stunning reversal late last year, the court ruled.", docs, lexicon())
+    assert late.text == "Late last year, the court ruled." and late.removed == ("In a stunning reversal",)
+    # a month name inside the phrase that is not its ending time stays removed with it
+    assert strip_framing_lead_in("In a landmark May Day speech, Kim spoke.", docs, lexicon()).text == "Kim spoke."
+
+
 def test_the_article_follows_the_sound_of_the_word_after_a_deletion():
     """Issue #17: the repair wrote "a hour-long", "an university", "an one-sided"; it also touched
     articles nowhere near a deletion ("Part A of" became "Part An of")."""

@@ -31,11 +31,21 @@ _LEAD_IN = re.compile(r"^(?:In|With|Amid|Marking)\s+(?:a|an|what\s+(?:is|was)\s+
                       r"((?:[\w'-]+\s+){0,6}[\w'-]+),\s+(?=\S)")
 
 
+# When the news happened is a fact, not framing: "In a landmark summit on Wednesday, Putin and Kim
+# signed ..." keeps "On Wednesday, Putin and Kim signed ...".
+_TIME_TAIL = re.compile(r"\b(?:on|in|at|during|this|last|late|early|earlier)\s+(?:(?:the|this|last|late|early)\s+)?"
+                        r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+                        r"April|May|June|July|August|September|October|November|December|[12]\d{3}|week|weekend|"
+                        r"month|year|morning|afternoon|evening|night)(?:\s+(?:\d{1,2}|night|morning|afternoon|"
+                        r"evening))?$")
+
+
 def strip_framing_lead_in(text: str, document_texts: Iterable[str], lexicon: Lexicon) -> NeutralEdit:
     """Drop an evaluative opening phrase that at most ``max_outlets_for_colour`` outlets use.
 
     Only phrases holding a loaded modifier ("significant", "landmark", "stunning") are framing;
-    "In a statement, the ministry said" is attribution and stays.
+    "In a statement, the ministry said" is attribution and stays. A time the phrase ends with
+    ("… on Wednesday") stays as the sentence's opening.
     """
     match = _LEAD_IN.match(text)
     if not match:
@@ -47,6 +57,10 @@ def strip_framing_lead_in(text: str, document_texts: Iterable[str], lexicon: Lex
     if outlets > lexicon.max_outlets_for_colour:
         return NeutralEdit(text, ())
     rest = text[match.end():]
+    time = _TIME_TAIL.search(match.group(1))
+    if time:
+        removed = text[:match.start(1) + time.start()].rstrip()
+        return NeutralEdit(f"{time.group(0)[:1].upper()}{time.group(0)[1:]}, {rest}", (removed,))
     return NeutralEdit(rest[:1].upper() + rest[1:], (match.group(0).rstrip(", "),))
 
 
