@@ -82,7 +82,6 @@ class RetrieveConfig:
     # concepts (the ICSI integer program: most document-frequency-weighted bigrams covered).
     selector: str = "mmr"
     # Choose facts two or more outlets report before any only one reports (if one fits the budget).
-    prefer_corroborated: bool = False
     # Fusion-input budget, counted with the fusion model's own tokenizer.
     budget_tokens: int = 1024
     # At most this many sentences of a fact (its best-worded one and those closest to it) go

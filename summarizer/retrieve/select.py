@@ -74,7 +74,7 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
         chosen = _by_concepts(offered, [texts[r] for r in representatives], segmented, group_salience, fact_words,
                               fact_tokens, max(length.most - headline_words, 0), config.budget_tokens)
     else:
-        chosen = _by_mmr(pairwise, representatives, group_salience + coverage - 2.0 * hedged, single_outlet,
+        chosen = _by_mmr(pairwise, representatives, group_salience + coverage - 2.0 * hedged,
                          framing, fact_tokens, fact_words, headline_words, length, config)
     used_tokens = sum(fact_tokens[k] for k in chosen)
 
@@ -141,7 +141,7 @@ def _in_reading_order(chosen: list[int], groups: list[list[int]], representative
     return chosen
 
 
-def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_salience: np.ndarray, single_outlet: list[bool],
+def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_salience: np.ndarray,
             framing: list[bool], fact_tokens: list[int], fact_words: list[int], used_words: int,
             length: SummaryLength, config: RetrieveConfig) -> list[int]:
     """``retrieve.selector: mmr``: facts by salience minus closeness to those already chosen,
@@ -155,13 +155,10 @@ def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_sali
     used_tokens = 0
     rep_rows = np.array(representatives, dtype=int)
     redundancy = np.zeros(len(representatives), dtype=np.float32)  # the similarities' own precision
-    corroborated = ~np.array(single_outlet, dtype=bool)
     remaining = np.ones(len(representatives), dtype=bool)
     while remaining.any():
-        pool = remaining & corroborated if config.prefer_corroborated and (remaining & corroborated).any() \
-            else remaining
         score = config.mmr_lambda * group_salience - (1 - config.mmr_lambda) * redundancy
-        indices = np.flatnonzero(pool)
+        indices = np.flatnonzero(remaining)
         best = int(indices[np.argmax(score[indices])])  # the first of equal scores: the lowest index
         remaining[best] = False
         rep = representatives[best]
