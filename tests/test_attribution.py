@@ -103,6 +103,9 @@ def test_speculation_needs_a_named_source():
     assert speculative("Kim has been accused of supplying weapons, and Putin is believed to be providing technology.")
     assert not speculative("Rachel Lee said any such treaty could have significant implications.")
     assert not speculative("Putin and Kim signed the pact on Wednesday.")
+    # a named party's reaction holds the hedge as what it fears: reported, not guessed
+    assert not speculative("The agreement has raised concerns in the West, with fears that it could lead to a conflict.")
+    assert speculative("The agreement has raised concerns, with fears that it could lead to a conflict.")
 
 
 def test_a_fusion_may_not_say_twice_what_each_source_says_once():

@@ -224,3 +224,36 @@ def test_dated_reports_keep_the_latest_figure_and_the_order_first_reported(encod
     assert "7,000" in text and "231" not in text
     undated = " ".join(g.representative.text for g in _select(encoder, config, base).groups)
     assert "earthquake struck" in undated.split(".")[0]  # without dates: unchanged reading order
+
+
+def test_outlets_stating_a_fact_as_a_second_part_count_for_it(encoder):
+    """A fact other outlets state only inside a sentence about something else (``Fact.also``) is
+    reported by them: the selection weighs it so, as the comparison does."""
+    from helpers import embed, make_cluster
+
+    from summarizer.align.records import Alignment, Fact, FactMember
+    from summarizer.config import RunConfig
+    from summarizer.embed.similarity import Similarity
+    from summarizer.neutral.lexicon import Lexicon
+    from summarizer.retrieve import retrieve
+
+    bridge, library = ("The council approved the new bridge across the river on Tuesday evening.",
+                       "The mayor opened a public library in the old market hall on Tuesday.")
+    # the other outlets' sentences are too short to be chosen themselves (retrieve.min_sentence_words)
+    cluster = make_cluster((bridge, library), ("Residents cheered both projects loudly.",),
+                           ("Traffic was heavy downtown again.",))
+    embedded = embed(cluster, encoder)
+    sentences = embedded.sentences
+    members = [FactMember.of(s, int(s.doc_id[1:]), k) for k, s in enumerate(sentences)]
+    config = with_overrides(RunConfig(), retrieve={"summary_words": 14, "length_ratio": 0.0})
+
+    def chosen(also_of: int) -> str:
+        facts = tuple(Fact((m,), 1.0, tuple(members[2:]) if k == also_of else ()) for k, m in enumerate(members))
+        selection = retrieve(embedded, Alignment(facts, tuple(d.doc_id for d in cluster.documents)),
+                             config.retrieve, Similarity(encoder, config.retrieve.lexical_weight),
+                             Lexicon.from_config(config.neutral), lambda texts: [len(t.split()) for t in texts])
+        assert len(selection.groups) == 1
+        return selection.groups[0].representative.text
+
+    assert chosen(also_of=0) == bridge
+    assert chosen(also_of=1) == library  # the less salient sentence, which two other outlets also state

@@ -22,7 +22,11 @@ _HEDGE = re.compile(r"\b(?:could|might|may|possibly|potentially|potential|hints?
                     r"(?:is|are|was|were) (?:believed|thought|expected|suspected|said) to|likely|suggests?|"
                     r"reportedly|allegedly|allegations?)\b", re.IGNORECASE)
 _SOURCE = ("said", "says", "told", "according", "stated", "declared", "announced", "warned", "claimed",
-           "argued", "accuse", "accuses", "believes", "wrote", "noted")
+           "argued", "accuse", "accuses", "believes", "wrote", "noted",
+           # a named party's reaction carries the hedge as the content of its stance: "raised
+           # concerns in the West, with fears that it could lead to …" reports the West's fear
+           "concern", "concerns", "concerned", "fear", "fears", "feared", "alarm", "alarms", "alarmed",
+           "worried", "worries", "criticized", "criticised", "condemned")
 
 
 def speculative(text: str) -> bool:

@@ -47,15 +47,18 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
 
     # Every fact of the alignment; one that no candidate sentence states (all too short, questions,
     # pieces of a quotation) is compared but never chosen.
-    all_groups = [list(f.positions) for f in alignment.facts]
-    groups = [g for g in all_groups if candidate[g].any()]
+    offered_facts = [f for f in alignment.facts if candidate[list(f.positions)].any()]
+    groups = [list(f.positions) for f in offered_facts]
     representatives = [representative(g, segmented, pairwise, candidate, colour, lexicon) for g in groups]
     group_salience = np.array([max(salience[i] for i in g if candidate[i]) for g in groups])
     documents = len(segmented.cluster.documents)
     support = np.array([len({sentences[i].doc_id for i in g}) for g in groups], dtype=int)
     single_outlet = [documents > 1 and support[k] == 1 for k in range(len(groups))]
-    # MMR's value of a fact: salience plus the share of the other outlets that report it.
-    coverage = (support - 1) / max(1, documents - 1) if len(groups) else np.zeros(0)
+    # MMR's value of a fact: salience plus the share of the other outlets that report it, as its
+    # own sentence or as the second part of another (``Fact.also``: "…, marking his first visit
+    # since 2000"), as the comparison counts them.
+    reporting = np.array([len({m.doc_id for m in (*f.members, *f.also)}) for f in offered_facts], dtype=int)
+    coverage = (reporting - 1) / max(1, documents - 1) if len(groups) else np.zeros(0)
     hedged = _hedged([texts[r] for r in representatives], documents)
     member_tokens = count_tokens(texts) if texts else []
 
