@@ -81,6 +81,19 @@ def score(labelled: LabelledCluster, groups: list[list[int]]) -> dict:
     return result
 
 
+def also_counts(labelled: LabelledCluster, aligned) -> tuple[int, int]:
+    """Second-part links (``Fact.also``) right by the labels, and all of them: a link is right when
+    its sentence is a member or ``also`` of the labelled fact the predicted fact overlaps most."""
+    right = claimed = 0
+    for fact in aligned.facts:
+        keys = {labelled.keys[m.position] for m in fact.members}
+        gold = max(labelled.facts, key=lambda f: len(f.accepted & keys), default=None)
+        for member in fact.also:
+            claimed += 1
+            right += gold is not None and bool(gold.accepted & keys) and labelled.keys[member.position] in gold.accepted
+    return right, claimed
+
+
 # The former grouping (retrieve/grouping.py until the alignment stage replaced it), kept here as
 # the baseline this dev set is scored against.
 def group_facts(segmented, pairwise, salience: np.ndarray,
@@ -215,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         models[labelled.name] = used
         aligned = align(embedded.sentences, embedded.vectors, [d.doc_id for d in embedded.cluster.documents], used,
                         config.align.min_similarity, config.align.same_fact_probability)
+        for scope in ("seeds" if labelled.name == "seeds" else "neus", "all"):
+            right, claimed = also_counts(labelled, aligned)
+            totals["second parts"][scope]["right"] += right
+            totals["second parts"][scope]["claimed"] += claimed
         methods = {"former grouping": former_groups(embedded, config, similarity),
                    "alignment": [list(f.positions) for f in aligned.facts]}
         for method, groups in methods.items():
@@ -256,11 +273,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"comparison lists contradicted by the labels ({args.comparisons or 'this version'}): {wrong_claims}")
     print(f"{'method':16} {'scope':6} {'P(f,o)':>7} {'R(f,o)':>7} {'P link':>7} {'R link':>7}  claimed/gold")
     summary = {}
+    also = totals.pop("second parts")
     for method, scopes in totals.items():
         for scope in ("seeds", "neus", "all"):
             row = summary.setdefault(method, {})[scope] = rates(scopes[scope])
             print(f"{method:16} {scope:6} {row['fact_outlet_precision']:7.3f} {row['fact_outlet_recall']:7.3f} "
                   f"{row['link_precision']:7.3f} {row['link_recall']:7.3f}  {row['claimed']}/{row['gold']}")
+    for scope in ("seeds", "neus", "all"):
+        right, claimed = also[scope]["right"], also[scope]["claimed"]
+        summary.setdefault("second parts", {})[scope] = {"precision": right / max(1, claimed), "claimed": claimed}
+        print(f"second-part links (Fact.also), {scope}: {right} of {claimed} right by the labels")
     if args.output:
         Path(args.output).write_text(json.dumps({"held_out": args.held_out, "align": dataclasses.asdict(config.align),
                                                  "summary": summary, "clusters": report}, indent=1) + "\n")
