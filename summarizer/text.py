@@ -8,8 +8,11 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-# \w is Unicode-aware, so "Zürich" and "Ho-jin" stay whole words.
-_WORD = re.compile(r"\w+(?:[-'.]\w+)*", re.UNICODE)
+# The one word tokenizer (ROUGE alone keeps rouge-score's, which defines that metric). \w reads
+# any script ("Zürich"); inner hyphens, apostrophes and dots join ("Ho-jin", "don’t", "U.S"); a
+# number keeps its separators ("188,000": split, it would read as 188 and 0).
+WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:[-'.’]\w+)*", re.UNICODE)
+_WORD_OR_MARK = re.compile(rf"{WORD.pattern}|[^\w\s]", re.UNICODE)  # punctuation marks as tokens too
 _NUMBER = re.compile(r"^\d[\d,.]*$")
 
 STOPWORDS = frozenset("""
@@ -86,7 +89,12 @@ def word_count(text: str) -> int:
 
 def words(text: str) -> list[str]:
     """Word tokens in reading order, case kept."""
-    return _WORD.findall(text)
+    return WORD.findall(text)
+
+
+def words_and_marks(text: str) -> list[str]:
+    """``words`` with every punctuation mark between them as a token of its own."""
+    return _WORD_OR_MARK.findall(text)
 
 
 @lru_cache(maxsize=1)
@@ -115,10 +123,12 @@ def has_open_quotation(text: str) -> bool:
 
 
 def _split_token(token: str) -> list[str]:
-    """'Jong-un' → ['jong', 'un']; "Putin's" → ['putin']; 'U.S.' → ['us']."""
-    token = token.lower().removesuffix("'s")
+    """'Jong-un' → ['jong', 'un']; "Putin's" and "Putin’s" → ['putin']; 'U.S.' → ['us']; '188,000' → ['188000']."""
+    token = token.lower().replace("’", "'").removesuffix("'s")
     if re.fullmatch(r"(?:\w\.)+\w?", token):
         return [token.replace(".", "")]
+    if token[:1].isdigit() and "," in token:
+        return [token.replace(",", "")]
     return [p for p in re.split(r"[-'.]", token) if p]
 
 
@@ -244,40 +254,6 @@ def document_frequency(vocabularies: Iterable[Iterable[str]]) -> Counter[str]:
     The one measure behind the comparison's distinctive words, the salience features, the headline
     choice and the single-outlet wording metric."""
     return Counter(term for vocabulary in vocabularies for term in set(vocabulary))
-
-
-# The article English gives a word by its first sound, not its first letter ("an hour", "a
-# university", "an 8-year-old", "an FBI agent", "a NATO summit"). inflect (the library for this)
-# takes 1.5 s to import and writes "a 8-year-old"; these rules cover news wording.
-_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
-_VOWEL_LETTER_CONSONANT_SOUND = re.compile(r"(?:uni(?![nmd])|us[eu]|ut[ie]|ur[aoie]|uru|eu|ewe|one\b|one-|once|ubiq|ukr|uga|unan)")
-_LETTER_NAMES_WITH_VOWEL = set("AEFHILMNORSX")  # "an F", "an M", "an X" …
-_SPELLED_OUT = 3  # acronyms of up to three letters are read letter by letter (FBI, MP, UN)
-
-
-def indefinite_article(word: str) -> str:
-    """"an" or "a" for ``word`` as it is read aloud."""
-    token = word.strip("\"'“‘(")
-    if not token:
-        return "a"
-    if token[0].isdigit():
-        digits = re.match(r"[\d,]*", token).group(0).replace(",", "")
-        # eight…, eighteen, eleven (and eleven thousand, eighteen million: 2, 5, 8 … digits)
-        return "an" if digits.startswith("8") or (digits[:2] in ("11", "18") and len(digits) % 3 == 2) else "a"
-    head = re.match(r"[A-Za-z]+", token)
-    letters = head.group(0) if head else ""
-    if len(letters) == 1:
-        spelled = token[1:2] in ("-", "")  # "X-ray", "F-16", "U-turn"
-    else:  # "FBI", "NHS"; "NATO" and "OPEC" are read as words
-        spelled = len(letters) <= _SPELLED_OUT or not re.search("[AEIOU]", letters)
-    if letters.isupper() and spelled:
-        return "an" if letters[0] in _LETTER_NAMES_WITH_VOWEL else "a"
-    lower = token.lower()
-    if lower.startswith(_SILENT_H):
-        return "an"
-    if lower[:1] in ("a", "e", "i", "o", "u"):
-        return "a" if _VOWEL_LETTER_CONSONANT_SOUND.match(lower) else "an"
-    return "a"
 
 
 # Openings that point back (issue #15 item 3): pronouns, demonstratives (not "This week"),

@@ -72,7 +72,7 @@ def test_the_article_follows_the_sound_of_the_word_after_a_deletion():
 
 
 def test_indefinite_article_by_sound():
-    from summarizer.text import indefinite_article
+    from summarizer.neutral.articles import indefinite_article
 
     an = ["hour", "honest", "apple", "umbrella", "unusual", "FBI", "MP", "NHS", "X-ray", "F-16", "8-year-old",
           "11-year-old", "18", "80", "11,000", "OPEC", "EU"]

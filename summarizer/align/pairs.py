@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from summarizer.text import STOPWORDS, content_stems, normalize_number, stem
+from summarizer.text import STOPWORDS, content_stems, normalize_number, stem, words
 
 PAIR_FEATURES = (
     "cosine",  # sentence-embedding cosine
@@ -54,7 +54,7 @@ class SentenceView:
 
     @classmethod
     def of(cls, text: str) -> SentenceView:
-        tokens = _TOKEN.findall(text)
+        tokens = words(text)
         lowered = tuple(t.lower() for t in tokens)
         numbers = {normalize_number(t) for t in tokens} - {None}
         grams = tuple(Counter(zip(*(lowered[i:] for i in range(n)))) for n in (1, 2, 3))
@@ -62,9 +62,6 @@ class SentenceView:
                    _numbers_by_unit(lowered), _names(tokens), grams)
 
 
-# Words as ``text.words`` reads them, but a number keeps its thousands separator and decimals
-# ("8,300", "21.51"): split there, "8,300" would read as the numbers 8 and 300.
-_TOKEN = re.compile(r"\d[\d,.]*\d|\w+(?:[-'.]\w+)*", re.UNICODE)
 
 
 def _names(tokens: list[str]) -> frozenset[str]:

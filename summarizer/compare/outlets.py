@@ -15,11 +15,11 @@ from summarizer.config_schema import CompareConfig
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.compare.only_here import OwnFacts
 from summarizer.align.records import Fact, FactMember
-from summarizer.text import STOPWORDS, content_stems, document_frequency, normalize_number, stem, word_count
+from summarizer.text import (WORD, STOPWORDS, content_stems, document_frequency, normalize_number, stem,
+                             word_count, words)
 from summarizer.types import (ComparedFact, Comparison, DistinctiveTerm, OutletProfile, SegmentedCluster,
                               SelectedGroup, Selection, Sentence, SentenceRef)
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 # Words that may sit inside a distinctive phrase without being distinctive themselves
 # ("spectacle of enthusiastic devotion").
 _PHRASE_GLUE = frozenset({"of", "and", "to", "a", "an", "the", "in", "for"})
@@ -75,7 +75,7 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
     frequency = frequency if frequency is not None else document_frequency_of(segmented)
     loaded_words = lexicon.loaded
     document_text = next(d.text for d in segmented.cluster.documents if d.doc_id == doc_id)
-    lowercase_uses = {m.group(0).lower() for m in _TOKEN.finditer(document_text) if m.group(0)[0].islower()}
+    lowercase_uses = {m.group(0).lower() for m in WORD.finditer(document_text) if m.group(0)[0].islower()}
 
     def distinctive(token: str, loaded: bool) -> bool:
         lowered = token.lower()
@@ -92,7 +92,7 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
     found: dict[str, list] = {}
     counts: Counter[str] = Counter()
     for sentence in segmented.of_document(doc_id):
-        tokens = list(_TOKEN.finditer(sentence.text))
+        tokens = list(WORD.finditer(sentence.text))
         lowered = [t.group(0).lower() for t in tokens]
         loaded = [w in loaded_words and not (0 < k < len(tokens) - 1 and lowered[k - 1] in _DETERMINERS
                                              and lowered[k + 1] == "of") for k, w in enumerate(lowered)]
@@ -109,7 +109,7 @@ def distinctive_terms(segmented: SegmentedCluster, doc_id: str, lexicon: Lexicon
                                      count=counts[key], loaded=is_loaded,
                                      context=_context(sentence.text, start, end), sentence=SentenceRef.of(sentence)))
     # Loaded first, then the most unusual in English (a phrase by its rarest word), then the most used.
-    rarity = {t.term: min(zipf_frequency(w.lower(), "en") for w in _TOKEN.findall(t.term)) for t in terms}
+    rarity = {t.term: min(zipf_frequency(w.lower(), "en") for w in words(t.term)) for t in terms}
     terms.sort(key=lambda t: (-t.loaded, rarity[t.term], -t.count, -word_count(t.term), t.term))
     return tuple(terms[:limit])
 

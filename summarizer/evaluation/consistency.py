@@ -9,7 +9,6 @@ over documents (a fact carried by one outlet still counts).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +19,7 @@ from summarizer.embed.similarity import Similarity, lexical_similarity
 from summarizer.errors import RunError, UsageError
 from summarizer.runtime import resolve_device
 from summarizer.segment import segment_cluster
-from summarizer.text import content_stems
+from summarizer.text import content_stems, words
 from summarizer.types import Cluster, SentenceRef
 from summarizer.verify import FaithfulnessGuard, SourceIndex, draft_sentences, normalized_sources
 
@@ -92,11 +91,8 @@ class ConsistencyScorer:
         return [self.score(summary, cluster) for summary in summaries]
 
 
-_TOKEN = re.compile(r"\w+")
-
-
 def _trigrams(text: str) -> list[tuple[str, ...]]:
-    tokens = _TOKEN.findall(text.lower())
+    tokens = words(text.lower())
     return [tuple(tokens[i:i + 3]) for i in range(len(tokens) - 2)]
 
 

@@ -7,16 +7,15 @@ the outputs' labels and the evaluation's fused share all ask this one module.
 """
 from __future__ import annotations
 
-import re
+from summarizer.text import words
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 #: share of a sentence's bigrams that its closest single source sentence must lack for "fused"
 FUSED_NEW_BIGRAMS = 0.2
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens (punctuation dropped), as the fragment measures count them."""
-    return [t.lower() for t in _TOKEN.findall(text)]
+    return [t.lower() for t in words(text)]
 
 
 def ngrams(words: list[str], n: int) -> list[tuple[str, ...]]:

@@ -13,16 +13,13 @@ caller (``fuse/choose.py``).
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
-from summarizer.text import STOPWORDS
+from summarizer.text import STOPWORDS, words_and_marks
 
-# Numbers with thousands separators stay one token ("188,000"), as do hyphenated and dotted words.
-_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:[-'.’]\w+)*|[^\w\s]")
 _NO_SPACE_BEFORE = frozenset(",.;:!?)%")
 _SENTENCE_END = frozenset('.!?"')
 START, END = "<start>", "<end>"
@@ -30,7 +27,7 @@ START, END = "<start>", "<end>"
 
 def tokenize(sentence: str) -> list[str]:
     """Words and punctuation marks, as the graph's nodes carry them."""
-    return _TOKEN.findall(sentence)
+    return words_and_marks(sentence)
 
 
 def detokenize(tokens: Sequence[str]) -> str:

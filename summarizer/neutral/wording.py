@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from summarizer.neutral.lexicon import Lexicon
-from summarizer.text import indefinite_article, words
+from summarizer.neutral.articles import indefinite_article
+from summarizer.text import words
 from summarizer.types import Cluster, Headline, SummarySentence
 
 _COPULAS = frozenset("is was were are be been being seems seemed remains remained became".split())

@@ -54,11 +54,7 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     documents = len(segmented.cluster.documents)
     support = np.array([len({sentences[i].doc_id for i in g}) for g in groups], dtype=int)
     single_outlet = [documents > 1 and support[k] == 1 for k in range(len(groups))]
-    # MMR's value of a fact: salience plus the share of the other outlets that report it, as its
-    # own sentence or as the second part of another (``Fact.also``: "…, marking his first visit
-    # since 2000"), as the comparison counts them.
-    reporting = np.array([len({m.doc_id for m in (*f.members, *f.also)}) for f in offered_facts], dtype=int)
-    coverage = (reporting - 1) / max(1, documents - 1) if len(groups) else np.zeros(0)
+    coverage = _pyramid_weight(offered_facts, documents)
     hedged = _hedged([texts[r] for r in representatives], documents)
     member_tokens = count_tokens(texts) if texts else []
 
@@ -88,6 +84,14 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     return Selection(embedded=embedded, groups=tuple(facts[k] for k in chosen),
                      budget_tokens=config.budget_tokens, used_tokens=int(used_tokens),
                      facts=tuple(facts.values()), headline=headline, colour=colour, alignment=alignment)
+
+
+def _pyramid_weight(facts: list, documents: int) -> np.ndarray:
+    """MMR's value of a fact beside its salience: the share of the other outlets that report it, as
+    its own sentence or as the second part of another (``Fact.also``: "…, marking his first visit
+    since 2000"), as the comparison counts them."""
+    reporting = np.array([len({m.doc_id for m in (*f.members, *f.also)}) for f in facts], dtype=float)
+    return (reporting - 1) / max(1, documents - 1) if facts else np.zeros(0)
 
 
 def _hedged(fact_texts: list[str], documents: int) -> np.ndarray:
