@@ -9,7 +9,7 @@ from enum import Enum
 
 import numpy as np
 
-from summarizer.align.records import Alignment
+from summarizer.align.records import Alignment, SharedOrder
 from summarizer.registries import SUMMARY_FORMATS
 from summarizer.text import word_count
 
@@ -249,6 +249,7 @@ class OutletProfile:
     distinctive_terms: tuple[DistinctiveTerm, ...]
     omissions: tuple[ComparedFact, ...]  # facts most other outlets report that it lacks
     only_here: tuple[ComparedFact, ...]  # facts no other outlet reports
+    same_order: tuple[SharedOrder, ...] = ()  # outlets telling many of its facts in its order
 
 
 @dataclass(frozen=True)

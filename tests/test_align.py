@@ -127,3 +127,52 @@ def test_the_bundled_pair_model_matches_this_version(tmp_path):
         with_overrides(RunConfig(), align={"pair_model": str(tmp_path / "stale.json")})
     with pytest.raises(ConfigError, match="align.same_fact_probability"):
         with_overrides(RunConfig(), align={"same_fact_probability": 1.5})
+
+
+def _ordered_alignment(orders: list[list[int]]):
+    """An alignment of len(orders) documents: fact k is stated by every document whose list holds k,
+    at the sentence index of its place there."""
+    from summarizer.align.records import Alignment, Fact, FactMember
+
+    facts = []
+    for k in sorted({f for order in orders for f in order}):
+        facts.append(Fact(tuple(FactMember(d, order.index(k), f"fact {k}", f"d{d}", (0, 1), 100 * d + order.index(k))
+                                for d, order in enumerate(orders) if k in order), 1.0))
+    return Alignment(tuple(facts), tuple(f"d{d}" for d in range(len(orders))))
+
+
+def test_outlets_telling_the_story_in_one_order_are_found_both_ways():
+    from summarizer.align.order import MIN_SHARED_SEQUENCE, shared_order
+
+    source = list(range(12))
+    rewrite = [0, 1, 2, 20, 4, 3, 5, 6, 21, 7, 8]  # 0–8 in order but 3 and 4 swapped: a run of 8
+    independent = [0, 30, 31, 5, 32, 2, 11, 33]  # four shared facts, at most three in one order
+    orders = shared_order(_ordered_alignment([source, rewrite, independent]))
+    assert [(o.doc_id, o.facts, o.of) for o in orders["d0"]] == [("d1", 8, 12)]
+    assert [(o.doc_id, o.facts, o.of) for o in orders["d1"]] == [("d0", 8, 11)]
+    assert "d2" not in orders
+    # a run one short of the bar is not reported
+    short = shared_order(_ordered_alignment([source, list(range(MIN_SHARED_SEQUENCE - 1)) + [40, 41]]))
+    assert short == {}
+
+
+def test_the_comparison_says_which_outlets_tell_the_story_in_one_order(encoder, tmp_path):
+    from summarizer import summarize
+
+    lead = ["The council approved the river bridge on Tuesday.", "The vote was seven to two.",
+            "Work starts in May and ends in two years.", "The bridge will cost 40 million dollars.",
+            "The mayor called it a great day for the town.", "Opponents said the money was needed elsewhere."]
+    rewrite = [s.replace("The ", "A ", 1) if i % 2 else s for i, s in enumerate(lead)]
+    other = ["Residents of the east bank will save twenty minutes a day.", "Shops near the old ferry fear the loss."]
+    summary = summarize(["\n".join(lead), "\n".join(rewrite), "\n".join(other)], fuse={"backend": "extractive"})
+    cards = {o.doc_id: o.same_order for o in summary.comparison.outlets}
+    documents = [d.doc_id for d in summary.selection.segmented.cluster.documents]
+    assert [(o.doc_id, o.facts) for o in cards[documents[0]]] == [(documents[1], 6)]
+    assert cards[documents[2]] == ()
+    record = json.loads(summary.to_json())["comparison"]["outlets"]
+    assert record[1]["same_order"] == [{"doc_id": documents[0], "facts": 6, "of": 6}]
+    from summarizer.render.formats import render_markdown
+
+    cluster = summary.selection.segmented.cluster
+    assert "- Tells 6 of its 6 facts in the same order as [2]" in render_markdown(summary, cluster)
+    assert summary.to_html().count('<p class="order">Tells 6 of its 6 facts in the same order as') == 2

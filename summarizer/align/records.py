@@ -52,6 +52,16 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class SharedOrder:
+    """Another outlet that tells many of an outlet's facts in the same order: one rewrote the
+    other's article, or both rewrote a third (``align.order``)."""
+
+    doc_id: str  # the other outlet
+    facts: int  # the longest run of facts the two state in one order
+    of: int  # the facts this outlet states
+
+
+@dataclass(frozen=True)
 class Alignment:
     """Every sentence of a cluster in exactly one fact."""
 

@@ -14,6 +14,7 @@ from collections import Counter
 from summarizer.config_schema import CompareConfig
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.compare.only_here import OwnFacts
+from summarizer.align.order import shared_order
 from summarizer.align.records import Fact, FactMember
 from summarizer.text import (WORD, STOPWORDS, content_stems, document_frequency, normalize_number, stem,
                              word_count, words)
@@ -188,6 +189,7 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
         return tuple(itertools.islice((f for f in candidates if is_own(f)), config.max_facts))
 
     outlets = []
+    orders = shared_order(selection.alignment)
     frequency = document_frequency_of(segmented)
     widely_reported = [f for f in ranked if 2 * len(f.documents) > total - 1]
     for doc in segmented.cluster.documents:
@@ -204,6 +206,6 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
             doc_id=doc.doc_id, title=doc.title, leads_with=leads_with,
             distinctive_terms=distinctive_terms(segmented, doc.doc_id, lexicon, config.max_terms, frequency),
             omissions=tuple(missing),
-            only_here=own(alone_in.get(doc.doc_id, []))))
+            only_here=own(alone_in.get(doc.doc_id, [])), same_order=orders.get(doc.doc_id, ())))
     return Comparison(documents=tuple(doc_ids), reported_by_all=everyone, reported_by_some=some,
                       reported_by_one=own(alone), outlets=tuple(outlets))

@@ -126,6 +126,9 @@ def _markdown_comparison(comparison: Comparison, cluster: Cluster) -> list[str]:
             lines.append(f"- Leaves out: {markdown_text(fact.text)}")
         for fact in outlet.only_here:
             lines.append(f"- Only here: {markdown_text(fact.text)}")
+        for order in outlet.same_order:
+            lines.append(f"- Tells {order.facts} of its {order.of} facts in the same order as "
+                         f"[{numbers[order.doc_id]}] {markdown_text(names[order.doc_id])}")
         lines.append("")
     return lines
 
@@ -169,6 +172,7 @@ def comparison_record(comparison: Comparison, cluster: Cluster) -> dict[str, Any
                                   for t in o.distinctive_terms],
             "omissions": [fact(f) for f in o.omissions],
             "only_here": [fact(f) for f in o.only_here],
+            "same_order": [{"doc_id": s.doc_id, "facts": s.facts, "of": s.of} for s in o.same_order],
         } for o in comparison.outlets],
         "note": comparison.note,
     }

@@ -159,10 +159,14 @@ class _Page:
                         f'<ul class="facts">{self.fact_item(outlet.leads_with, outlet.doc_id)}</ul>')
             terms = ("<ul>" + "".join(self.term_item(t) for t in outlet.distinctive_terms) + "</ul>") \
                 if outlet.distinctive_terms else '<p class="none">None found.</p>'
+            # outlets telling the story in its order: three outlets may be one report rewritten
+            order = "".join(f'<p class="order">Tells {o.facts} of its {o.of} facts in the same order as '
+                            f'<a class="chip" href="#source-{self.numbers[o.doc_id]}">{self.numbers[o.doc_id]}</a> '
+                            f"{escape(self.names[o.doc_id])}.</p>" for o in outlet.same_order)
             blocks.append(
                 f'<section class="card" aria-labelledby="o-{n}"><h4 id="o-{n}" class="outlet-name">'
                 f'<a class="chip" href="#source-{n}">{n}</a> {escape(self.names[outlet.doc_id])}</h4>'
-                f"{lead}<h4>Wording only this outlet uses</h4>{terms}"
+                f"{order}{lead}<h4>Wording only this outlet uses</h4>{terms}"
                 f"<h4>Leaves out what most others report</h4>"
                 + self.fact_list(outlet.omissions, "Nothing that most others report.")
                 + "<h4>Only this outlet reports</h4>"
