@@ -125,7 +125,7 @@ class FluencyScorer:
         texts = list(_CHECK_TEXTS)
         try:
             packed = self.packed(self._token_ids(texts))
-        except (RuntimeError, ValueError, TypeError) as error:  # a model that refuses a 4-D mask
+        except Exception as error:  # noqa: BLE001  any refusal of a 4-D mask (each model family raises its own)
             log.info("fluency: packed scoring unavailable for this model (%s); padded rows used", error)
             return False
         agrees = all(abs(a - b) <= SELF_CHECK_TOLERANCE for a, b in zip(packed, self.padded(texts)))
