@@ -156,7 +156,7 @@ def test_outlets_telling_the_story_in_one_order_are_found_both_ways():
     assert short == {}
 
 
-def test_the_comparison_says_which_outlets_tell_the_story_in_one_order(encoder, tmp_path):
+def test_the_comparison_says_which_outlets_tell_the_story_in_one_order(encoder):
     from summarizer import summarize
 
     lead = ["The council approved the river bridge on Tuesday.", "The vote was seven to two.",
