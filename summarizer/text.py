@@ -269,8 +269,15 @@ _LEANS_ON_PREVIOUS = re.compile(
     r"remarks?|statement|announcement|measure|incident|proposal|performance))(?![\w-])")
 
 
+# "Kim echoed these sentiments, offering …": a demonstrative early in the sentence refers back just
+# as an opening one does ("these days" is no reference).
+_REFERS_BACK_EARLY = re.compile(r"^(?:\S+\s+){1,6}?(?:these|those)\s+(?!days\b)[a-z]")
+
+
 def leans_on_previous(text: str) -> bool:
     """A sentence whose opening points back at what came before it in its article ("He said", "But
-    it has not worked out", "The two leaders met"): out of that context the reader cannot tell who
-    or what, so it is never chosen alone (the first sentence of an article excepted)."""
-    return bool(_LEANS_ON_PREVIOUS.match(text.lstrip()))
+    it has not worked out", "The two leaders met", "Kim echoed these sentiments"): out of that
+    context the reader cannot tell who or what, so it is never chosen alone (the first sentence of
+    an article excepted)."""
+    text = text.lstrip()
+    return bool(_LEANS_ON_PREVIOUS.match(text) or _REFERS_BACK_EARLY.match(text))

@@ -57,6 +57,16 @@ def test_a_framing_lead_in_keeps_when_it_happened():
     assert strip_framing_lead_in("In a landmark May Day speech, Kim spoke.", docs, lexicon()).text == "Kim spoke."
 
 
+def test_an_opening_that_answers_a_missing_sentence_is_dropped():
+    from summarizer.neutral.wording import neutral_wording
+
+    edit = neutral_wording('In turn, Kim pledged "full support" for Russia.', [], frozenset(), lexicon())
+    assert edit.text == 'Kim pledged "full support" for Russia.' and edit.removed == ("In turn",)
+    # "in response to" names what it answers: it stays
+    kept = "In response to the vote, the council met."
+    assert neutral_wording(kept, [], frozenset(), lexicon()).text == kept
+
+
 def test_the_article_follows_the_sound_of_the_word_after_a_deletion():
     """Issue #17: the repair wrote "a hour-long", "an university", "an one-sided"; it also touched
     articles nowhere near a deletion ("Part A of" became "Part An of")."""

@@ -127,6 +127,9 @@ def test_leans_on_previous():
     assert not leans_on_previous("The firstborn son attended.")
     assert leans_on_previous("And most are in need of more money.") and leans_on_previous("It is land they want back.")
     assert not leans_on_previous("Then-president Obama spoke.") and not leans_on_previous("This year the river rose.")
+    # a demonstrative early in the sentence refers back as an opening one does
+    assert leans_on_previous('Kim echoed these sentiments, offering "full support" for Russia.')
+    assert not leans_on_previous("One of these days the bridge will open, officials said.")
 
 
 @pytest.mark.parametrize("flawed", [

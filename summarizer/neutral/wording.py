@@ -103,13 +103,30 @@ def strip_colour(text: str, colour: frozenset[str]) -> NeutralEdit:
     return NeutralEdit(result, tuple(removed))
 
 
+# "In turn, Kim pledged …": an opening that answers the sentence before it in its article, which
+# the summary does not carry. Connectives that also carry a subject or claim ("However, he …",
+# "But it …") make a sentence lean on its article instead (``text.leans_on_previous``): never chosen.
+_ANSWERING_OPENING = re.compile(r"^In (?:turn|response|return), (?=\S)")
+
+
+def strip_answering_opening(text: str) -> NeutralEdit:
+    """Drop an opening "In turn," / "In response," / "In return," (see ``_ANSWERING_OPENING``)."""
+    match = _ANSWERING_OPENING.match(text)
+    if not match:
+        return NeutralEdit(text, ())
+    rest = text[match.end():]
+    return NeutralEdit(rest[:1].upper() + rest[1:], (match.group(0).rstrip(", "),))
+
+
 def neutral_wording(text: str, document_texts: Iterable[str], colour: frozenset[str],
                     lexicon: Lexicon) -> NeutralEdit:
-    """Both neutral edits of one summary sentence: a one-outlet framing lead-in, then one-outlet
-    loaded modifiers (``colour``, from ``Lexicon.colour_words``)."""
-    lead_in = strip_framing_lead_in(text, document_texts, lexicon)
+    """The wording edits of one summary sentence: an opening that answers a sentence the summary
+    does not carry, a one-outlet framing lead-in, then one-outlet loaded modifiers (``colour``,
+    from ``Lexicon.colour_words``)."""
+    opening = strip_answering_opening(text)
+    lead_in = strip_framing_lead_in(opening.text, document_texts, lexicon)
     modifiers = strip_colour(lead_in.text, colour)
-    return NeutralEdit(modifiers.text, lead_in.removed + modifiers.removed)
+    return NeutralEdit(modifiers.text, opening.removed + lead_in.removed + modifiers.removed)
 
 
 def fact_colour(sentence: SummarySentence, texts: dict[str, str], lexicon: Lexicon) -> frozenset[str]:
