@@ -270,8 +270,10 @@ _LEANS_ON_PREVIOUS = re.compile(
 
 
 # "Kim echoed these sentiments, offering …": a demonstrative early in the sentence refers back just
-# as an opening one does ("these days" is no reference).
-_REFERS_BACK_EARLY = re.compile(r"^(?:\S+\s+){1,6}?(?:these|those)\s+(?!days\b)[a-z]")
+# as an opening one does ("these days" is no reference); so does "since" without its object.
+_REFERS_BACK_EARLY = re.compile(r"^(?:\S+\s+){1,6}?(?:these|those)\s+(?!days\b)[a-z]"
+                                # "Evidence has since emerged", "Since then …": since what came before
+                                r"|^(?:\S+\s+){0,6}?(?:has|have|had) since\b|^Since then\b")
 
 
 def leans_on_previous(text: str) -> bool:

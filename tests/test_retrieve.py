@@ -130,6 +130,9 @@ def test_leans_on_previous():
     # a demonstrative early in the sentence refers back as an opening one does
     assert leans_on_previous('Kim echoed these sentiments, offering "full support" for Russia.')
     assert not leans_on_previous("One of these days the bridge will open, officials said.")
+    assert leans_on_previous("Evidence has since emerged that the missiles were used.")
+    assert leans_on_previous("Since then the bridge has been closed.")
+    assert not leans_on_previous("Since 2000, the bridge has been closed.")
 
 
 @pytest.mark.parametrize("flawed", [
