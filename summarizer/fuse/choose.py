@@ -54,7 +54,7 @@ class WordGraphFuser(EmbeddedGenerator):
             config = dataclasses.replace(config, dtype="float32")
         super().__init__(config, model, tokenizer)
         self.syntax = SyntaxCheck(config.parser)
-        self._scorer: FluencyScorer | None = None
+        self.scorer = FluencyScorer(self.model, self.tokenizer, self.device)
 
     def unit(self) -> str:
         return "group"  # one fact at a time: the word graph is built from one fact's sentences
@@ -103,6 +103,4 @@ class WordGraphFuser(EmbeddedGenerator):
 
     def fluency_of_groups(self, groups: list[list[str]]) -> list[list[float]]:
         """``fluency`` of each group's texts, every group in as few forward passes as fit."""
-        if self._scorer is None:
-            self._scorer = FluencyScorer(self.model, self.tokenizer, self.device)
-        return self._scorer.score_groups(groups)
+        return self.scorer.score_groups(groups)

@@ -89,7 +89,7 @@ class FluencyScorer:
         return scores
 
     def _token_ids(self, texts: list[str]) -> list[list[int]]:
-        return [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts] if texts else []
+        return self.tokenizer(texts, add_special_tokens=False)["input_ids"] if texts else []
 
     def packed(self, token_ids: list[list[int]]) -> list[float]:
         """One forward pass over the prefix tree of ``token_ids``."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.neutral.articles import indefinite_article
-from summarizer.text import words
+from summarizer.text import DATE_WORDS, words
 from summarizer.types import Cluster, Headline, SummarySentence
 
 _COPULAS = frozenset("is was were are be been being seems seemed remains remained became".split())
@@ -34,11 +34,10 @@ _LEAD_IN = re.compile(r"^(?:In|With|Amid|Marking)\s+(?:a|an|what\s+(?:is|was)\s+
 
 # When the news happened is a fact, not framing: "In a landmark summit on Wednesday, Putin and Kim
 # signed ..." keeps "On Wednesday, Putin and Kim signed ...".
+_DAYS_AND_MONTHS = "|".join(sorted((w.capitalize() for w in DATE_WORDS), key=len, reverse=True))
 _TIME_TAIL = re.compile(r"\b(?:on|in|at|during|this|last|late|early|earlier)\s+(?:(?:the|this|last|late|early)\s+)?"
-                        r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-                        r"April|May|June|July|August|September|October|November|December|[12]\d{3}|week|weekend|"
-                        r"month|year|morning|afternoon|evening|night)(?:\s+(?:\d{1,2}|night|morning|afternoon|"
-                        r"evening))?$")
+                        rf"(?:{_DAYS_AND_MONTHS}|[12]\d{{3}}|week|weekend|month|year|morning|afternoon|evening|night)"
+                        r"(?:\s+(?:\d{1,2}|night|morning|afternoon|evening))?$")
 
 
 def strip_framing_lead_in(text: str, document_texts: Iterable[str], lexicon: Lexicon) -> NeutralEdit:
