@@ -1,8 +1,8 @@
 """Which outlets tell the story in the same order: a rewrite of another outlet's article.
 
 Aggregators rewrite a wire or broadcaster's article sentence by sentence: on the seeds, two of
-the five articles state 17 to 24 of their facts in the BBC's order, while the other outlets share
-one to three facts with anyone in order. An editor weighing "reported by three outlets" needs to
+the five articles state 20 and 24 of their facts in the BBC's order (and 17 in each other's),
+while the other outlets share one to three facts in order with anyone. An editor weighing "reported by three outlets" needs to
 know that three outlets may be one report. Two articles' shared run is the longest sequence of
 facts both state in the same order (a longest increasing subsequence over the facts they share,
 each counted where the article first states it); a run of ``MIN_SHARED_SEQUENCE`` facts or more is
