@@ -195,6 +195,7 @@ def test_ray_engine_on_a_local_ray_instance(tmp_path, encoder, tiny_bart):
         run_batch(str(table), str(mixed), config, limit=2, progress=False)
         stats = run_ray(str(table), str(mixed), config, batch_size=2, progress=False, num_cpus=1)
         assert (stats.written, stats.skipped_done) == (3, 2)
-        assert [r["id"] for r in _lines(mixed)] == [f"clusters-{i}" for i in range(5)]
+        # Ray's read tasks finish in any order (docs/usage.md promises ids, not order): each id once
+        assert sorted(r["id"] for r in _lines(mixed)) == [f"clusters-{i}" for i in range(5)]
     finally:
         ray.shutdown()
