@@ -34,8 +34,9 @@ class Fact:
     """Sentences of different outlets that state one fact (at most one per document, in document order)."""
 
     members: tuple[FactMember, ...]
-    # Several members: the mean pair probability among them. One member: 1 - the probability of its
-    # most likely match in another outlet (how sure it is that no other outlet states it).
+    # Several members: the mean pair probability among them. One member: how sure it is that no other
+    # outlet states it, the product of 1 - p over its scored pairs with other outlets' sentences (each
+    # near paraphrase at p 0.2 is a chance of a match, not just the most probable one).
     confidence: float
     # Sentences of other facts that state this one too, as a second part ("…, marking his first visit
     # since 2000"): as probable as the bar with one of its members. An outlet with such a sentence
