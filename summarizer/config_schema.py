@@ -78,12 +78,12 @@ class RetrieveConfig:
     # Groups whose representatives are this similar to a selected one are redundant.
     redundancy_threshold: float = 0.6
     mmr_lambda: float = 0.75
+    # After the first fact, MMR ranks by score per word^length_exponent (Lin & Bilmes 2010; 0: score).
+    length_exponent: float = 0.5
     # How facts are chosen under the budgets: mmr (salience, minus closeness to those chosen) or
     # concepts (the ICSI integer program: most document-frequency-weighted bigrams covered).
     selector: str = "mmr"
-    # Choose facts two or more outlets report before any only one reports (if one fits the budget).
-    # Fusion-input budget, counted with the fusion model's own tokenizer.
-    budget_tokens: int = 1024
+    budget_tokens: int = 1024  # fusion-input budget, counted with the fusion model's own tokenizer
     # At most this many sentences of a fact (its best-worded one and those closest to it) go
     # to the fusion model and count against budget_tokens; all outlets stay cited.
     fusion_members: int = 5
@@ -253,6 +253,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "retrieve.group_threshold": (0, 1),
     "retrieve.redundancy_threshold": (0, 1),
     "retrieve.mmr_lambda": (0, 1),
+    "retrieve.length_exponent": (0, 2),
     "retrieve.budget_tokens": (16, None),
     "retrieve.fusion_members": (1, None),
     "retrieve.summary_words": (10, None),

@@ -263,3 +263,28 @@ def test_outlets_stating_a_fact_as_a_second_part_count_for_it(encoder):
 
     assert chosen(also_of=0) == bridge
     assert chosen(also_of=1) == library  # the less salient sentence, which two other outlets also state
+
+
+def test_selection_by_value_per_word_fits_two_short_facts_for_one_long_one():
+    import dataclasses
+
+    import numpy as np
+
+    from summarizer.retrieve.select import SummaryLength, _by_mmr
+
+    class Unrelated:  # no fact is redundant with another
+        def block(self, rows, cols):
+            return np.zeros((len(rows), len(cols)), dtype=np.float32)
+
+    # The lead, one 40-word fact worth a little more than either of two 15-word facts.
+    salience, words = np.array([2.0, 0.9, 0.7, 0.7]), [20, 40, 15, 15]
+    base = dataclasses.replace(RunConfig().retrieve, mmr_lambda=1.0)
+
+    def chosen(exponent: float) -> list[int]:
+        config = dataclasses.replace(base, length_exponent=exponent)
+        return _by_mmr(Unrelated(), [0, 1, 2, 3], salience, [False] * 4, [1] * 4, words, 0,
+                       SummaryLength(60, 60), config)
+
+    assert chosen(0.0) == [0, 1]  # by score alone the long fact fills the budget
+    assert chosen(1.0) == [0, 2, 3]  # per word, the two short facts say more in 50 words
+    assert chosen(0.5)[0] == 0  # the lead fact comes first, whatever its length

@@ -152,7 +152,8 @@ def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_sali
             framing: list[bool], fact_tokens: list[int], fact_words: list[int], used_words: int,
             length: SummaryLength, config: RetrieveConfig) -> list[int]:
     """``retrieve.selector: mmr``: facts by salience minus closeness to those already chosen,
-    within the fusion-token budget and the word target.
+    within the fusion-token budget and the word target; after the first, by that score per
+    word^``length_exponent`` (Lin & Bilmes 2010: value per unit of the budget it uses).
 
     Over arrays: each fact's redundancy (its representative's closest similarity to a chosen one)
     is updated once per chosen fact, so each step is one vectorised argmax instead of a rescan of
@@ -165,6 +166,9 @@ def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_sali
     remaining = np.ones(len(representatives), dtype=bool)
     while remaining.any():
         score = config.mmr_lambda * group_salience - (1 - config.mmr_lambda) * redundancy
+        if chosen and config.length_exponent:  # value per word, once the lead fact is in
+            cost = np.maximum(fact_words, 1) ** config.length_exponent
+            score = np.where(score > 0, score / cost, score * cost)
         indices = np.flatnonzero(remaining)
         best = int(indices[np.argmax(score[indices])])  # the first of equal scores: the lowest index
         remaining[best] = False
