@@ -67,6 +67,24 @@ def test_an_opening_that_answers_a_missing_sentence_is_dropped():
     assert neutral_wording(kept, [], frozenset(), lexicon()).text == kept
 
 
+def test_a_closing_clause_only_one_outlet_adds_is_dropped():
+    from summarizer.neutral.wording import strip_unshared_tail
+
+    own = ('Kim pledged "full support and solidarity" for Russia\'s actions in Ukraine, calling the two '
+           'countries\' friendship "fiery" and closer than in Soviet times.')
+    other = 'Kim offered "full support and solidarity" for Russia in its conflict in Ukraine.'
+    edit = strip_unshared_tail(own, [own, other])
+    assert edit.text == 'Kim pledged "full support and solidarity" for Russia\'s actions in Ukraine.'
+    assert edit.removed == ('calling the two countries\' friendship "fiery" and closer than in Soviet times',)
+    # another outlet states the clause too: it is part of the fact
+    echo = 'Kim backed Russia in Ukraine, calling their friendship "fiery" and closer than in Soviet times.'
+    assert strip_unshared_tail(own, [own, echo]).text == own
+    # one outlet alone: nothing to intersect with; attribution is never cut
+    assert strip_unshared_tail(own, [own]).text == own
+    said = "The two leaders signed a mutual defence treaty in the capital, according to state media."
+    assert strip_unshared_tail(said, [said, other]).text == said
+
+
 def test_the_article_follows_the_sound_of_the_word_after_a_deletion():
     """Issue #17: the repair wrote "a hour-long", "an university", "an one-sided"; it also touched
     articles nowhere near a deletion ("Part A of" became "Part An of")."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.neutral.articles import indefinite_article
-from summarizer.text import DATE_WORDS, words
+from summarizer.text import DATE_WORDS, content_stems, words
 from summarizer.types import Cluster, Headline, SummarySentence
 
 _COPULAS = frozenset("is was were are be been being seems seemed remains remained became".split())
@@ -117,6 +117,33 @@ def strip_answering_opening(text: str) -> NeutralEdit:
     return NeutralEdit(rest[:1].upper() + rest[1:], (match.group(0).rstrip(", "),))
 
 
+# ", calling the friendship 'fiery' and even closer than in Soviet times": a participle clause closing
+# the sentence, an adjunct whose removal leaves the main clause whole. "according to" is attribution.
+_PARTICIPLE_TAIL = re.compile(r",\s+(?!according\b)([a-z]+ing\b[^,;:]*?)[.!?]?[\"'”’]?$")
+#: a tail is one outlet's addition when at most this share of its content stems is in the other
+#: outlets' sentences of the fact ("the two countries" may be anywhere; "fiery" and "Soviet" not)
+_UNSHARED = 1 / 3
+
+
+def strip_unshared_tail(text: str, cited: list[str]) -> NeutralEdit:
+    """Drop a closing participle clause that only the outlet whose words the sentence uses states
+    (``cited``: the sentences of the fact's outlets, its own among them): the fact is what the
+    outlets share (intersection fusion), not one outlet's addition to it. Only where another
+    outlet's sentence states the fact, and only if eight words or more remain. Retrieval counts a
+    fact's words after this edit, so the words it frees go to another fact."""
+    match = _PARTICIPLE_TAIL.search(text)
+    if not match or len(words(text[:match.start()])) < 8:
+        return NeutralEdit(text, ())
+    tail, tail_stems = match.group(1), content_stems(match.group(1))
+    others = [t for t in cited if tail not in t]  # the sentences that did not write the tail
+    shared = set().union(*(content_stems(t) for t in others)) & tail_stems if others else tail_stems
+    if not tail_stems or not others or len(shared) > _UNSHARED * len(tail_stems):
+        return NeutralEdit(text, ())
+    head = text[:match.start()].rstrip()
+    closed = head.endswith((".", "!", "?", '"', "'", "”", "’"))  # a quotation the tail followed stays closed
+    return NeutralEdit(head + ("" if closed else "."), (match.group(0).strip(" ,."),))
+
+
 def neutral_wording(text: str, document_texts: Iterable[str], colour: frozenset[str],
                     lexicon: Lexicon) -> NeutralEdit:
     """The wording edits of one summary sentence: an opening that answers a sentence the summary
@@ -149,8 +176,10 @@ def neutral_sentences(sentences: list[SummarySentence], cluster: Cluster, colour
     texts = {d.doc_id: d.text for d in cluster.documents}
     edited = []
     for sentence in sentences:
-        edit = neutral_wording(sentence.text, document_texts, colour | fact_colour(sentence, texts, lexicon), lexicon)
-        edited.append(replace(sentence, text=edit.text, edits=edit.removed) if edit.removed else sentence)
+        tail = strip_unshared_tail(sentence.text, [texts[r.doc_id][r.span[0]:r.span[1]] for r in sentence.citations])
+        edit = neutral_wording(tail.text, document_texts, colour | fact_colour(sentence, texts, lexicon), lexicon)
+        removed = tail.removed + edit.removed
+        edited.append(replace(sentence, text=edit.text, edits=removed) if removed else sentence)
     return edited
 
 

@@ -11,6 +11,7 @@ from summarizer.align.records import Alignment
 from summarizer.config_schema import RetrieveConfig
 from summarizer.embed.similarity import Similarity
 from summarizer.neutral.lexicon import Lexicon
+from summarizer.neutral.wording import strip_unshared_tail
 from summarizer.registries import SCORERS
 from summarizer.retrieve.concepts import choose_by_concepts
 from summarizer.retrieve.grouping import candidate_mask, representative, sentence_word_counts, speculative
@@ -67,7 +68,7 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     fact_tokens = [sum(member_tokens[i] for i in members[:config.fusion_members]) for members in ordered]
     framing = [single_outlet[k] and bool(lexicon.loaded_count(texts[representatives[k]], colour))
                for k in range(len(groups))]
-    fact_words = [int(word_counts[rep]) for rep in representatives]
+    fact_words = _words_after_edits(texts, representatives, ordered)
     if config.selector == "concepts":
         offered = [k for k in range(len(groups)) if not framing[k]]
         chosen = _by_concepts(offered, [texts[r] for r in representatives], segmented, group_salience, fact_words,
@@ -84,6 +85,14 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     return Selection(embedded=embedded, groups=tuple(facts[k] for k in chosen),
                      budget_tokens=config.budget_tokens, used_tokens=int(used_tokens),
                      facts=tuple(facts.values()), headline=headline, colour=colour, alignment=alignment)
+
+
+def _words_after_edits(texts: list[str], representatives: list[int], ordered: list[list[int]]) -> list[int]:
+    """Words each fact's representative takes in the summary: after the neutral stage's cut of a
+    closing clause only its own outlet states (``strip_unshared_tail``), so the words it frees go
+    to another fact."""
+    return [word_count(strip_unshared_tail(texts[rep], [texts[i] for i in members]).text)
+            for rep, members in zip(representatives, ordered)]
 
 
 def _pyramid_weight(facts: list, documents: int) -> np.ndarray:
