@@ -22,7 +22,7 @@ from summarizer.types import Cluster, Document
 #: settings a request may change: what the summary says, never what the server loads or reads
 REQUEST_SETTINGS = {
     "retrieve": {"summary_words", "length_ratio", "min_summary_words", "headline", "order", "selector",
-                 "mmr_lambda", "redundancy_threshold", "min_sentence_words",
+                 "mmr_lambda", "length_exponent", "redundancy_threshold", "min_sentence_words",
                  "max_sentence_words", "weight_corroboration", "weight_centrality", "weight_position",
                  "weight_title"},
     "fuse": {"backend"},  # only to "extractive" (nothing to load) or the served backend
