@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.neutral.articles import indefinite_article
-from summarizer.text import DATE_WORDS, content_stems, words
+from summarizer.text import DATE_WORDS, content_stems, normalize_number, words
 from summarizer.types import Cluster, Headline, SummarySentence
 
 _COPULAS = frozenset("is was were are be been being seems seemed remains remained became".split())
@@ -137,11 +137,15 @@ def strip_unshared_tail(text: str, cited: list[str]) -> NeutralEdit:
     tail, tail_stems = match.group(1), content_stems(match.group(1))
     others = [t for t in cited if tail not in t]  # the sentences that did not write the tail
     shared = set().union(*(content_stems(t) for t in others)) & tail_stems if others else tail_stems
-    if not tail_stems or not others or len(shared) > _UNSHARED * len(tail_stems):
-        return NeutralEdit(text, ())
+    if not tail_stems or not others or len(shared) > _UNSHARED * len(tail_stems) or _numbers(tail) & _numbers(*others):
+        return NeutralEdit(text, ())  # shared, or a quantity another outlet states ("3 feet" / "three feet")
     head = text[:match.start()].rstrip()
     closed = head.endswith((".", "!", "?", '"', "'", "”", "’"))  # a quotation the tail followed stays closed
     return NeutralEdit(head + ("" if closed else "."), (match.group(0).strip(" ,."),))
+
+
+def _numbers(*texts: str) -> set[str]:
+    return {n for text in texts for n in map(normalize_number, words(text)) if n and n[:1].isdigit()}
 
 
 def neutral_wording(text: str, document_texts: Iterable[str], colour: frozenset[str],
