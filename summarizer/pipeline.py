@@ -103,7 +103,8 @@ class Pipeline:
             _Embed(self.encoder),
             _Each("align", "alignment", lambda s: align_cluster(s.embedded, config.align)),
             _Each("retrieve", "selection", lambda s: retrieve(s.embedded, s.alignment, config.retrieve, self.similarity,
-                                                              self.lexicon, self.generator.count_tokens)),
+                                                              self.lexicon, self.generator.count_tokens,
+                                                              config.neutral.drop_loaded_words)),
             _Fuse(self.generator, config),
             _EachCounted("guard", "sentences", lambda s, stats: tuple(self.policy.apply(s.selection, s.drafts, stats))),
             _EachCounted("dedupe", "sentences", lambda s, stats: tuple(drop_repeated(

@@ -27,9 +27,10 @@ TokenCounter = Callable[[list[str]], list[int]]
 
 
 def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveConfig, similarity: Similarity,
-             lexicon: Lexicon, count_tokens: TokenCounter) -> Selection:
+             lexicon: Lexicon, count_tokens: TokenCounter, neutral_edits: bool = True) -> Selection:
     """Score, select and order the cluster's facts (``alignment``'s) within the budgets of ``config``.
 
+    ``neutral_edits``: whether the neutral stage will edit the wording (its cuts free words).
     Facts are chosen (``retrieve.selector``: MMR, or the concept-coverage program) within the
     fusion-token budget (counted with ``count_tokens``) and the word target, then put in reading
     order. MMR weighs a fact by its salience plus the share of the other outlets that report it
@@ -68,7 +69,7 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     fact_tokens = [sum(member_tokens[i] for i in members[:config.fusion_members]) for members in ordered]
     framing = [single_outlet[k] and bool(lexicon.loaded_count(texts[representatives[k]], colour))
                for k in range(len(groups))]
-    fact_words = _words_after_edits(texts, representatives, ordered)
+    fact_words = _words_after_edits(texts, representatives, ordered, neutral_edits)
     if config.selector == "concepts":
         offered = [k for k in range(len(groups)) if not framing[k]]
         chosen = _by_concepts(offered, [texts[r] for r in representatives], segmented, group_salience, fact_words,
@@ -87,10 +88,13 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
                      facts=tuple(facts.values()), headline=headline, colour=colour, alignment=alignment)
 
 
-def _words_after_edits(texts: list[str], representatives: list[int], ordered: list[list[int]]) -> list[int]:
-    """Words each fact's representative takes in the summary: after the neutral stage's cut of a
-    closing clause only its own outlet states (``strip_unshared_tail``), so the words it frees go
-    to another fact."""
+def _words_after_edits(texts: list[str], representatives: list[int], ordered: list[list[int]],
+                       neutral_edits: bool) -> list[int]:
+    """Words each fact's representative takes in the summary: where the neutral stage edits
+    (``neutral_edits``: ``neutral.drop_loaded_words``), after its cut of a closing clause only its
+    own outlet states (``strip_unshared_tail``), so the words it frees go to another fact."""
+    if not neutral_edits:
+        return [word_count(texts[rep]) for rep in representatives]
     return [word_count(strip_unshared_tail(texts[rep], [texts[i] for i in members]).text)
             for rep, members in zip(representatives, ordered)]
 
