@@ -19,12 +19,10 @@ class ConfigError(UsageError):
 @dataclass(frozen=True)
 class IngestConfig:
     max_documents: int = 200
-    # Files longer than this are rejected rather than silently truncated.
-    max_chars_per_document: int = 1_000_000
+    max_chars_per_document: int = 1_000_000  # longer files are rejected, never silently truncated
     # All of a cluster's documents together (200 full articles: about 1.4 million characters).
     max_chars_per_cluster: int = 5_000_000
-    # A document needs this many words of story text to be used at all.
-    min_words: int = 5
+    min_words: int = 5  # words of story text a document needs to be used at all
     strip_boilerplate: bool = True
     title_from_first_line: bool = True  # a short unpunctuated first line is the headline
     # Field names for dataset-style inputs (JSONL/Parquet/hub datasets).
@@ -185,10 +183,11 @@ class CompareConfig:
     enabled: bool = True
     # Most facts in each list (reported by all / some / one outlet, omissions per outlet).
     max_facts: int = 6
-    # Most distinctive words or phrases shown per outlet.
-    max_terms: int = 6
-    # A fact is listed as one outlet's alone only when the alignment is this sure no other states it.
+    max_terms: int = 6  # most distinctive words or phrases shown per outlet
+    # A fact is listed as one outlet's alone only when the alignment is this sure no other states it,
+    # and as left out by an outlet only when this sure that outlet does not.
     only_here_confidence: float = 0.75
+    left_out_confidence: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -283,6 +282,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "compare.max_facts": (1, None),
     "compare.max_terms": (0, None),
     "compare.only_here_confidence": (0, 1),
+    "compare.left_out_confidence": (0, 1),
     "align.same_fact_probability": (0, 1),
     "align.min_similarity": (-1, 1),
     "evaluation.bootstrap_resamples": (100, None),

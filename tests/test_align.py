@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer import align_facts
-from summarizer.align.aligner import align, average_linkage, mutual_links, stated_nowhere_else
+from summarizer.align.aligner import align, average_linkage, mutual_links, stated_by
 from summarizer.align.pair_model import BUNDLED_MODEL, load_pair_model
 from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, quantity_conflict
 from summarizer.config import ConfigError, RunConfig, with_overrides
@@ -116,14 +116,15 @@ def test_links_are_mutual_best_matches_per_document():
     assert mutual_links(probability, documents, 0.5) == [(0.9, 0, 1)]
 
 
-def test_a_fact_near_several_paraphrases_is_not_sure_to_be_one_outlets():
-    # Sentence 0 has four candidate matches in three other outlets, none probable alone; pairs within
-    # one document and pairs of other sentences do not count.
-    documents = np.array([0, 1, 2, 2, 3, 0, 2])
-    probability = {(0, 1): 0.3, (0, 2): 0.2, (0, 3): 0.2, (0, 4): 0.3, (0, 5): 0.9, (1, 6): 0.9}
-    alone = stated_nowhere_else(probability, documents)
-    assert alone[0] == pytest.approx(0.7 * 0.8 * 0.8 * 0.7)  # 0.31, where 1 - the best match would say 0.7
-    assert alone[5] == 1.0 and alone[6] == pytest.approx(0.1)
+def test_an_outlet_with_several_near_paraphrases_may_state_the_fact():
+    # Fact [0, 1] (documents 0 and 1). Document 2's sentences 2 and 3 are each near a member, neither
+    # probable alone; sentence 3's best pair counts once, not once per member. Document 3: one pair.
+    documents = np.array([0, 1, 2, 2, 3, 0])
+    probability = {(0, 1): 0.9, (0, 2): 0.3, (1, 3): 0.3, (0, 3): 0.2, (0, 4): 0.1, (0, 5): 0.9}
+    fact, alone = stated_by([[0, 1], [2], [3], [4], [5]], probability, documents, 4)[:2]
+    assert fact == pytest.approx((1.0, 1.0, 1 - 0.7 * 0.7, 0.1))  # 0.51, where the best pair would say 0.3
+    # a one-sentence fact: its own document states it; its pairs within a document do not count
+    assert alone == pytest.approx((0.3, 0.0, 1.0, 0.0))
 
 
 def test_the_bundled_pair_model_matches_this_version(tmp_path):

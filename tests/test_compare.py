@@ -139,3 +139,16 @@ def test_a_subjective_adjective_used_as_a_noun_is_not_loaded():
         terms = {t.term: t.loaded for t in distinctive_terms(segmented, "d0", lexicon, limit=10)}
         marked = [term for term, is_loaded in terms.items() if "kind" in term.split() and is_loaded]
         assert marked == (["kind gesture"] if loaded else []), (sentence, terms)
+
+
+def test_an_outlet_leaves_out_a_fact_only_as_surely_as_the_setting_asks(encoder):
+    def run(*settings):
+        return Pipeline(load_config(None, ["fuse.backend=extractive", *settings])).summarize(HARBOUR)
+
+    result = run()
+    inspectors = next(f for f in result.selection.alignment.facts if "Inspectors" in f.members[0].text)
+    assert inspectors.stated_by[:2] == (1.0, 1.0)  # its members' outlets
+    unstated = 1.0 - inspectors.stated_by[2]  # d2's weather sentence is a near pair, not the fact
+    assert 0.75 <= unstated < 1.0
+    stricter = run(f"compare.left_out_confidence={(unstated + 1.0) / 2}")
+    assert not {o.doc_id: o for o in stricter.comparison.outlets}["d2"].omissions

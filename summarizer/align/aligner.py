@@ -112,17 +112,26 @@ def second_statements(groups: list[list[int]], probability: dict[tuple[int, int]
     return found
 
 
-def stated_nowhere_else(probability: dict[tuple[int, int], float], documents: np.ndarray) -> np.ndarray:
-    """Per sentence, how sure it is that no sentence of another document states its fact: the
-    product of 1 - p over its scored pairs across documents (noisy-OR). Five near paraphrases at
-    p 0.2 each leave 0.33; the most probable one alone would leave 0.8, and a fact other outlets word
-    differently would be called one outlet's."""
-    alone = np.ones(len(documents))
+def stated_by(groups: list[list[int]], probability: dict[tuple[int, int], float], documents: np.ndarray,
+              count: int) -> list[tuple[float, ...]]:
+    """Per group, per document (of ``count``): the probability that the document states the group's
+    fact. A member's document: 1. Another: each of its sentences states it with its most probable
+    pair with a member; the document does unless none does (noisy-OR over its sentences). Five near
+    paraphrases at p 0.2 make it 0.67 where the best alone would say 0.2, and a fact other outlets
+    word differently would be called one outlet's, or left out by outlets that state it."""
+    group_of = {i: k for k, g in enumerate(groups) for i in g}
+    best: dict[tuple[int, int], float] = {}  # (group, sentence of another document) -> p
     for (i, j), p in probability.items():
-        if documents[i] != documents[j]:
-            alone[i] *= 1.0 - p
-            alone[j] *= 1.0 - p
-    return alone
+        if p > 0 and documents[i] != documents[j]:
+            for member, other in ((i, j), (j, i)):
+                key = (group_of[member], other)
+                best[key] = max(best.get(key, 0.0), p)
+    unstated = np.ones((len(groups), count))
+    for (group, sentence), p in best.items():
+        unstated[group, documents[sentence]] *= 1.0 - p
+    for k, group in enumerate(groups):
+        unstated[k, [documents[i] for i in group]] = 0.0
+    return [tuple(float(1.0 - u) for u in row) for row in unstated]
 
 
 def align(sentences: Sequence[Sentence], vectors: np.ndarray, document_ids: Sequence[str], model: PairModel,
@@ -135,17 +144,19 @@ def align(sentences: Sequence[Sentence], vectors: np.ndarray, document_ids: Sequ
     probability = probabilities(table, model)
     groups = average_linkage(len(sentences), mutual_links(probability, documents, bar), probability, documents, bar,
                              table.crowded)
-    alone = stated_nowhere_else(probability, documents)
+    stated = stated_by(groups, probability, documents, len(document_ids))
     also = second_statements(groups, probability, documents, bar)
     facts = []
+    stated_of = {g[0]: row for g, row in zip(groups, stated)}
     for group in sorted(groups, key=lambda g: (documents[g[0]], g[0])):
         if len(group) > 1:
             pairs = [probability.get((x, y), 0.0) for k, x in enumerate(group) for y in group[k + 1:]
                      if documents[x] != documents[y]]
             confidence = float(np.mean(pairs))
         else:  # how sure it is that no other outlet states it
-            confidence = float(alone[group[0]])
+            confidence = float(np.prod([1.0 - p for d, p in enumerate(stated_of[group[0]]) if d != documents[group[0]]]))
         facts.append(Fact(members=tuple(FactMember.of(sentences[i], int(documents[i]), i) for i in group),
                           confidence=round(confidence, 4),
-                          also=tuple(FactMember.of(sentences[i], int(documents[i]), i) for i in also[group[0]])))
+                          also=tuple(FactMember.of(sentences[i], int(documents[i]), i) for i in also[group[0]]),
+                          stated_by=tuple(round(p, 4) for p in stated_of[group[0]])))
     return Alignment(facts=tuple(facts), document_ids=tuple(document_ids))

@@ -42,6 +42,10 @@ class Fact:
     # since 2000"): as probable as the bar with one of its members. An outlet with such a sentence
     # does not leave the fact out, though the sentence counts for its own fact.
     also: tuple[FactMember, ...] = ()
+    # Per document of the cluster (input order): the probability that it states the fact, 1 for the
+    # members' documents; for another, 1 - the product over its sentences of 1 - each one's most
+    # probable pair with a member (noisy-OR: several near paraphrases make "left out" unsure).
+    stated_by: tuple[float, ...] = ()
 
     @property
     def documents(self) -> tuple[str, ...]:

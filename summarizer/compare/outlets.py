@@ -123,6 +123,19 @@ def _one_outlets(facts, compared: list, confidence: float) -> list[ComparedFact]
             and (c.sentences[0].doc_id, c.sentences[0].index) not in stated_elsewhere]
 
 
+def _left_out(doc_id: str, index: int, widely_reported: list[ComparedFact], also: dict[int, set[str]],
+              stated: dict[int, tuple[float, ...]], config: CompareConfig) -> list[ComparedFact]:
+    """What more than half of the other outlets report and outlet ``doc_id`` (the ``index``-th) does
+    not state, not even as a second part of a sentence about something else, with the alignment
+    ``compare.left_out_confidence`` sure of that (``Fact.stated_by``; a fact built by hand without
+    it: sure)."""
+    def unstated(fact: ComparedFact) -> float:
+        return 1.0 - stated[id(fact)][index] if stated[id(fact)] else 1.0
+
+    return list(itertools.islice((f for f in widely_reported if doc_id not in f.documents and doc_id not in also[id(f)]
+                                  and unstated(f) >= config.left_out_confidence), config.max_facts))
+
+
 def _pieces(text: str, tokens: list, lowered: list[str], chosen: list[bool], loaded: list[bool]):
     """(start, end, loaded) of each distinctive phrase of a sentence: runs of chosen words, bridging
     one glue word between two of them; a run is kept whole only around a loaded word ("spectacle of
@@ -175,6 +188,7 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
     total = len(doc_ids)
     ranked = [c for _, c in compared]
     also = {id(c): {m.doc_id for m in fact.also} for fact, c in compared}
+    stated = {id(c): fact.stated_by for fact, c in compared}
     everyone = tuple(f for f in ranked if len(f.documents) == total)[:config.max_facts]
     some = tuple(f for f in ranked if 1 < len(f.documents) < total)[:config.max_facts]
     texts = {d.doc_id: d.text for d in segmented.cluster.documents}
@@ -192,11 +206,8 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
     orders = shared_order(selection.alignment)
     frequency = document_frequency_of(segmented)
     widely_reported = [f for f in ranked if 2 * len(f.documents) > total - 1]
-    for doc in segmented.cluster.documents:
-        # What more than half of the other outlets report and this one does not state, not even as a
-        # second part of a sentence about something else.
-        missing = list(itertools.islice((f for f in widely_reported if doc.doc_id not in f.documents
-                                         and doc.doc_id not in also[id(f)]), config.max_facts))
+    for index, doc in enumerate(segmented.cluster.documents):
+        missing = _left_out(doc.doc_id, index, widely_reported, also, stated, config)
         lead = segmented.of_document(doc.doc_id)[0] if segmented.of_document(doc.doc_id) else None
         leads_with = None
         if lead is not None:  # its own first sentence, with the outlets that report the same fact

@@ -142,10 +142,12 @@ def sentence_ref_record(ref: SentenceRef, texts: dict[str, str]) -> dict[str, An
 
 def facts_record(alignment: Alignment, texts: dict[str, str]) -> list[dict[str, Any]]:
     """The JSON ``facts`` section: every fact of the alignment that two outlets or more state, with
-    its members (one per outlet, two where an outlet states it twice) and its confidence."""
+    its members (one per outlet, two where an outlet states it twice), its confidence and, per
+    outlet, the probability that the outlet states it (``Fact.stated_by``)."""
     return [{"documents": list(dict.fromkeys(fact.documents)), "confidence": fact.confidence,
              "members": [sentence_ref_record(SentenceRef(m.doc_id, m.sentence, m.span), texts) for m in fact.members],
-             "also": [sentence_ref_record(SentenceRef(m.doc_id, m.sentence, m.span), texts) for m in fact.also]}
+             "also": [sentence_ref_record(SentenceRef(m.doc_id, m.sentence, m.span), texts) for m in fact.also],
+             "stated_by": dict(zip(alignment.document_ids, fact.stated_by))}
             for fact in alignment.facts if len(set(fact.documents)) > 1]
 
 

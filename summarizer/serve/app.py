@@ -157,7 +157,8 @@ class _Service:
 
         return JSONResponse({"id": given.cluster.cluster_id, "warnings": list(given.cluster.warnings),
                              "facts": [{"confidence": round(f.confidence, 4), "members": [member(m) for m in f.members],
-                                        "also": [member(m) for m in f.also]} for f in found]}, headers=_SECURE)
+                                        "also": [member(m) for m in f.also], "stated_by": list(f.stated_by)}
+                                       for f in found]}, headers=_SECURE)
 
     async def health(self, request: Request) -> Response:
         """

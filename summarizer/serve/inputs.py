@@ -27,7 +27,7 @@ REQUEST_SETTINGS = {
                  "weight_title"},
     "fuse": {"backend"},  # only to "extractive" (nothing to load) or the served backend
     "neutral": {"drop_loaded_words", "max_outlets_for_colour", "extra_loaded_words", "full_names"},
-    "compare": {"enabled", "max_facts", "max_terms", "only_here_confidence"},
+    "compare": {"enabled", "max_facts", "max_terms", "only_here_confidence", "left_out_confidence"},
     "align": {"same_fact_probability", "min_similarity"},
     "guard": {"min_similarity", "min_content_overlap", "support_top_k", "min_length_ratio"},
 }
