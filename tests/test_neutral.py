@@ -82,6 +82,8 @@ def test_a_closing_clause_only_one_outlet_adds_is_dropped():
     # one outlet alone: nothing to intersect with; attribution is never cut
     assert strip_unshared_tail(own, [own]).text == own
     said = "The two leaders signed a mutual defence treaty in the capital, according to state media."
+    cited = "Russia has fired North Korean missiles at targets in Ukraine, citing two American officials."
+    assert strip_unshared_tail(cited, [cited, other]).text == cited
     # a quantity another outlet states is the fact, however it is worded
     spaced = ("The agency on Friday announced new guidance for distancing between children in schools, "
               "allowing for just three feet of space between students instead of the six it had recommended.")

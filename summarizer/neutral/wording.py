@@ -118,8 +118,9 @@ def strip_answering_opening(text: str) -> NeutralEdit:
 
 
 # ", calling the friendship 'fiery' and even closer than in Soviet times": a participle clause closing
-# the sentence, an adjunct whose removal leaves the main clause whole. "according to" is attribution.
-_PARTICIPLE_TAIL = re.compile(r",\s+(?!according\b)([a-z]+ing\b[^,;:]*?)[.!?]?[\"'”’]?$")
+# the sentence, an adjunct whose removal leaves the main clause whole. "according to", "citing" and
+# "quoting" say whose claim the sentence is: cutting them would leave it unattributed.
+_PARTICIPLE_TAIL = re.compile(r",\s+(?!according\b|citing\b|quoting\b)([a-z]+ing\b[^,;:]*?)[.!?]?[\"'”’]?$")
 #: a tail is one outlet's addition when at most this share of its content stems is in the other
 #: outlets' sentences of the fact ("the two countries" may be anywhere; "fiery" and "Soviet" not)
 _UNSHARED = 1 / 3
