@@ -1,3 +1,5 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from summarizer.config import NeutralConfig
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.neutral.wording import strip_colour, strip_framing_lead_in
@@ -115,3 +117,24 @@ def test_indefinite_article_by_sound():
          "U-turn", "110", "1,100", "year", "once"]
     assert [w for w in an if indefinite_article(w) != "an"] == []
     assert [w for w in a if indefinite_article(w) != "a"] == []
+
+
+_WORDS = ["the", "treaty", "signed", "Kim", "Putin", "calling", "saying", "noting", "according", "citing", "three",
+          "3", "feet", "talks", "after", "visit", "fiery", "friendship", "said", "allies", "to", "in"]
+
+
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=24), st.lists(st.sampled_from(_WORDS), max_size=12),
+       st.lists(st.sampled_from(_WORDS), max_size=16))
+@settings(max_examples=300, deadline=None)
+def test_the_closing_clause_cut_only_ever_shortens_at_a_comma(head, tail, other_words):
+    from summarizer.neutral.wording import strip_unshared_tail
+
+    text = " ".join(head) + (", " + " ".join(tail) if tail else "") + "."
+    other = " ".join(other_words) + "."
+    edit = strip_unshared_tail(text, [text, other])
+    if edit.text == text:
+        assert edit.removed == ()
+    else:  # a leading part of the sentence up to one of its commas, whole words, eight or more of them
+        kept = edit.text.rstrip(".")
+        assert text.startswith(kept) and text[len(kept)] == "," and len(kept.split()) >= 8
+        assert len(edit.removed) == 1 and edit.removed[0] in text
