@@ -111,7 +111,8 @@ def align_facts(documents: Documents, config: RunConfig | str | os.PathLike | No
     """Which sentences of different documents state the same fact: what ``summarize`` takes in, the
     alignment stage's facts out (every sentence in exactly one fact, in input order). Each fact has
     ``members``, each member ``.document`` (the document's index in the input), ``.sentence`` (its
-    index in that document) and ``.text``; ``fact.confidence`` says how sure the decision is.
+    index in that document) and ``.text``; ``fact.confidence`` says how sure the decision is, and
+    ``fact.stated_by[k]`` how likely document ``k`` states the fact (1 for the members' documents).
 
         for fact in align_facts([bbc_text, reuters_text, ap_text]):
             if len(fact.members) > 1:
