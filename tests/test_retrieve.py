@@ -133,6 +133,9 @@ def test_leans_on_previous():
     assert leans_on_previous("Evidence has since emerged that the missiles were used.")
     assert leans_on_previous("Since then the bridge has been closed.")
     assert not leans_on_previous("Since 2000, the bridge has been closed.")
+    # a comparison with a group the article named before
+    assert leans_on_previous("Many more had been too young to vote.") and leans_on_previous("Others stayed home.")
+    assert not leans_on_previous("Many voters stayed home.") and not leans_on_previous("Otherside Inc. filed suit.")
 
 
 @pytest.mark.parametrize("flawed", [
