@@ -257,7 +257,8 @@ def document_frequency(vocabularies: Iterable[Iterable[str]]) -> Counter[str]:
 
 
 # Openings that point back (issue #15 item 3): pronouns, demonstratives (not "This week"),
-# comparisons with a group named before ("Others", "Many more had been too young to vote"), connectives, and definite descriptions of something the article introduced before ("The two
+# comparisons with a group named before ("Others", "Many more had been too young to vote"),
+# connectives, and definite descriptions of something the article introduced before ("The two
 # leaders", "The move", "The first").
 _LEANS_ON_PREVIOUS = re.compile(
     r"^[\"“'(]?(?:He|She|They|Them|His|Her|Their|It|Its|Such|Both|Another|Others|Many more|"

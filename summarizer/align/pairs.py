@@ -62,8 +62,6 @@ class SentenceView:
                    _numbers_by_unit(lowered), _names(tokens), grams)
 
 
-
-
 def _names(tokens: list[str]) -> frozenset[str]:
     """Names: capitalised tokens, the first word of the sentence only when it is not a common word."""
     found = set()

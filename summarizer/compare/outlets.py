@@ -123,17 +123,19 @@ def _one_outlets(facts, compared: list, confidence: float) -> list[ComparedFact]
             and (c.sentences[0].doc_id, c.sentences[0].index) not in stated_elsewhere]
 
 
-def _left_out(doc_id: str, index: int, widely_reported: list[ComparedFact], also: dict[int, set[str]],
-              stated: dict[int, tuple[float, ...]], config: CompareConfig) -> list[ComparedFact]:
+def _left_out(doc_id: str, index: int, widely_reported: list[ComparedFact], fact_of: dict[int, Fact],
+              config: CompareConfig) -> list[ComparedFact]:
     """What more than half of the other outlets report and outlet ``doc_id`` (the ``index``-th) does
-    not state, not even as a second part of a sentence about something else, with the alignment
-    ``compare.left_out_confidence`` sure of that (``Fact.stated_by``; a fact built by hand without
-    it: sure)."""
-    def unstated(fact: ComparedFact) -> float:
-        return 1.0 - stated[id(fact)][index] if stated[id(fact)] else 1.0
+    not state, not even as a second part of a sentence about something else (``Fact.also``), with
+    the alignment ``compare.left_out_confidence`` sure of that (``Fact.stated_by``; a fact built by
+    hand without it: sure). ``fact_of``: each compared fact's alignment fact, by ``id``."""
+    def left_out(compared: ComparedFact) -> bool:
+        fact = fact_of[id(compared)]
+        unstated = 1.0 - fact.stated_by[index] if fact.stated_by else 1.0
+        return (doc_id not in compared.documents and doc_id not in {m.doc_id for m in fact.also}
+                and unstated >= config.left_out_confidence)
 
-    return list(itertools.islice((f for f in widely_reported if doc_id not in f.documents and doc_id not in also[id(f)]
-                                  and unstated(f) >= config.left_out_confidence), config.max_facts))
+    return list(itertools.islice(filter(left_out, widely_reported), config.max_facts))
 
 
 def _pieces(text: str, tokens: list, lowered: list[str], chosen: list[bool], loaded: list[bool]):
@@ -187,8 +189,7 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
                       key=lambda pair: (-len(pair[1].documents), -pair[1].salience, pair[1].sentences[0].index))
     total = len(doc_ids)
     ranked = [c for _, c in compared]
-    also = {id(c): {m.doc_id for m in fact.also} for fact, c in compared}
-    stated = {id(c): fact.stated_by for fact, c in compared}
+    fact_of = {id(c): fact for fact, c in compared}
     everyone = tuple(f for f in ranked if len(f.documents) == total)[:config.max_facts]
     some = tuple(f for f in ranked if 1 < len(f.documents) < total)[:config.max_facts]
     texts = {d.doc_id: d.text for d in segmented.cluster.documents}
@@ -207,7 +208,7 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
     frequency = document_frequency_of(segmented)
     widely_reported = [f for f in ranked if 2 * len(f.documents) > total - 1]
     for index, doc in enumerate(segmented.cluster.documents):
-        missing = _left_out(doc.doc_id, index, widely_reported, also, stated, config)
+        missing = _left_out(doc.doc_id, index, widely_reported, fact_of, config)
         lead = segmented.of_document(doc.doc_id)[0] if segmented.of_document(doc.doc_id) else None
         leads_with = None
         if lead is not None:  # its own first sentence, with the outlets that report the same fact

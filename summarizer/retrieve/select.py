@@ -69,7 +69,7 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     fact_tokens = [sum(member_tokens[i] for i in members[:config.fusion_members]) for members in ordered]
     framing = [single_outlet[k] and bool(lexicon.loaded_count(texts[representatives[k]], colour))
                for k in range(len(groups))]
-    fact_words = _words_after_edits(texts, representatives, ordered, neutral_edits)
+    fact_words = _words_after_edits(texts, word_counts, representatives, ordered, neutral_edits)
     if config.selector == "concepts":
         offered = [k for k in range(len(groups)) if not framing[k]]
         chosen = _by_concepts(offered, [texts[r] for r in representatives], segmented, group_salience, fact_words,
@@ -88,13 +88,13 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
                      facts=tuple(facts.values()), headline=headline, colour=colour, alignment=alignment)
 
 
-def _words_after_edits(texts: list[str], representatives: list[int], ordered: list[list[int]],
-                       neutral_edits: bool) -> list[int]:
+def _words_after_edits(texts: list[str], word_counts: np.ndarray, representatives: list[int],
+                       ordered: list[list[int]], neutral_edits: bool) -> list[int]:
     """Words each fact's representative takes in the summary: where the neutral stage edits
     (``neutral_edits``: ``neutral.drop_loaded_words``), after its cut of a closing clause only its
     own outlet states (``strip_unshared_tail``), so the words it frees go to another fact."""
     if not neutral_edits:
-        return [word_count(texts[rep]) for rep in representatives]
+        return [int(word_counts[rep]) for rep in representatives]
     return [word_count(strip_unshared_tail(texts[rep], [texts[i] for i in members]).text)
             for rep, members in zip(representatives, ordered)]
 
@@ -177,10 +177,10 @@ def _by_mmr(pairwise: PairwiseSimilarity, representatives: list[int], group_sali
     rep_rows = np.array(representatives, dtype=int)
     redundancy = np.zeros(len(representatives), dtype=np.float32)  # the similarities' own precision
     remaining = np.ones(len(representatives), dtype=bool)
+    cost = np.maximum(fact_words, 1) ** config.length_exponent  # each fact's share of the word budget
     while remaining.any():
         score = config.mmr_lambda * group_salience - (1 - config.mmr_lambda) * redundancy
         if chosen and config.length_exponent:  # value per word, once the lead fact is in
-            cost = np.maximum(fact_words, 1) ** config.length_exponent
             score = np.where(score > 0, score / cost, score * cost)
         indices = np.flatnonzero(remaining)
         best = int(indices[np.argmax(score[indices])])  # the first of equal scores: the lowest index
