@@ -181,7 +181,7 @@ class NeutralConfig:
 class CompareConfig:
     # The cross-outlet comparison beside each summary (JSON, Markdown and HTML output).
     enabled: bool = True
-    # Most facts in each list (reported by all / some / one outlet, omissions per outlet).
+    # Facts in each list (by all / some / one outlet, omissions per outlet), besides those the summary states.
     max_facts: int = 6
     max_terms: int = 6  # most distinctive words or phrases shown per outlet
     # A fact is listed as one outlet's alone only when the alignment is this sure no other states it,

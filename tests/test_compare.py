@@ -152,3 +152,15 @@ def test_an_outlet_leaves_out_a_fact_only_as_surely_as_the_setting_asks(encoder)
     assert 0.75 <= unstated < 1.0
     stricter = run(f"compare.left_out_confidence={(unstated + 1.0) / 2}")
     assert not {o.doc_id: o for o in stricter.comparison.outlets}["d2"].omissions
+
+
+def test_a_list_cut_at_max_facts_keeps_every_fact_the_summary_states(encoder):
+    pipeline = Pipeline(load_config(None, ["fuse.backend=extractive", "compare.max_facts=1"]))
+    summary = pipeline.summarize(HARBOUR)
+    listed = [*summary.comparison.reported_by_all, *summary.comparison.reported_by_some]
+    shared_in_summary = [g for g in summary.selection.groups if g.support_count > 1]
+    assert len(shared_in_summary) > 1  # more than the one slot each list has
+    for group in shared_in_summary:
+        assert any(f.in_summary and group.representative.text == f.text for f in listed), group.representative.text
+    for listing in (summary.comparison.reported_by_all, summary.comparison.reported_by_some):
+        assert all(f.in_summary for f in listing[1:])  # past the one slot, only the summary's facts

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from summarizer.config_schema import CompareConfig
 from summarizer.neutral.lexicon import Lexicon
@@ -165,6 +166,12 @@ def _pieces(text: str, tokens: list, lowered: list[str], chosen: list[bool], loa
         i = j + 1
 
 
+def _listed(ranked: Iterable[ComparedFact], limit: int) -> tuple[ComparedFact, ...]:
+    """The first ``limit`` of ``ranked``, and every later one the summary states: each summary sentence
+    is accounted for (a two-outlet fact the summary gives is not cut for a seventh three-outlet one)."""
+    return tuple(f for k, f in enumerate(ranked) if k < limit or f.in_summary)
+
+
 def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Comparison:
     """Compare the outlets of one cluster from its aligned facts (``selection.alignment``): who
     reports each fact is its members' outlets, nothing decided again here."""
@@ -190,8 +197,8 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
     total = len(doc_ids)
     ranked = [c for _, c in compared]
     fact_of = {id(c): fact for fact, c in compared}
-    everyone = tuple(f for f in ranked if len(f.documents) == total)[:config.max_facts]
-    some = tuple(f for f in ranked if 1 < len(f.documents) < total)[:config.max_facts]
+    everyone = _listed((f for f in ranked if len(f.documents) == total), config.max_facts)
+    some = _listed((f for f in ranked if 1 < len(f.documents) < total), config.max_facts)
     texts = {d.doc_id: d.text for d in segmented.cluster.documents}
     alone = _one_outlets(selection.alignment.facts, compared, config.only_here_confidence)
     is_own = OwnFacts(texts)
@@ -200,8 +207,8 @@ def compare(selection: Selection, lexicon: Lexicon, config: CompareConfig) -> Co
         alone_in.setdefault(fact.documents[0], []).append(fact)
 
     def own(candidates: list[ComparedFact]) -> tuple[ComparedFact, ...]:
-        """The first ``max_facts`` of ``candidates`` that are their outlet's alone."""
-        return tuple(itertools.islice((f for f in candidates if is_own(f)), config.max_facts))
+        """The first ``max_facts`` of ``candidates`` that are their outlet's alone (and any the summary states)."""
+        return _listed(filter(is_own, candidates), config.max_facts)
 
     outlets = []
     orders = shared_order(selection.alignment)
