@@ -32,6 +32,7 @@ import numpy as np
 from summarizer.align.aligner import align
 from summarizer.align.devset import LabelledCluster, load_devset
 from summarizer.align.pair_model import load_pair_model
+from summarizer.align.stage import load_cross_scores
 from summarizer.align.training import context_rows, fit_context
 from summarizer.config import load_config, merged_config
 from summarizer.config_schema import RunConfig
@@ -212,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     encoder = get_encoder(config.embedding)
     similarity = Similarity(encoder, config.retrieve.lexical_weight)
     model = load_pair_model(config.align.pair_model)
-    rows = context_rows(clusters, encoder, model.pair, config.align.min_similarity) if args.held_out else None
+    cross = load_cross_scores(config.align, config.embedding.device)
+    rows = context_rows(clusters, encoder, config.align.min_similarity, cross) if args.held_out else None
     totals: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     report: dict = {}
     models = {}
@@ -227,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             used = model
         models[labelled.name] = used
         aligned = align(embedded.sentences, embedded.vectors, [d.doc_id for d in embedded.cluster.documents], used,
-                        config.align.min_similarity, config.align.same_fact_probability)
+                        config.align.min_similarity, config.align.same_fact_probability, cross)
         for scope in ("seeds" if labelled.name == "seeds" else "neus", "all"):
             right, claimed = also_counts(labelled, aligned)
             totals["second parts"][scope]["right"] += right

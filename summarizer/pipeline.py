@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from summarizer.align.records import Alignment
-from summarizer.align.stage import align_cluster
+from summarizer.align.stage import align_cluster, load_cross_scores
 from summarizer.compare import compare
 from summarizer.config_schema import RunConfig
 from summarizer.embed.encoder import embed_clusters, get_encoder
@@ -86,6 +86,8 @@ class Pipeline:
         started = time.perf_counter()
         log.info("loading sentence encoder")
         self.encoder = get_encoder(config.embedding)
+        log.info("loading the alignment's cross-encoder")
+        self.cross = load_cross_scores(config.align, config.embedding.device)
         if generator is None:
             log.info("loading fusion backend %r", config.fuse.backend)
             generator = GENERATORS.build(config.fuse.backend, config.fuse)
@@ -101,7 +103,7 @@ class Pipeline:
         self.steps: list[Step] = [
             _Each("segment", "segmented", lambda s: segment_cluster(s.cluster, config.segment)),
             _Embed(self.encoder),
-            _Each("align", "alignment", lambda s: align_cluster(s.embedded, config.align)),
+            _Each("align", "alignment", lambda s: align_cluster(s.embedded, config.align, self.cross)),
             _Each("retrieve", "selection", lambda s: retrieve(s.embedded, s.alignment, config.retrieve, self.similarity,
                                                               self.lexicon, self.generator.count_tokens,
                                                               config.neutral.drop_loaded_words)),

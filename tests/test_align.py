@@ -93,7 +93,9 @@ def _random_cluster(draw_docs: list[list[int]], seed: int):
 @given(st.lists(st.lists(st.integers(3, 9), min_size=1, max_size=6), min_size=1, max_size=5), st.integers(0, 10_000))
 def test_every_sentence_is_in_exactly_one_fact(lengths, seed):
     sentences, vectors, doc_ids = _random_cluster(lengths, seed)
-    alignment = align(sentences, vectors, doc_ids, load_pair_model(""), min_similarity=-1.0, bar=0.5)
+    # The cross-encoder's view held at one value: the invariant is the grouping's, whatever it reads.
+    alignment = align(sentences, vectors, doc_ids, load_pair_model(""), min_similarity=-1.0, bar=0.5,
+                      cross=lambda pairs: np.zeros(len(pairs)))
     positions = [m.position for f in alignment.facts for m in f.members]
     assert sorted(positions) == list(range(len(sentences)))  # nothing lost, each once
     for fact in alignment.facts:
@@ -187,3 +189,14 @@ def test_the_comparison_says_which_outlets_tell_the_story_in_one_order(encoder):
     cluster = summary.selection.segmented.cluster
     assert "- Tells 6 of its 6 facts in the same order as [2]" in render_markdown(summary, cluster)
     assert summary.to_html().count('<p class="order">Tells 6 of its 6 facts in the same order as') == 2
+
+
+def test_two_one_sentence_documents_are_judged_by_the_pair_part_alone(encoder):
+    # No story around the pair (MSRP's setting): the pair part, with the cross-encoder's reading, decides.
+    same = align_facts(["Putin and Kim signed a mutual defence pact in Pyongyang on Wednesday, state media said.",
+                        "On Wednesday in Pyongyang, Kim Jong Un and Vladimir Putin signed a pact pledging mutual "
+                        "defence, state media reported."])
+    assert [len(f.members) for f in same] == [2]
+    different = align_facts(["Putin and Kim signed a mutual defence pact in Pyongyang on Wednesday, state media said.",
+                             "Seoul summoned the Russian ambassador on Thursday to protest against the new pact."])
+    assert [len(f.members) for f in different] == [1, 1]

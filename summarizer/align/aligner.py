@@ -28,7 +28,7 @@ import numpy as np
 
 from summarizer.align.pair_model import PairModel
 from summarizer.align.records import Alignment, Fact, FactMember
-from summarizer.align.scoring import pair_table, probabilities
+from summarizer.align.scoring import CrossScores, pair_table, probabilities
 from summarizer.types import Sentence
 
 
@@ -135,12 +135,13 @@ def stated_by(groups: list[list[int]], probability: dict[tuple[int, int], float]
 
 
 def align(sentences: Sequence[Sentence], vectors: np.ndarray, document_ids: Sequence[str], model: PairModel,
-          min_similarity: float, bar: float) -> Alignment:
-    """The cluster's facts from its sentences (document order) and their unit-norm embeddings."""
+          min_similarity: float, bar: float, cross: CrossScores) -> Alignment:
+    """The cluster's facts from its sentences (document order) and their unit-norm embeddings;
+    ``cross`` reads sentence pairs with the model's cross-encoder."""
     position = {doc: k for k, doc in enumerate(document_ids)}
     documents = np.array([position[s.doc_id] for s in sentences], dtype=int)
     texts = [s.text for s in sentences]
-    table = pair_table(texts, vectors, documents, min_similarity)
+    table = pair_table(texts, vectors, documents, min_similarity, cross)
     probability = probabilities(table, model)
     groups = average_linkage(len(sentences), mutual_links(probability, documents, bar), probability, documents, bar,
                              table.crowded)

@@ -45,14 +45,17 @@ class Logistic:
 @dataclass(frozen=True)
 class PairModel:
     """Two decisions of "same fact". ``pair`` reads one pair alone (``PAIR_FEATURES``; fitted on
-    MSRP's human judgements). ``context`` reads the pair within its story (``CONTEXT_FEATURES``:
-    the pair model's log-odds, similarity corrected for hubness, and overlap of the words that are
-    rare in the cluster; fitted on the hand-labelled clusters of eval/alignment/devset.json), and
-    decides wherever a story gives that context."""
+    MSRP's human judgements; ``cross_encoder`` names the cross-encoder its last view reads). ``context``
+    reads the pair within its story (``CONTEXT_FEATURES``: similarity corrected for hubness, and
+    overlap of the words that are rare in the cluster; fitted on the hand-labelled clusters of
+    eval/alignment/devset.json), and decides wherever a story gives that context."""
 
     pair: Logistic
     context: Logistic
     description: str = ""
+    #: the cross-encoder adapter whose logit is the pair view ``cross`` (``cross.py``): a path, relative to
+    #: the model file's folder unless absolute
+    cross_encoder: str = "pair_cross_msrp.safetensors"
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
@@ -84,12 +87,13 @@ def fit_logistic(features: np.ndarray, labels: np.ndarray, names: tuple[str, ...
 
 @lru_cache(maxsize=4)
 def load_pair_model(path: str = "") -> PairModel:
-    """The model at ``path`` (empty: the bundled one), checked against ``PAIR_FEATURES``."""
+    """The model at ``path`` (empty: the bundled one), checked against ``PAIR_FEATURES``; its
+    ``cross_encoder`` resolved to a path that exists."""
     source = Path(path) if path else BUNDLED_MODEL
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
         model = PairModel(Logistic.from_dict(data["pair"]), Logistic.from_dict(data["context"]),
-                          data.get("description", ""))
+                          data.get("description", ""), str(source.parent / data["cross_encoder"]))
     except (OSError, ValueError, TypeError, KeyError) as error:
         raise ValueError(f"{source}: not a pair model file ({type(error).__name__}: {error}); write one with "
                          "scripts/train_pair_model.py") from None
@@ -97,4 +101,7 @@ def load_pair_model(path: str = "") -> PairModel:
         if part.feature_names != names:
             raise ValueError(f"{source}: its features {list(part.feature_names)} are not this version's "
                              f"{list(names)}; retrain it with scripts/train_pair_model.py")
+    if not Path(model.cross_encoder).is_file():
+        raise ValueError(f"{source}: its cross-encoder {model.cross_encoder} is missing; write one with "
+                         "scripts/train_cross_encoder.py")
     return model

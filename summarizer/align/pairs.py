@@ -31,11 +31,11 @@ PAIR_FEATURES = (
     "unmatched",  # content stems only one of them has, log(1 + count), the larger side
     "numbers_differ",  # both carry numbers and share none
     "names_differ",  # share of the pair's names that only one of them has
+    "cross",  # the cross-encoder's logit (cross.py; scoring.pair_table adds it to ``pair_features``' views)
 )
 
-#: what the context part of the pair model reads (``aligner.context_features``)
+#: what the context part of the pair model reads (``scoring.pair_table``)
 CONTEXT_FEATURES = (
-    "pair_log_odds",  # the pair part's log-odds (clipped to ±10)
     "csls",  # 2·cosine − r(a) − r(b), r = mean cosine to the 10 nearest other outlets' sentences but the partner
     "rare_stems",  # set cosine of content stems weighted by their rarity in the cluster (squared idf)
 )
@@ -141,7 +141,7 @@ def _coverage(part: frozenset, whole: frozenset) -> float:
 
 
 def pair_features(cosine: float, left: SentenceView, right: SentenceView) -> np.ndarray:
-    """The ``PAIR_FEATURES`` of one pair, given its embedding cosine."""
+    """The ``PAIR_FEATURES`` of one pair but the last (``cross``), given its embedding cosine."""
     matcher = SequenceMatcher(None, left.tokens, right.tokens, autojunk=False)
     common = sum(block.size for block in matcher.get_matching_blocks())
     mean_length = (len(left.tokens) + len(right.tokens)) / 2 or 1.0

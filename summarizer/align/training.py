@@ -15,7 +15,7 @@ import numpy as np
 from summarizer.align.devset import LabelledCluster
 from summarizer.align.pair_model import Logistic, PairModel, fit_logistic
 from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, pair_features, quantity_conflict
-from summarizer.align.scoring import pair_table, with_log_odds
+from summarizer.align.scoring import CrossScores, pair_table
 from summarizer.embed.similarity import Encoder
 
 # MSRP is tokenised as in the corpus ("Dominick 's", "$ 2.5 billion .", '"" the witness ""');
@@ -59,13 +59,15 @@ def read_pairs(path: str | Path) -> list[LabelledPair]:
     return pairs
 
 
-def pair_matrix(pairs: list[LabelledPair], encoder: Encoder) -> tuple[np.ndarray, np.ndarray]:
-    """``PAIR_FEATURES`` of every pair (rows) and whether its quantities conflict."""
+def pair_matrix(pairs: list[LabelledPair], encoder: Encoder, cross: CrossScores) -> tuple[np.ndarray, np.ndarray]:
+    """``PAIR_FEATURES`` of every pair (rows) and whether its quantities conflict; ``cross`` gives the
+    last column (the fitted cross-encoder, or each pair's out-of-fold logit when fitting on them)."""
     left = encoder.encode([p.left for p in pairs])
     right = encoder.encode([p.right for p in pairs])
     cosines = np.einsum("ij,ij->i", left, right)
     views = [(SentenceView.of(p.left), SentenceView.of(p.right)) for p in pairs]
-    features = np.array([pair_features(float(c), a, b) for c, (a, b) in zip(cosines, views)])
+    logits = cross([(p.left, p.right) for p in pairs])
+    features = np.array([(*pair_features(float(c), a, b), z) for c, (a, b), z in zip(cosines, views, logits)])
     conflicts = np.array([quantity_conflict(a, b) for a, b in views])
     return features, conflicts
 
@@ -106,8 +108,8 @@ class ContextRows:
     cluster: np.ndarray  # the labelled cluster's name, per row
 
 
-def context_rows(clusters: list[LabelledCluster], encoder: Encoder, pair: Logistic,
-                 min_similarity: float) -> ContextRows:
+def context_rows(clusters: list[LabelledCluster], encoder: Encoder, min_similarity: float,
+                 cross: CrossScores) -> ContextRows:
     """Every decided in-context candidate pair of two documents of ``clusters`` (undecided pairs left
     out), as the alignment stage would score it. Pairs within one document are left out too: the
     model learns what outlets share; that one document says a thing twice is the rarer question."""
@@ -117,9 +119,8 @@ def context_rows(clusters: list[LabelledCluster], encoder: Encoder, pair: Logist
         position = {d.doc_id: k for k, d in enumerate(labelled.segmented.cluster.documents)}
         documents = np.array([position[s.doc_id] for s in sentences], dtype=int)
         vectors = encoder.encode([s.text for s in sentences])
-        table = pair_table([s.text for s in sentences], vectors, documents, min_similarity)
-        _, context = with_log_odds(table, PairModel(pair, pair))
-        for row, (i, j), within in zip(context, table.keys, table.in_context):
+        table = pair_table([s.text for s in sentences], vectors, documents, min_similarity, cross)
+        for row, (i, j), within in zip(table.context_features, table.keys, table.in_context):
             label = labelled.pair_label(i, j)
             if within and label is not None and documents[i] != documents[j]:
                 features.append(row)
