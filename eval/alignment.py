@@ -32,7 +32,7 @@ import numpy as np
 from summarizer.align.aligner import align
 from summarizer.align.devset import LabelledCluster, load_devset
 from summarizer.align.pair_model import load_pair_model
-from summarizer.align.stage import load_cross_scores
+from summarizer.align.stage import cross_scores
 from summarizer.align.training import context_rows, fit_context
 from summarizer.config import load_config, merged_config
 from summarizer.config_schema import RunConfig
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     encoder = get_encoder(config.embedding)
     similarity = Similarity(encoder, config.retrieve.lexical_weight)
     model = load_pair_model(config.align.pair_model)
-    cross = load_cross_scores(config.align, config.embedding.device)
+    cross = cross_scores(config.align, config.embedding.device)
     rows = context_rows(clusters, encoder, config.align.min_similarity, cross) if args.held_out else None
     totals: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     report: dict = {}

@@ -137,12 +137,12 @@ def facts_in_cluster(cluster: Cluster, config: RunConfig, encoder, by_input_posi
     """The alignment's facts of a read ``cluster`` with a loaded ``encoder``; a member's
     ``.document`` is the number in its doc id ("d3" → 3) when ``by_input_position`` (documents
     built from a list, where a skipped one must not shift the others), else its place in the cluster."""
-    from summarizer.align.stage import align_cluster, load_cross_scores
+    from summarizer.align.stage import align_cluster, cross_scores
     from summarizer.embed.encoder import embed_clusters
     from summarizer.segment import segment_cluster
 
     embedded = embed_clusters([segment_cluster(cluster, config.segment)], encoder)[0]
-    alignment = align_cluster(embedded, config.align, load_cross_scores(config.align, config.embedding.device))
+    alignment = align_cluster(embedded, config.align, cross_scores(config.align, config.embedding.device))
     position = {d.doc_id: int(d.doc_id[1:]) if by_input_position else k for k, d in enumerate(cluster.documents)}
     return [replace(fact, members=tuple(replace(m, document=position[m.doc_id]) for m in fact.members),
                     also=tuple(replace(m, document=position[m.doc_id]) for m in fact.also))

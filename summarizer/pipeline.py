@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from summarizer.align.records import Alignment
-from summarizer.align.stage import align_cluster, load_cross_scores
+from summarizer.align.stage import align_cluster, cross_scores
 from summarizer.compare import compare
 from summarizer.config_schema import RunConfig
 from summarizer.embed.encoder import embed_clusters, get_encoder
@@ -86,8 +86,7 @@ class Pipeline:
         started = time.perf_counter()
         log.info("loading sentence encoder")
         self.encoder = get_encoder(config.embedding)
-        log.info("loading the alignment's cross-encoder")
-        self.cross = load_cross_scores(config.align, config.embedding.device)
+        self.cross = cross_scores(config.align, config.embedding.device)
         if generator is None:
             log.info("loading fusion backend %r", config.fuse.backend)
             generator = GENERATORS.build(config.fuse.backend, config.fuse)

@@ -90,11 +90,11 @@ def select(cluster: Cluster, encoder, config=None):
     from summarizer.retrieve import retrieve
     from summarizer.embed.similarity import Similarity
 
-    from summarizer.align.stage import align_cluster, load_cross_scores
+    from summarizer.align.stage import align_cluster, cross_scores
 
     config = config or RunConfig()
     embedded = embed(cluster, encoder, config)
-    cross = load_cross_scores(config.align, config.embedding.device)
+    cross = cross_scores(config.align, config.embedding.device)
     return retrieve(embedded, align_cluster(embedded, config.align, cross), config.retrieve,
                     Similarity(encoder, config.retrieve.lexical_weight), Lexicon.from_config(config.neutral),
                     lambda texts: [len(t.split()) for t in texts])

@@ -14,7 +14,7 @@ from summarizer.config_schema import AlignConfig
 from summarizer.types import EmbeddedCluster
 
 
-def load_cross_scores(config: AlignConfig, device: str) -> CrossScores:
+def cross_scores(config: AlignConfig, device: str) -> CrossScores:
     """The pair model's cross-encoder on ``device`` (the sentence encoder's, ``embedding.device``: the
     cross-encoder is that encoder's weights with adapters). It reads only pairs no story gives
     context to (two one-sentence documents), so it is loaded on the first such pair, once per process."""
@@ -35,6 +35,6 @@ _LOADING = threading.Lock()
 
 def align_cluster(embedded: EmbeddedCluster, config: AlignConfig, cross: CrossScores) -> Alignment:
     """Every sentence of ``embedded`` in exactly one fact (``aligner`` says how); ``cross`` from
-    ``load_cross_scores``."""
+    ``cross_scores``."""
     return align(embedded.sentences, embedded.vectors, [d.doc_id for d in embedded.cluster.documents],
                  load_pair_model(config.pair_model), config.min_similarity, config.same_fact_probability, cross)
