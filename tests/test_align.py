@@ -138,6 +138,11 @@ def test_the_bundled_pair_model_matches_this_version(tmp_path):
     (tmp_path / "stale.json").write_text(json.dumps(stale))
     with pytest.raises(ConfigError, match="align.pair_model.*retrain"):
         with_overrides(RunConfig(), align={"pair_model": str(tmp_path / "stale.json")})
+    orphan = json.loads(BUNDLED_MODEL.read_text())
+    orphan["cross_encoder"] = "gone.safetensors"
+    (tmp_path / "orphan.json").write_text(json.dumps(orphan))
+    with pytest.raises(ConfigError, match="align.pair_model.*gone.safetensors is missing.*train_cross_encoder"):
+        with_overrides(RunConfig(), align={"pair_model": str(tmp_path / "orphan.json")})
     with pytest.raises(ConfigError, match="align.same_fact_probability"):
         with_overrides(RunConfig(), align={"same_fact_probability": 1.5})
 
