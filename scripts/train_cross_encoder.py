@@ -53,7 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.log).parent.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[
         logging.StreamHandler(sys.stderr), logging.FileHandler(args.log, mode="a", encoding="utf-8")])
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     settings = CrossSettings(rank=args.rank, alpha=float(args.rank), epochs=args.epochs,
                              learning_rate=args.learning_rate, seed=args.seed)
     pairs = read_pairs(args.data)

@@ -7,6 +7,7 @@ import torch
 
 from summarizer.align.cross import CrossReader, LowRank, load_cross_reader, save_adapter
 from summarizer.align.cross_training import CrossSettings, fit_cross
+from summarizer.align.pair_model import load_pair_model
 from summarizer.align.training import LabelledPair
 
 
@@ -67,7 +68,7 @@ def test_an_adapter_file_that_is_not_one_names_itself_and_the_fix(tiny_encoder, 
 
 
 def test_the_bundled_cross_encoder_tells_a_paraphrase_from_a_neighbour():
-    reader = load_cross_reader("", "cpu")
+    reader = load_cross_reader(load_pair_model("").cross_encoder, "cpu")
     same, other = reader.logits([
         ("Putin and Kim signed a mutual defence pact in Pyongyang on Wednesday.",
          "On Wednesday in Pyongyang, Kim Jong Un and Vladimir Putin signed a pact pledging mutual defence."),

@@ -22,7 +22,6 @@ import numpy as np
 import torch
 from torch import nn
 
-BUNDLED_ADAPTER = Path(__file__).with_name("pair_cross_msrp.safetensors")
 #: longest pair in tokens (MSRP's pairs are about 60; news sentences rarely pass 60 each)
 MAX_TOKENS = 160
 #: pairs per forward pass; fixed, so a cluster's pairs are batched the same way in every run
@@ -148,13 +147,11 @@ class CrossReader:
 
 
 @lru_cache(maxsize=4)
-def load_cross_reader(adapter: str = "", device: str = "cpu") -> CrossReader:
-    """The reader of ``adapter`` (empty: the bundled one) over the bundled sentence encoder's weights."""
+def load_cross_reader(adapter: str, device: str) -> CrossReader:
+    """The reader of the ``adapter`` file (a pair model's ``cross_encoder``) over the bundled sentence
+    encoder's weights, on ``device`` (``embedding.device``), once per process."""
     from summarizer.embed.encoder import bundled_model_path
     from summarizer.runtime import resolve_device
 
-    source = Path(adapter) if adapter else BUNDLED_ADAPTER
-    if not source.is_file():
-        raise ValueError(f"{source}: no cross-encoder adapter; write one with scripts/train_cross_encoder.py")
-    return CrossReader.load(source, bundled_model_path(), resolve_device(device, "align.device"))
+    return CrossReader.load(adapter, bundled_model_path(), resolve_device(device, "embedding.device"))
 

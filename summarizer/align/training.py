@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from summarizer.align.devset import LabelledCluster
-from summarizer.align.pair_model import Logistic, PairModel, fit_logistic
+from summarizer.align.pair_model import Logistic, fit_logistic
 from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, pair_features, quantity_conflict
 from summarizer.align.scoring import CrossScores, pair_table
 from summarizer.embed.similarity import Encoder
