@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from summarizer import align_facts
 from summarizer.align.aligner import align, average_linkage, mutual_links, stated_by
 from summarizer.align.pair_model import BUNDLED_MODEL, load_pair_model
-from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, quantity_conflict
+from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, quantity_conflict, same_quantity
 from summarizer.config import ConfigError, RunConfig, with_overrides
 from summarizer.types import Sentence
 
@@ -63,6 +63,20 @@ def test_a_number_conflict_splits_what_the_words_would_join(encoder):
     assert quantity_conflict(SentenceView.of("It costs 240 million dollars."), SentenceView.of("It costs 2.4 billion dollars."))
     assert not quantity_conflict(SentenceView.of("his first visit since 2000"), SentenceView.of("his first visit in 24 years"))
     assert not quantity_conflict(SentenceView.of("killed twelve people"), SentenceView.of("killed 12 people"))
+
+
+def test_a_rounded_number_states_the_same_quantity_and_an_other_count_does_not():
+    # one outlet rounds: the same quantity (MSRP's annotators judged these pairs the same)
+    assert not quantity_conflict(SentenceView.of("slipped 12.27 points or 1.23 percent"),
+                                 SentenceView.of("slipped 12.27 points, or 1.2 percent"))
+    assert not quantity_conflict(SentenceView.of("closest in 60,000 years"), SentenceView.of("closest in 59,619 years"))
+    assert not quantity_conflict(SentenceView.of("killed 300 people"), SentenceView.of("killed 296 people"))
+    # a count is exact below a hundred, a decimal to its written places, a year always
+    assert quantity_conflict(SentenceView.of("40 people were killed"), SentenceView.of("42 people were killed"))
+    assert quantity_conflict(SentenceView.of("a profit of $1.70 a share"), SentenceView.of("a profit of $1.69 a share"))
+    assert quantity_conflict(SentenceView.of("killed 100 people"), SentenceView.of("killed 130 people"))
+    assert quantity_conflict(SentenceView.of("Server 2000 ships"), SentenceView.of("Server 2004 ships"))
+    assert same_quantity("11.92-2.5", "11.92-2.50") and not same_quantity("7-2", "6-3")
 
 
 def test_align_facts_numbers_documents_by_their_place_in_the_input(encoder):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -117,9 +118,50 @@ def _numbers_by_unit(tokens: tuple[str, ...]) -> dict:
 
 
 def quantity_conflict(left: SentenceView, right: SentenceView) -> bool:
-    """Both give a number of the same unit and no number they give it agrees."""
-    return any(unit in right.units and not (numbers & right.units[unit]) for unit, numbers in left.units.items()
-               if unit not in ("<none>",))
+    """Both give a number of the same unit and no number they give it agrees (``same_quantity``)."""
+    return any(unit in right.units and not any(same_quantity(a, b, exact=unit == "<year>")
+                                               for a in numbers for b in right.units[unit])
+               for unit, numbers in left.units.items() if unit != "<none>")
+
+
+#: the most two numbers may differ and still be one rounded to the other ("59,619 years", "60,000 years")
+_ROUNDING = Decimal("0.05")
+
+
+def same_quantity(left: str, right: str, exact: bool = False) -> bool:
+    """Two numbers (or scores "7-2") that state one quantity: equal, or one the other rounded to
+    its precision ("1.2 percent" and "1.23 percent"; "300 people" and "296"), within 5%. A decimal's
+    precision is as written ("$1.70" is to the cent, so "$1.69" conflicts); a whole number is
+    rounded only to hundreds or more ("40 killed" and "42 killed" are two tolls). Years are
+    ``exact``."""
+    if left == right:
+        return True
+    left_parts, right_parts = left.split("-"), right.split("-")
+    if exact or len(left_parts) != len(right_parts):
+        return False
+    return all(_rounded_alike(a, b) for a, b in zip(left_parts, right_parts))
+
+
+def _rounded_alike(left: str, right: str) -> bool:
+    try:
+        a, b = Decimal(left), Decimal(right)
+    except InvalidOperation:  # "2.6.0": a version, not a value
+        return left == right
+    if not (a.is_finite() and b.is_finite()):
+        return False
+    step = Decimal(1).scaleb(max(_precision(a), _precision(b)))
+    rounded = a.quantize(step, rounding=ROUND_HALF_UP) == b.quantize(step, rounding=ROUND_HALF_UP)
+    return rounded and abs(a - b) <= _ROUNDING * max(abs(a), abs(b))
+
+
+def _precision(value: Decimal) -> int:
+    """The power of ten a number is given to: decimals as written, whole numbers to their trailing
+    zeros from hundreds on."""
+    exponent = int(value.as_tuple().exponent)
+    if exponent < 0:
+        return exponent
+    zeros = int(value.normalize().as_tuple().exponent)
+    return zeros if zeros >= 2 else 0
 
 
 def _ngram_f1(a: Counter, b: Counter) -> float:
