@@ -14,7 +14,7 @@ from summarizer.render.labels import attribute, attribution_text
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.pipeline import Pipeline
 from summarizer.render.formats import render
-from summarizer.retrieve.grouping import speculative
+from summarizer.neutral.hedges import speculative
 from summarizer.retrieve.headline import choose_headline, scare_quotes
 from summarizer.types import Origin, SentenceRef, SummarySentence, SupportCheck
 from summarizer.verify.policy import repeated_stems
@@ -106,6 +106,45 @@ def test_speculation_needs_a_named_source():
     # a named party's reaction holds the hedge as what it fears: reported, not guessed
     assert not speculative("The agreement has raised concerns in the West, with fears that it could lead to a conflict.")
     assert speculative("The agreement has raised concerns, with fears that it could lead to a conflict.")
+
+
+def test_a_report_that_closes_with_a_guess_keeps_the_report_and_loses_the_guess():
+    from summarizer.neutral.wording import strip_speculative_clause
+
+    accused = ("Kim has already been accused of supplying weapons to Russia, and Putin is believed to be "
+               "providing North Korea with space technology that could bolster its missile program.")
+    cut = strip_speculative_clause(accused)
+    assert cut.text == "Kim has already been accused of supplying weapons to Russia."
+    assert cut.removed == ("and Putin is believed to be providing North Korea with space technology that could "
+                           "bolster its missile program",)
+    assert not speculative(cut.text)
+    # a guess through and through, a guess with its source, or too little left: unchanged
+    for text in ("The agreement hints at potential military cooperation, and it could change the region.",
+                 "Kim signed the pact on Wednesday, and Rachel Lee said it could change the region.",
+                 "Kim was accused, while Putin is believed to help."):
+        assert strip_speculative_clause(text).text == text
+
+
+def test_the_neutral_stage_cuts_the_guess_and_retrieval_counts_the_report(encoder):
+    from helpers import make_cluster, select
+    from summarizer.neutral.wording import neutral_sentences
+    from summarizer.types import Cluster, Document
+
+    guess = ("Kim has been accused of supplying weapons to Russia, while Putin is thought to be giving Pyongyang "
+             "space technology.")
+    text = "Kim has been accused of supplying weapons to Russia, and Putin is believed to help its missile program."
+    documents = (Document("a", text), Document("b", guess))
+    sentence = SummarySentence(text, Origin.EXTRACTED, (SentenceRef("a", 0, (0, len(text))),
+                                                        SentenceRef("b", 0, (0, len(guess)))), SupportCheck(True, 1.0))
+    (edited,) = neutral_sentences([sentence], Cluster("guess", documents), frozenset(),
+                                  Lexicon.from_config(RunConfig().neutral))
+    assert edited.text == "Kim has been accused of supplying weapons to Russia."
+    # both outlets' sentences guess after the report: the fact is offered as the report it is, not last
+    config = with_overrides(RunConfig(), retrieve={"scorer": "lead", "summary_words": 12, "length_ratio": 0,
+                                                   "headline": False})
+    other = "The two leaders met in the capital for talks on trade and energy on Tuesday evening."
+    chosen = select(make_cluster((text, other), (guess, other)), encoder, config)
+    assert chosen.groups[0].representative.text in (text, guess)
 
 
 def test_a_fusion_may_not_say_twice_what_each_source_says_once():

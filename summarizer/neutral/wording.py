@@ -1,4 +1,5 @@
-"""Neutral wording: remove the modifiers and framing openings that carry one outlet's colour.
+"""Neutral wording: remove the modifiers and framing openings that carry one outlet's colour, the
+closing clause only one outlet adds, and a closing guess no one is named for.
 
 A loaded modifier (``summarizer.neutral.lexicon``) is only removed when it is one outlet's colour: used by
 at most ``neutral.max_outlets_for_colour`` documents of the cluster (``Lexicon.colour_words``), or
@@ -10,8 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from summarizer.neutral.lexicon import Lexicon
 from summarizer.neutral.articles import indefinite_article
+from summarizer.neutral.hedges import speculative
+from summarizer.neutral.lexicon import Lexicon
 from summarizer.text import DATE_WORDS, content_stems, normalize_number, words
 from summarizer.types import Cluster, Headline, SummarySentence
 
@@ -145,6 +147,29 @@ def strip_unshared_tail(text: str, cited: list[str]) -> NeutralEdit:
     return NeutralEdit(head + ("" if closed else "."), (match.group(0).strip(" ,."),))
 
 
+# ", and Putin is believed to …", ", while Mr Putin is thought to …", "; it could …": a coordinate
+# clause closing the sentence (its own subject and verb follow the conjunction).
+_CLOSING_CLAUSE = re.compile(r"(?:,\s+(?:and|while|whereas|but)|;)\s+(?=\S)")
+#: words the report must keep for the cut to leave a sentence worth a summary's place
+_MIN_HEAD_WORDS = 8
+
+
+def strip_speculative_clause(text: str) -> NeutralEdit:
+    """Cut the closing coordinate clause of ``text`` when it is unattributed speculation and what
+    comes before it is not: "Kim has been accused of supplying weapons to Russia, and Putin is
+    believed to be providing technology" → "Kim has been accused of supplying weapons to Russia."
+    The report then stands as a fact like any other instead of going last with its guess. The cut
+    is at the last such boundary whose head is a report of eight words or more."""
+    if not speculative(text):
+        return NeutralEdit(text, ())
+    for boundary in reversed(list(_CLOSING_CLAUSE.finditer(text))):
+        head, tail = text[:boundary.start()].rstrip(), text[boundary.end():]
+        if len(words(head)) < _MIN_HEAD_WORDS or speculative(head) or not speculative(tail):
+            continue
+        return NeutralEdit(head + ".", (text[boundary.start():].strip(" ,;."),))
+    return NeutralEdit(text, ())
+
+
 def _numbers(*texts: str) -> set[str]:
     return {n for text in texts for n in map(normalize_number, words(text)) if n and n[:1].isdigit()}
 
@@ -182,8 +207,9 @@ def neutral_sentences(sentences: list[SummarySentence], cluster: Cluster, colour
     edited = []
     for sentence in sentences:
         tail = strip_unshared_tail(sentence.text, [texts[r.doc_id][r.span[0]:r.span[1]] for r in sentence.citations])
-        edit = neutral_wording(tail.text, document_texts, colour | fact_colour(sentence, texts, lexicon), lexicon)
-        removed = tail.removed + edit.removed
+        guess = strip_speculative_clause(tail.text)
+        edit = neutral_wording(guess.text, document_texts, colour | fact_colour(sentence, texts, lexicon), lexicon)
+        removed = tail.removed + guess.removed + edit.removed
         edited.append(replace(sentence, text=edit.text, edits=removed) if removed else sentence)
     return edited
 

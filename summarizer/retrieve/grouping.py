@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from summarizer.config_schema import RetrieveConfig
+from summarizer.neutral.hedges import speculative
 from summarizer.neutral.lexicon import Lexicon
-import re
-
+from summarizer.neutral.wording import strip_speculative_clause
 from summarizer.retrieve.pairwise import PairwiseSimilarity
 from summarizer.text import has_open_quotation, is_question, leans_on_previous, word_count
 from summarizer.types import SegmentedCluster
@@ -14,29 +14,6 @@ from summarizer.types import SegmentedCluster
 _ATTRIBUTION = ("said", "says", "told", "according", "stated", "added", "declared", "noted",
                 "announced", "hailed", "called", "described", "wrote", "warned", "claimed",
                 "insisted", "argued", "emphasized", "emphasised", "stressed", "urged")
-
-
-# Hedges that make a sentence a guess rather than a report: fine with its source named ("Rachel Lee
-# said it could ..."), speculation without one ("The agreement hints at potential cooperation").
-_HEDGE = re.compile(r"\b(?:could|might|may|possibly|potentially|potential|hints? at|hinted at|speculation|"
-                    r"(?:is|are|was|were) (?:believed|thought|expected|suspected|said) to|likely|suggests?|"
-                    r"reportedly|allegedly|allegations?)\b", re.IGNORECASE)
-_SOURCE = ("said", "says", "told", "according", "stated", "declared", "announced", "warned", "claimed",
-           "argued", "accuse", "accuses", "believes", "wrote", "noted",
-           # a named party's reaction carries the hedge as the content of its stance: "raised
-           # concerns in the West, with fears that it could lead to …" reports the West's fear
-           "concern", "concerns", "concerned", "fear", "fears", "feared", "alarm", "alarms", "alarmed",
-           "worried", "worries", "criticized", "criticised", "condemned")
-
-
-def speculative(text: str) -> bool:
-    """A hedged claim with no one named as its source: a hedge word, and no attribution verb beside
-    a capitalised name that is not the sentence's first word."""
-    if not _HEDGE.search(text):
-        return False
-    lowered = text.lower()
-    named = re.search(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+", text.strip()) is not None
-    return not (named and any(re.search(rf"\b{verb}\b", lowered) for verb in _SOURCE))
 
 
 def unattributed_quote(text: str) -> bool:
@@ -68,9 +45,10 @@ def sentence_word_counts(segmented: SegmentedCluster) -> np.ndarray:
 
 
 def representative(members: list[int], segmented: SegmentedCluster, pairwise: PairwiseSimilarity,
-                   candidate: np.ndarray, colour: frozenset[str], lexicon: Lexicon) -> int:
+                   candidate: np.ndarray, colour: frozenset[str], lexicon: Lexicon, neutral_edits: bool = True) -> int:
     """The member worded most like the others, without loaded words, unattributed quotes or
-    unattributed speculation."""
+    unattributed speculation (where the neutral stage edits, ``neutral_edits``, after its cut of a
+    closing guess: "X was accused of Y, and Z is believed to …" reports an accusation)."""
     among = pairwise.block(members, members) if len(members) > 1 else None
     place = {m: k for k, m in enumerate(members)}
 
@@ -78,8 +56,9 @@ def representative(members: list[int], segmented: SegmentedCluster, pairwise: Pa
         sentence = segmented.sentences[i]
         others = [j for j in members if j != i]
         shared = float(np.mean([among[place[i], place[j]] for j in others])) if others else 0.0
+        worded = strip_speculative_clause(sentence.text).text if neutral_edits else sentence.text
         return (shared - 0.15 * lexicon.loaded_count(sentence.text, colour)
-                - 0.3 * unattributed_quote(sentence.text) - 0.3 * speculative(sentence.text)
+                - 0.3 * unattributed_quote(sentence.text) - 0.3 * speculative(worded)
                 - (0.0 if candidate[i] else 1.0))
 
     return max(members, key=lambda i: (quality(i), -i))

@@ -11,7 +11,7 @@ from summarizer.align.records import Alignment
 from summarizer.config_schema import RetrieveConfig
 from summarizer.embed.similarity import Similarity
 from summarizer.neutral.lexicon import Lexicon
-from summarizer.neutral.wording import strip_unshared_tail
+from summarizer.neutral.wording import strip_speculative_clause, strip_unshared_tail
 from summarizer.registries import SCORERS
 from summarizer.retrieve.concepts import choose_by_concepts
 from summarizer.retrieve.grouping import candidate_mask, representative, sentence_word_counts, speculative
@@ -51,13 +51,12 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     # pieces of a quotation) is compared but never chosen.
     offered_facts = [f for f in alignment.facts if candidate[list(f.positions)].any()]
     groups = [list(f.positions) for f in offered_facts]
-    representatives = [representative(g, segmented, pairwise, candidate, colour, lexicon) for g in groups]
+    representatives = [representative(g, segmented, pairwise, candidate, colour, lexicon, neutral_edits) for g in groups]
     group_salience = np.array([max(salience[i] for i in g if candidate[i]) for g in groups])
     documents = len(segmented.cluster.documents)
     support = np.array([len({sentences[i].doc_id for i in g}) for g in groups], dtype=int)
     single_outlet = [documents > 1 and support[k] == 1 for k in range(len(groups))]
     coverage = _pyramid_weight(offered_facts, documents)
-    hedged = _hedged([texts[r] for r in representatives], documents)
     member_tokens = count_tokens(texts) if texts else []
 
     ordered = [_closest_first(g, rep, pairwise) for g, rep in zip(groups, representatives)]
@@ -69,13 +68,14 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
     fact_tokens = [sum(member_tokens[i] for i in members[:config.fusion_members]) for members in ordered]
     framing = [single_outlet[k] and bool(lexicon.loaded_count(texts[representatives[k]], colour))
                for k in range(len(groups))]
-    fact_words = _words_after_edits(texts, word_counts, representatives, ordered, neutral_edits)
+    edited = _after_edits(texts, representatives, ordered, neutral_edits)
+    fact_words = [word_count(text) for text in edited]
     if config.selector == "concepts":
         offered = [k for k in range(len(groups)) if not framing[k]]
         chosen = _by_concepts(offered, [texts[r] for r in representatives], segmented, group_salience, fact_words,
                               fact_tokens, max(length.most - headline_words, 0), config.budget_tokens)
     else:
-        chosen = _by_mmr(pairwise, representatives, group_salience + coverage - 2.0 * hedged,
+        chosen = _by_mmr(pairwise, representatives, group_salience + coverage - 2.0 * _hedged(edited, documents),
                          framing, fact_tokens, fact_words, headline_words, length, config)
     used_tokens = sum(fact_tokens[k] for k in chosen)
 
@@ -88,14 +88,15 @@ def retrieve(embedded: EmbeddedCluster, alignment: Alignment, config: RetrieveCo
                      facts=tuple(facts.values()), headline=headline, colour=colour, alignment=alignment)
 
 
-def _words_after_edits(texts: list[str], word_counts: np.ndarray, representatives: list[int],
-                       ordered: list[list[int]], neutral_edits: bool) -> list[int]:
-    """Words each fact's representative takes in the summary: where the neutral stage edits
-    (``neutral_edits``: ``neutral.drop_loaded_words``), after its cut of a closing clause only its
-    own outlet states (``strip_unshared_tail``), so the words it frees go to another fact."""
+def _after_edits(texts: list[str], representatives: list[int], ordered: list[list[int]],
+                 neutral_edits: bool) -> list[str]:
+    """Each fact's representative as the summary will word it: where the neutral stage edits
+    (``neutral_edits``: ``neutral.drop_loaded_words``), after its cuts of a closing clause only its
+    own outlet states (``strip_unshared_tail``) and of a closing guess (``strip_speculative_clause``),
+    so the words they free go to another fact and a report that closed with a guess is a report."""
     if not neutral_edits:
-        return [int(word_counts[rep]) for rep in representatives]
-    return [word_count(strip_unshared_tail(texts[rep], [texts[i] for i in members]).text)
+        return [texts[rep] for rep in representatives]
+    return [strip_speculative_clause(strip_unshared_tail(texts[rep], [texts[i] for i in members]).text).text
             for rep, members in zip(representatives, ordered)]
 
 
