@@ -7,8 +7,8 @@ weapons to Russia" say one thing: that takes attention across the pair, a cross-
 bundled one is the sentence encoder's own weights (all-MiniLM-L6-v2, already installed) with
 low-rank adapters on every linear layer (LoRA, Hu et al. 2021) and a linear head over the mean of
 its token states, fitted on MSRP's training portion by ``scripts/train_cross_encoder.py``: about a
-megabyte beside the package, not a second model. Its logit is the pair view ``cross`` of the pair
-model (``pairs.PAIR_FEATURES``).
+megabyte beside the package, not a second model. Its logit, calibrated, is the pair model's
+decision for a pair read alone (``pairs.PAIR_FEATURES``).
 """
 from __future__ import annotations
 
@@ -128,22 +128,22 @@ class CrossReader:
         return cls(head, AutoTokenizer.from_pretrained(str(base)), device)
 
     def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """The log-odds that each pair states the same thing. Each pair is read once, its two texts in
-        one fixed order (the smaller string first): the same number whichever outlet comes first
-        (training shows each pair in a random order). The pair model was fitted on logits read so."""
+        """The log-odds that each pair states the same thing: the mean of its two readings, each text
+        first once (training shows each pair in a random order, so both are the model's view of
+        it): the same number whichever outlet comes first. The pair model was fitted on logits read so."""
         if not pairs:
             return np.zeros(0)
-        ordered = [(a, b) if a <= b else (b, a) for a, b in pairs]
-        order = sorted(range(len(ordered)), key=lambda k: (len(ordered[k][0]) + len(ordered[k][1]), k))
-        found = np.zeros(len(ordered))
+        readings = [*pairs, *((b, a) for a, b in pairs)]
+        order = sorted(range(len(readings)), key=lambda k: (len(readings[k][0]) + len(readings[k][1]), k))
+        found = np.zeros(len(readings))
         with self._lock, torch.inference_mode():
             for start in range(0, len(order), BATCH):
                 rows = order[start:start + BATCH]  # pairs of like length together: little padding
-                encoded = self.tokenizer([ordered[k][0] for k in rows], [ordered[k][1] for k in rows],
+                encoded = self.tokenizer([readings[k][0] for k in rows], [readings[k][1] for k in rows],
                                          truncation=True, max_length=MAX_TOKENS, padding=True,
                                          return_tensors="pt").to(self.device)
                 found[rows] = self.head(dict(encoded)).float().cpu().numpy()
-        return found
+        return (found[:len(pairs)] + found[len(pairs):]) / 2
 
 
 @lru_cache(maxsize=4)
