@@ -294,12 +294,12 @@ def test_selection_by_value_per_word_fits_two_short_facts_for_one_long_one():
 
 
 def test_a_fact_counts_the_words_left_after_the_neutral_cut_only_when_the_stage_edits():
-    import numpy as np
-
-    from summarizer.retrieve.select import _words_after_edits
+    from summarizer.retrieve.select import _after_edits
+    from summarizer.text import word_count
 
     texts = ['Kim pledged "full support" for Russia in its war in Ukraine, calling their friendship "fiery" and old.',
-             'Kim offered "full support" to Russia over the war in Ukraine.']
-    counts = np.array([len(t.split()) for t in texts])  # as sentence_word_counts gives them
-    assert _words_after_edits(texts, counts, [0], [[0, 1]], neutral_edits=True) == [11]
-    assert _words_after_edits(texts, counts, [0], [[0, 1]], neutral_edits=False) == [17]
+             'Kim offered "full support" to Russia over the war in Ukraine.',
+             "Kim has been accused of supplying weapons to Russia, and Putin is believed to be providing technology."]
+    edited = _after_edits(texts, [0, 2], [[0, 1], [2, 1]], neutral_edits=True)
+    assert [word_count(t) for t in edited] == [11, 9]  # the unshared tail, then the closing guess, cut
+    assert _after_edits(texts, [0, 2], [[0, 1], [2, 1]], neutral_edits=False) == [texts[0], texts[2]]
