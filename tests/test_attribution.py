@@ -142,7 +142,7 @@ def test_the_neutral_stage_cuts_the_guess_and_retrieval_counts_the_report(encode
     # both outlets' sentences guess after the report: the fact is offered as the report it is, not last
     config = with_overrides(RunConfig(), retrieve={"scorer": "lead", "summary_words": 12, "length_ratio": 0,
                                                    "headline": False})
-    other = "The two leaders met in the capital for talks on trade and energy on Tuesday evening."
+    other = "Flooding closed three roads in the northern province of Hamgyong on Tuesday evening."
     chosen = select(make_cluster((text, other), (guess, other)), encoder, config)
     assert chosen.groups[0].representative.text in (text, guess)
 
