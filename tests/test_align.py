@@ -77,6 +77,9 @@ def test_a_rounded_number_states_the_same_quantity_and_an_other_count_does_not()
     assert quantity_conflict(SentenceView.of("killed 100 people"), SentenceView.of("killed 130 people"))
     assert quantity_conflict(SentenceView.of("Server 2000 ships"), SentenceView.of("Server 2004 ships"))
     assert same_quantity("11.92-2.5", "11.92-2.50") and not same_quantity("7-2", "6-3")
+    # digits past what a decimal context holds, and values that are no number: no error, no agreement
+    assert not same_quantity("1234567890123456789012345678901.5", "1234567890123456789012345678901.25")
+    assert not same_quantity("1e+400", "1.5e+400") and not same_quantity("2.6.0", "2.6")
 
 
 def test_align_facts_numbers_documents_by_their_place_in_the_input(encoder):

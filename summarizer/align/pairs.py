@@ -111,7 +111,10 @@ def _rounded_alike(left: str, right: str) -> bool:
     if not (a.is_finite() and b.is_finite()):
         return False
     step = Decimal(1).scaleb(max(_precision(a), _precision(b)))
-    rounded = a.quantize(step, rounding=ROUND_HALF_UP) == b.quantize(step, rounding=ROUND_HALF_UP)
+    try:
+        rounded = a.quantize(step, rounding=ROUND_HALF_UP) == b.quantize(step, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds (an ID, not a quantity)
+        return False
     return rounded and abs(a - b) <= _ROUNDING * max(abs(a), abs(b))
 
 
