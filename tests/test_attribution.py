@@ -123,6 +123,12 @@ def test_a_report_that_closes_with_a_guess_keeps_the_report_and_loses_the_guess(
                  "Kim signed the pact on Wednesday, and Rachel Lee said it could change the region.",
                  "Kim was accused, while Putin is believed to help."):
         assert strip_speculative_clause(text).text == text
+    # a hostile "sentence" of 5,000 clauses: the last few boundaries are read, not every one (25 s before)
+    import time
+
+    started = time.perf_counter()
+    strip_speculative_clause("Kim was accused of things in the capital today" + ", and it could be so" * 5000 + ".")
+    assert time.perf_counter() - started < 3.0
 
 
 def test_the_neutral_stage_cuts_the_guess_and_retrieval_counts_the_report(encoder):
