@@ -30,7 +30,6 @@ from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES
 from summarizer.align.training import context_rows, cross_validated, fit_context, pair_matrix, read_pairs, scores
 from summarizer.config_schema import RunConfig
 from summarizer.embed.encoder import get_encoder
-from summarizer.text import content_stems
 
 log = logging.getLogger("train_pair_model")
 
@@ -67,22 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     # The pair part is fitted on out-of-fold logits: what the cross-encoder says of pairs it never saw.
     out_of_fold = json.loads(Path(args.cross_oof).read_text(encoding="utf-8"))
     by_text = {(p.left, p.right): out_of_fold[p.pair_id] for p in pairs}
-    matrix = pair_matrix(pairs, encoder, lambda texts: np.array([by_text[t] for t in texts]))
-    conflicts = matrix.conflicts
+    features, conflicts = pair_matrix(pairs, encoder, lambda texts: np.array([by_text[t] for t in texts]))
     log.info("features of every pair in %.1f s; %d pairs have a quantity conflict (%d of them judged the same)",
              time.perf_counter() - started, int(conflicts.sum()), int(labels[conflicts].sum()))
     weight = config.retrieve.lexical_weight
-    stems = [(content_stems(p.left), content_stems(p.right)) for p in pairs]
-    overlap = np.array([len(a & b) / np.sqrt(len(a) * len(b)) if a and b else 0.0 for a, b in stems])
-    former = (1 - weight) * matrix.cosines + weight * overlap >= config.retrieve.group_threshold
+    former = (1 - weight) * features[:, 0] + weight * features[:, 1] >= config.retrieve.group_threshold
     log.info("former rule (blended similarity >= %.2f): %s", config.retrieve.group_threshold, _row(scores(former, labels)))
-    probability = cross_validated(matrix.features, conflicts, labels, args.folds, config.seed, args.l2)
+    probability = cross_validated(features, conflicts, labels, args.folds, config.seed, args.l2)
     # As align_facts decides a pair of one-sentence documents: unscored below align.min_similarity.
-    probability[matrix.cosines < config.align.min_similarity] = 0.0
+    probability[features[:, 0] < config.align.min_similarity] = 0.0
     log.info("pair part, %d-fold cross-validated, as align_facts decides two one-sentence documents "
              "(quantity conflicts and cosines below %.2f are different facts): %s", args.folds,
              config.align.min_similarity, _row(scores(probability >= config.align.same_fact_probability, labels)))
-    pair = fit_logistic(matrix.features, labels, PAIR_FEATURES, args.l2)
+    pair = fit_logistic(features, labels, PAIR_FEATURES, args.l2)
     log.info("pair part: %s; bias %.3f", _weights(PAIR_FEATURES, pair.weights), pair.bias)
     clusters = load_devset(args.devset, config)
     cross = load_cross_reader(str(adapter), config.embedding.device).logits
@@ -92,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
              len(rows.labels), len(clusters), int(rows.labels.sum()), _weights(CONTEXT_FEATURES, context.weights),
              context.bias)
     PairModel(pair, context, description=(
-        f"pair part: the cross-encoder's logit calibrated (logistic regression) on the out-of-fold logits "
-        f"of {len(pairs)} MSRP training pairs "
+        f"pair part: logistic regression over PAIR_FEATURES fitted on {len(pairs)} MSRP training pairs "
         f"(Microsoft Research Paraphrase Corpus, research use; {Path(args.data).name}); context part: "
         f"logistic regression over CONTEXT_FEATURES fitted on {len(rows.labels)} pairs of the "
         f"{len(clusters)} hand-labelled clusters of {Path(args.devset).name}; by scripts/train_pair_model.py"

@@ -7,8 +7,8 @@ weapons to Russia" say one thing: that takes attention across the pair, a cross-
 bundled one is the sentence encoder's own weights (all-MiniLM-L6-v2, already installed) with
 low-rank adapters on every linear layer (LoRA, Hu et al. 2021) and a linear head over the mean of
 its token states, fitted on MSRP's training portion by ``scripts/train_cross_encoder.py``: about a
-megabyte beside the package, not a second model. Its logit, calibrated, is the pair model's
-decision for a pair read alone (``pairs.PAIR_FEATURES``).
+megabyte beside the package, not a second model. Its logit is the pair view ``cross`` of the pair
+model (``pairs.PAIR_FEATURES``).
 """
 from __future__ import annotations
 

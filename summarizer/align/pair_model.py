@@ -1,4 +1,4 @@
-"""The "same fact" decision for one pair of sentences: logistic regressions over what a pair shows.
+"""The "same fact" decision for one pair of sentences: logistic regressions over pair views.
 
 ``scripts/train_pair_model.py`` fits the ``pair`` part on MSRP's training portion (news sentence
 pairs from different outlets, judged by people: same meaning or not) and the ``context`` part on the
@@ -44,8 +44,8 @@ class Logistic:
 
 @dataclass(frozen=True)
 class PairModel:
-    """Two decisions of "same fact". ``pair`` reads one pair alone (``PAIR_FEATURES``: the logit of the
-    cross-encoder ``cross_encoder`` names, calibrated on MSRP's human judgements). ``context``
+    """Two decisions of "same fact". ``pair`` reads one pair alone (``PAIR_FEATURES``; fitted on
+    MSRP's human judgements; ``cross_encoder`` names the cross-encoder its last view reads). ``context``
     reads the pair within its story (``CONTEXT_FEATURES``: similarity corrected for hubness, and
     overlap of the words that are rare in the cluster; fitted on the hand-labelled clusters of
     eval/alignment/devset.json), and decides wherever a story gives that context."""
@@ -53,7 +53,7 @@ class PairModel:
     pair: Logistic
     context: Logistic
     description: str = ""
-    #: the cross-encoder adapter whose logit the ``pair`` part reads (``cross.py``): a path, relative to
+    #: the cross-encoder adapter whose logit is the pair view ``cross`` (``cross.py``): a path, relative to
     #: the model file's folder unless absolute
     cross_encoder: str = "pair_cross_msrp.safetensors"
 

@@ -1,25 +1,38 @@
-"""What a "same fact" decision reads of two sentences of different outlets.
+"""What two sentences of different outlets have in common: the views a "same fact" decision reads.
 
-Read alone (two one-sentence documents, MSRP's setting), a pair is decided by a cross-encoder that
-reads both sentences at once (``cross.py``; its logit, calibrated by the pair model's ``pair``
-part). Eleven lexical views (n-gram F1, longest common subsequence, content-stem overlap and
-containment, length ratio, number and name agreement, the embedding cosine; Madnani et al. 2012's
-recipe for MSRP) were read beside it until 2026-12-07: with the cross-encoder reading both orders
-they added nothing (MSRP train, 10-fold: 0.799 / 0.851 accuracy / F1 with them, 0.803 / 0.854
-without), so the decision is the cross-encoder's alone. Within a story the pair is read in context
-(``CONTEXT_FEATURES``). A conflict of quantities (the same unit with other numbers: "7 to 2"
-against "6 to 3", "240 million" against "2.4 billion") is decisive by itself (``quantity_conflict``),
-whatever the words share; a number one outlet rounds is the same quantity (``same_quantity``).
+Paraphrase decisions on news pairs are made best by a small classifier over several views of the
+pair, not by one similarity (Madnani et al. 2012 on MSRP): the embedding cosine, word and n-gram
+overlap as machine-translation metrics measure it, the longest common subsequence, the length
+ratio, and agreement of the numbers and names the two sentences carry. Every view is symmetric, so
+the decision does not depend on which outlet comes first. A conflict of quantities (the same unit
+with other numbers: "7 to 2" against "6 to 3", "240 million" against "2.4 billion") is decisive
+by itself (``quantity_conflict``), whatever the words share.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from difflib import SequenceMatcher
 
-from summarizer.text import content_stems, normalize_number, stem, words
+import numpy as np
+
+from summarizer.text import STOPWORDS, content_stems, normalize_number, stem, words
 
 PAIR_FEATURES = (
-    "cross",  # the cross-encoder's logit, both reading orders averaged (``cross.CrossReader.logits``)
+    "cosine",  # sentence-embedding cosine
+    "stems",  # set cosine of content-word stems
+    "unigram_f1",  # F1 of lower-cased word overlap (BLEU-style clipped counts)
+    "bigram_f1",
+    "trigram_f1",
+    "subsequence",  # longest common word subsequence / mean length (TER-like edit view)
+    "length_ratio",  # shorter / longer, in words
+    "coverage_min",  # the smaller share of one sentence's content stems found in the other
+    "unmatched",  # content stems only one of them has, log(1 + count), the larger side
+    "numbers_differ",  # both carry numbers and share none
+    "names_differ",  # share of the pair's names that only one of them has
+    "cross",  # the cross-encoder's logit, both orders averaged (cross.py; scoring.pair_table adds it to the views)
 )
 
 #: what the context part of the pair model reads (``scoring.pair_table``)
@@ -33,13 +46,39 @@ CONTEXT_FEATURES = (
 class SentenceView:
     """One sentence, prepared once for every pair it takes part in."""
 
-    stems: frozenset[str]  # content-word stems
+    tokens: tuple[str, ...]  # lower-cased words
+    stems: frozenset[str]
+    numbers: frozenset[str]
     units: dict  # unit word -> set of numbers with it ("year": {"24"})
+    names: frozenset[str]  # capitalised words that are no sentence opener and no stopword, stemmed
+    grams: tuple[Counter, ...] = ()  # word 1-, 2- and 3-gram counts, counted once for all its pairs
 
     @classmethod
     def of(cls, text: str) -> SentenceView:
-        return cls(content_stems(text), _numbers_by_unit(tuple(t.lower() for t in words(text))))
+        tokens = words(text)
+        lowered = tuple(t.lower() for t in tokens)
+        numbers = {normalize_number(t) for t in tokens} - {None}
+        grams = tuple(Counter(zip(*(lowered[i:] for i in range(n)))) for n in (1, 2, 3))
+        return cls(lowered, content_stems(text), frozenset(n for n in numbers if n[:1].isdigit()),
+                   _numbers_by_unit(lowered), _names(tokens), grams)
 
+
+def _names(tokens: list[str]) -> frozenset[str]:
+    """Names: capitalised tokens, the first word of the sentence only when it is not a common word."""
+    found = set()
+    for position, token in enumerate(tokens):
+        if not token[:1].isupper() or token.lower() in STOPWORDS or normalize_number(token):
+            continue
+        if position == 0 and token.lower() in _COMMON_OPENERS:
+            continue
+        found.add(stem(re.split(r"[-'’]", token)[0]))
+    return frozenset(found)
+
+
+# Capitalised only because they open a sentence.
+_COMMON_OPENERS = frozenset("""during following after before since while when although though however but and
+yet also still even many some most several both each other details observers analysts experts officials
+despite amid as in on at for with from into over under according""".split())
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SKIPPED_AFTER_NUMBER = frozenset({"to", "of", "and", "or", "per", "more", "than", "a", "an", "the", "new"})
@@ -126,3 +165,43 @@ def _precision(value: Decimal) -> int:
         return exponent
     zeros = int(value.normalize().as_tuple().exponent)
     return zeros if zeros >= 2 else 0
+
+
+def _ngram_f1(a: Counter, b: Counter) -> float:
+    if not a or not b:
+        return 0.0
+    shared = sum((a & b).values())
+    if not shared:
+        return 0.0
+    precision, recall = shared / sum(a.values()), shared / sum(b.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _set_cosine(left: frozenset, right: frozenset) -> float:
+    return len(left & right) / float(np.sqrt(len(left) * len(right))) if left and right else 0.0
+
+
+def _coverage(part: frozenset, whole: frozenset) -> float:
+    return len(part & whole) / len(part) if part else 1.0
+
+
+def pair_features(cosine: float, left: SentenceView, right: SentenceView) -> np.ndarray:
+    """The ``PAIR_FEATURES`` of one pair but the last (``cross``), given its embedding cosine."""
+    matcher = SequenceMatcher(None, left.tokens, right.tokens, autojunk=False)
+    common = sum(block.size for block in matcher.get_matching_blocks())
+    mean_length = (len(left.tokens) + len(right.tokens)) / 2 or 1.0
+    shorter, longer = sorted((len(left.tokens), len(right.tokens)))
+    names = left.names | right.names
+    return np.array([
+        cosine,
+        _set_cosine(left.stems, right.stems),
+        _ngram_f1(left.grams[0], right.grams[0]),
+        _ngram_f1(left.grams[1], right.grams[1]),
+        _ngram_f1(left.grams[2], right.grams[2]),
+        common / mean_length,
+        shorter / longer if longer else 0.0,
+        min(_coverage(left.stems, right.stems), _coverage(right.stems, left.stems)),
+        float(np.log1p(max(len(left.stems - right.stems), len(right.stems - left.stems)))),
+        float(bool(left.numbers) and bool(right.numbers) and not (left.numbers & right.numbers)),
+        len(left.names ^ right.names) / len(names) if names else 0.0,
+    ], dtype=np.float64)

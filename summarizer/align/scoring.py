@@ -7,11 +7,11 @@ every sentence of one story is close to every other in embedding space, so the c
 for how close each sentence is to everything (CSLS, Conneau et al. 2018: a generic sentence, near
 every fact, loses its edge), and shared words count by their rarity in the cluster ("Putin" and
 "pact" are in every sentence; "Aurus" is one fact's). Where no story gives that context (two
-one-sentence documents) the pair is read alone by the cross-encoder (``pairs.PAIR_FEATURES``, what
-MSRP's annotators judged). The pair part added nothing in context (held out on the dev set: log
-loss 0.142 without it, 0.144 with the lexical views' log-odds, 0.147 with the cross-encoder's), so
-the cross-encoder runs only on pairs out of context: on a story, never. A pair whose quantities
-conflict is 0 whatever its words share.
+one-sentence documents) the pair is read alone (``pairs.PAIR_FEATURES``, what MSRP's annotators
+judged, the cross-encoder's reading among them). The pair part added nothing in context (held out
+on the dev set: log loss 0.142 without it, 0.144 with the 11 views' log-odds, 0.147 with the
+cross-encoder's), so the cross-encoder runs only on pairs out of context: on a story, never. A pair
+whose quantities conflict is 0 whatever its words share.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.align.pair_model import PairModel
-from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, quantity_conflict
+from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, pair_features, quantity_conflict
 
 #: rows of the cosine matrix computed at once (memory grows with this × sentences, not sentences²)
 BLOCK_ROWS = 1024
@@ -101,7 +101,7 @@ CrossScores = Callable[[Sequence[tuple[str, str]]], np.ndarray]
 
 def pair_table(texts: Sequence[str], vectors: np.ndarray, documents: np.ndarray, min_similarity: float,
                cross: CrossScores) -> PairTable:
-    """Every candidate pair's views in context, and out of context the cross-encoder's reading."""
+    """Every candidate pair's views, alone (the last, ``cross``, read by the cross-encoder) and in context."""
     text_ids: dict[str, int] = {}
     copy_of = np.array([text_ids.setdefault(" ".join(t.lower().split()), len(text_ids)) for t in texts], dtype=int)
     candidates, nearest, crowded = candidate_pairs(vectors, documents, min_similarity, copy_of)
@@ -129,7 +129,8 @@ def pair_table(texts: Sequence[str], vectors: np.ndarray, documents: np.ndarray,
     in_context = np.array(in_context, dtype=bool)
     alone = [k for k, within in zip(keys, in_context) if not within]
     logits = cross([(texts[i], texts[j]) for i, j in alone]) if alone else np.zeros(0)
-    pair = np.asarray(logits, dtype=np.float64).reshape(len(alone), len(PAIR_FEATURES))
+    pair = np.array([(*pair_features(candidates[k], views[k[0]], views[k[1]]), z) for k, z in zip(alone, logits)]
+                    ).reshape(len(alone), len(PAIR_FEATURES))
     conflict = np.array([quantity_conflict(views[i], views[j]) for i, j in keys], dtype=bool)
     return PairTable(keys, context, in_context, pair, conflict, crowded, copies)
 

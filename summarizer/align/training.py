@@ -1,7 +1,7 @@
 """Fitting and measuring the pair model on human-judged sentence pairs (MSRP's JSON Lines).
 
-``scripts/train_pair_model.py`` is the launcher; ``eval/msrp_align_facts.py`` reuses ``read_pairs``
-and ``scores``.
+``scripts/train_pair_model.py`` is the launcher; the evaluation of alignment (``eval/alignment.py``)
+reuses ``read_pairs`` and ``pair_matrix``.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import numpy as np
 
 from summarizer.align.devset import LabelledCluster
 from summarizer.align.pair_model import Logistic, fit_logistic
-from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, quantity_conflict
+from summarizer.align.pairs import CONTEXT_FEATURES, PAIR_FEATURES, SentenceView, pair_features, quantity_conflict
 from summarizer.align.scoring import CrossScores, pair_table
 from summarizer.embed.similarity import Encoder
 
@@ -59,27 +59,17 @@ def read_pairs(path: str | Path) -> list[LabelledPair]:
     return pairs
 
 
-@dataclass(frozen=True)
-class PairMatrix:
-    """Labelled pairs as the pair part reads them (rows × ``PAIR_FEATURES``), with what
-    ``align_facts`` decides before it: whether their quantities conflict, and their embedding cosine
-    (pairs below ``align.min_similarity`` are never scored)."""
-
-    features: np.ndarray
-    conflicts: np.ndarray
-    cosines: np.ndarray
-
-
-def pair_matrix(pairs: list[LabelledPair], encoder: Encoder, cross: CrossScores) -> PairMatrix:
-    """Every pair's ``PairMatrix`` row; ``cross`` reads them (the fitted cross-encoder, or each pair's
-    out-of-fold logit when fitting on them)."""
+def pair_matrix(pairs: list[LabelledPair], encoder: Encoder, cross: CrossScores) -> tuple[np.ndarray, np.ndarray]:
+    """``PAIR_FEATURES`` of every pair (rows) and whether its quantities conflict; ``cross`` gives the
+    last column (the fitted cross-encoder, or each pair's out-of-fold logit when fitting on them)."""
     left = encoder.encode([p.left for p in pairs])
     right = encoder.encode([p.right for p in pairs])
-    logits = np.asarray(cross([(p.left, p.right) for p in pairs]), dtype=np.float64)
-    conflicts = np.array([quantity_conflict(SentenceView.of(p.left), SentenceView.of(p.right)) for p in pairs],
-                         dtype=bool)
-    return PairMatrix(logits.reshape(len(pairs), len(PAIR_FEATURES)), conflicts,
-                      np.einsum("ij,ij->i", left, right))
+    cosines = np.einsum("ij,ij->i", left, right)
+    views = [(SentenceView.of(p.left), SentenceView.of(p.right)) for p in pairs]
+    logits = cross([(p.left, p.right) for p in pairs])
+    features = np.array([(*pair_features(float(c), a, b), z) for c, (a, b), z in zip(cosines, views, logits)])
+    conflicts = np.array([quantity_conflict(a, b) for a, b in views])
+    return features, conflicts
 
 
 def folds(count: int, k: int, seed: int) -> list[np.ndarray]:
