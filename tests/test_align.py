@@ -88,6 +88,10 @@ def test_a_rounded_number_states_the_same_quantity_and_an_other_count_does_not()
     assert quantity_conflict(SentenceView.of("a profit of $1.70 a share"), SentenceView.of("a profit of $1.69 a share"))
     assert quantity_conflict(SentenceView.of("killed 100 people"), SentenceView.of("killed 130 people"))
     assert quantity_conflict(SentenceView.of("Server 2000 ships"), SentenceView.of("Server 2004 ships"))
+    # "2,000" is a count (rounded like any other), not the year 2000
+    assert not quantity_conflict(SentenceView.of("more than 2,000 insurgents were involved"),
+                                 SentenceView.of("more than 2,010 insurgents were involved"))
+    assert SentenceView.of("about 2,000 insurgents").units == {"insurg": {"2000"}}
     assert same_quantity("11.92-2.5", "11.92-2.50") and not same_quantity("7-2", "6-3")
     # digits past what a decimal context holds, and values that are no number: no error, no agreement
     assert not same_quantity("1234567890123456789012345678901.5", "1234567890123456789012345678901.25")

@@ -86,7 +86,7 @@ _SKIPPED_AFTER_NUMBER = frozenset({"to", "of", "and", "or", "per", "more", "than
 
 def _numbers_by_unit(tokens: tuple[str, ...]) -> dict:
     """Each number's unit: the first word after it that is no glue word ("24 years" → year).
-    Four-digit numbers from 1800 to 2100 are years; a number followed by another ("7 to 2") is
+    Four-digit numbers from 1800 to 2100 printed without a comma are years; a number followed by another ("7 to 2") is
     one score ("7-2")."""
     found: dict[str, set[str]] = {}
     position = 0
@@ -95,7 +95,8 @@ def _numbers_by_unit(tokens: tuple[str, ...]) -> dict:
         position += 1
         if not number or not number[:1].isdigit():
             continue
-        if len(number) == 4 and number.isdigit() and 1800 <= int(number) <= 2100:
+        # "2,000" is a count: a year is printed without a thousands separator
+        if len(number) == 4 and number.isdigit() and 1800 <= int(number) <= 2100 and "," not in tokens[position - 1]:
             found.setdefault("<year>", set()).add(number)
             continue
         if position < len(tokens) and tokens[position] in _SCALE:
