@@ -28,7 +28,8 @@ from summarizer.evaluation.ranking import roc_auc
 from summarizer.ingest import iter_items
 from summarizer.registries import CONSISTENCY
 from summarizer.segment import segment_cluster
-from summarizer.text import content_stems, has_open_quotation, leans_on_previous, word_count
+from summarizer.segment.quotes import has_open_quotation
+from summarizer.text import content_stems, leans_on_previous, word_count
 
 
 def test_set(path: str, config, per_cluster: int, seed: int, limit: int | None) -> list[dict]:

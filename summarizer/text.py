@@ -117,11 +117,6 @@ def is_question(text: str) -> bool:
     return text.rstrip().rstrip(".\"'”’").endswith("?")
 
 
-def has_open_quotation(text: str) -> bool:
-    """An odd number of (straight) double quotes: a quotation missing a mark, as in a sentence cut out of one."""
-    return text.count('"') % 2 == 1
-
-
 def _split_token(token: str) -> list[str]:
     """'Jong-un' → ['jong', 'un']; "Putin's" and "Putin’s" → ['putin']; 'U.S.' → ['us']; '188,000' → ['188000']."""
     token = token.lower().replace("’", "'").removesuffix("'s")

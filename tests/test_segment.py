@@ -89,3 +89,11 @@ def test_long_paragraphs_are_cut_where_a_search_of_the_whole_prefix_would_cut_th
         assert _pieces(paragraph, limit) == whole_prefix(paragraph, limit)
 
     check()
+
+
+def test_a_closing_single_mark_that_ends_a_paragraph_stays_with_its_sentence():
+    """pysbd drops the closing mark of a single-quoted quotation at a paragraph's end; the sentence
+    keeps it, or it reads as a quotation that never closes (British papers quote with single marks)."""
+    _assert_split("He told her: 'I love you, mum.'\nNext.", ["He told her: 'I love you, mum.'", "Next."])
+    _assert_split('He told her: "I love you, mum."', ['He told her: "I love you, mum."'])
+    _assert_split("The players' union met the Joneses'", ["The players' union met the Joneses'"])

@@ -6,7 +6,8 @@ import re
 import torch
 from transformers import LogitsProcessor, StoppingCriteria
 
-from summarizer.text import has_open_quotation, word_count
+from summarizer.segment.quotes import has_open_quotation
+from summarizer.text import word_count
 
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s|\n")
 # A period right after a lower-case word or a number ends the sentence without waiting for the next token

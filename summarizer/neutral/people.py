@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from summarizer.text import has_open_quotation
+from summarizer.segment.quotes import has_open_quotation
 from summarizer.types import SegmentedCluster, Selection, SummarySentence, SupportCheck
 from summarizer.verify import FaithfulnessGuard, SourceIndex
 from summarizer.verify.syntax import load_spacy

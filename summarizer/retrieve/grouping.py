@@ -8,7 +8,8 @@ from summarizer.neutral.hedges import speculative
 from summarizer.neutral.lexicon import Lexicon
 from summarizer.neutral.wording import strip_speculative_clause
 from summarizer.retrieve.pairwise import PairwiseSimilarity
-from summarizer.text import has_open_quotation, is_question, leans_on_previous, word_count
+from summarizer.segment.quotes import has_open_quotation, has_quotation
+from summarizer.text import is_question, leans_on_previous, word_count
 from summarizer.types import SegmentedCluster
 
 _ATTRIBUTION = ("said", "says", "told", "according", "stated", "added", "declared", "noted",
@@ -18,7 +19,7 @@ _ATTRIBUTION = ("said", "says", "told", "according", "stated", "added", "declare
 
 def unattributed_quote(text: str) -> bool:
     """A quotation with no speaker: the reader cannot tell whose claim it is."""
-    if text.count('"') < 2:
+    if not has_quotation(text):
         return False
     lowered = text.lower()
     return not any(word in lowered for word in _ATTRIBUTION)

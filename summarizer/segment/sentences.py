@@ -143,6 +143,8 @@ def _split_long(sentence: str, start: int, max_words: int) -> list[tuple[str, tu
 # No sentence begins with these: a piece that does continues the one before, cut after a "?" or
 # "!" inside a title or a quotation ("What's the Matter with Kansas?, and …").
 _CONTINUES = frozenset(",;:)]}")
+_CLOSING_MARKS = frozenset("'\"")
+_MARKED = frozenset(".!?,'\"")
 
 
 def split_sentences(text: str, language: str = "en", max_words: int = 120) -> list[tuple[str, tuple[int, int]]]:
@@ -167,6 +169,10 @@ def split_sentences(text: str, language: str = "en", max_words: int = 120) -> li
                 if start < 0:  # pysbd altered the text after all; fall back to the cursor
                     start = cursor
                 end = start + len(sentence)
+                # pysbd leaves out a closing single mark that ends a paragraph ("… love you, mum.'")
+                rest = paragraph[end:].rstrip()
+                if rest and paragraph[end - 1] in _MARKED and set(rest) <= _CLOSING_MARKS:
+                    end += len(rest)
                 cursor = end
                 if spans and sentence[0] in _CONTINUES:
                     spans[-1][1] = end  # "… What's the Matter with Kansas?, and the second …": one sentence

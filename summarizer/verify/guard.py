@@ -18,7 +18,8 @@ import numpy as np
 
 from summarizer.config_schema import GuardConfig
 from summarizer.embed.similarity import Similarity
-from summarizer.text import (NEGATIONS, checkable_terms, content_stems, has_open_quotation, normalize, quantities,
+from summarizer.segment.quotes import has_open_quotation
+from summarizer.text import (NEGATIONS, checkable_terms, content_stems, normalize, quantities,
                              term_forms, term_is_supported, word_count, words)
 from summarizer.types import Cluster, EmbeddedCluster, Sentence, SupportCheck
 from summarizer.verify.structure import contradictions
