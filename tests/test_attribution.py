@@ -123,6 +123,11 @@ def test_a_report_that_closes_with_a_guess_keeps_the_report_and_loses_the_guess(
                  "Kim signed the pact on Wednesday, and Rachel Lee said it could change the region.",
                  "Kim was accused, while Putin is believed to help."):
         assert strip_speculative_clause(text).text == text
+    # inside a quotation, in either house style: the speaker's words, never cut open
+    for mark in ("'", '"'):
+        quoted = (f"{mark}We have to think of ourselves as the bad guys, and it is still a controversial thing to "
+                  f"suggest otherwise.{mark}")
+        assert strip_speculative_clause(quoted).text == quoted
     # a hostile "sentence" of 5,000 clauses: the last few boundaries are read, not every one (25 s before)
     import time
 

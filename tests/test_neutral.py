@@ -92,6 +92,10 @@ def test_a_closing_clause_only_one_outlet_adds_is_dropped():
     feet = "The agency on Friday is updating its distancing guidelines for children in schools from 6 feet to 3 feet."
     assert strip_unshared_tail(spaced, [spaced, feet]).text == spaced
     assert strip_unshared_tail(said, [said, other]).text == said
+    # a clause inside a quotation is the speaker's: cutting it would misquote
+    quoted = ("'Kim pledged full support and solidarity for Russia's actions in Ukraine, calling the two "
+              "countries' friendship fiery and closer than in Soviet times.'")
+    assert strip_unshared_tail(quoted, [quoted, other]).text == quoted
 
 
 def test_the_article_follows_the_sound_of_the_word_after_a_deletion():

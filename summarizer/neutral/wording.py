@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from summarizer.neutral.articles import indefinite_article
 from summarizer.neutral.hedges import speculative
 from summarizer.neutral.lexicon import Lexicon
+from summarizer.segment.quotes import has_open_quotation
 from summarizer.text import DATE_WORDS, content_stems, normalize_number, words
 from summarizer.types import Cluster, Headline, SummarySentence
 
@@ -135,8 +136,8 @@ def strip_unshared_tail(text: str, cited: list[str]) -> NeutralEdit:
     outlet's sentence states the fact, and only if eight words or more remain. Retrieval counts a
     fact's words after this edit, so the words it frees go to another fact."""
     match = _PARTICIPLE_TAIL.search(text)
-    if not match or len(words(text[:match.start()])) < 8:
-        return NeutralEdit(text, ())
+    if not match or len(words(text[:match.start()])) < 8 or has_open_quotation(text[:match.start()]):
+        return NeutralEdit(text, ())  # too little would remain, or the tail is inside someone's quoted words
     tail, tail_stems = match.group(1), content_stems(match.group(1))
     others = [t for t in cited if tail not in t]  # the sentences that did not write the tail
     shared = set().union(*(content_stems(t) for t in others)) & tail_stems if others else tail_stems
@@ -168,6 +169,8 @@ def strip_speculative_clause(text: str) -> NeutralEdit:
     for boundary in reversed(list(_CLOSING_CLAUSE.finditer(text))[-_LAST_BOUNDARIES:]):
         head, tail = text[:boundary.start()].rstrip(), text[boundary.end():]
         if len(words(head)) < _MIN_HEAD_WORDS or speculative(head) or not speculative(tail):
+            continue
+        if has_open_quotation(head):  # inside a quotation: the speaker's words, attributed, never cut
             continue
         return NeutralEdit(head + ".", (text[boundary.start():].strip(" ,;."),))
     return NeutralEdit(text, ())
