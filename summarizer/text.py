@@ -272,10 +272,15 @@ _REFERS_BACK_EARLY = re.compile(r"^(?:\S+\s+){1,6}?(?:these|those)\s+(?!days\b)[
                                 r"|^(?:\S+\s+){0,6}?(?:has|have|had) since\b|^Since then\b")
 
 
+# "it's the manager who gets the stick.": a piece that opens in lower case continues a sentence cut
+# before it ("iPhone", "eBay": a name with a capital inside is no piece)
+_PIECE = re.compile(r"^[\"'(\[]?[a-z](?![a-z]*[A-Z])")
+
+
 def leans_on_previous(text: str) -> bool:
     """A sentence whose opening points back at what came before it in its article ("He said", "But
-    it has not worked out", "The two leaders met", "Kim echoed these sentiments"): out of that
-    context the reader cannot tell who or what, so it is never chosen alone (the first sentence of
-    an article excepted)."""
+    it has not worked out", "The two leaders met", "Kim echoed these sentiments"), or continues it
+    (it opens in lower case): out of that context the reader cannot tell who or what, so it is never
+    chosen alone (the first sentence of an article excepted)."""
     text = text.lstrip()
-    return bool(_LEANS_ON_PREVIOUS.match(text) or _REFERS_BACK_EARLY.match(text))
+    return bool(_LEANS_ON_PREVIOUS.match(text) or _REFERS_BACK_EARLY.match(text) or _PIECE.match(text))

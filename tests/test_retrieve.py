@@ -136,6 +136,9 @@ def test_leans_on_previous():
     # a comparison with a group the article named before
     assert leans_on_previous("Many more had been too young to vote.") and leans_on_previous("Others stayed home.")
     assert not leans_on_previous("Many voters stayed home.") and not leans_on_previous("Otherside Inc. filed suit.")
+    # a piece that opens in lower case continues a sentence cut before it; a name with an inner capital does not
+    assert leans_on_previous("it's the manager who gets the stick.") and leans_on_previous("'and then it rained.")
+    assert not leans_on_previous("iPhone sales rose in March.") and not leans_on_previous("eBay said it would appeal.")
 
 
 @pytest.mark.parametrize("flawed", [

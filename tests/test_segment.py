@@ -97,3 +97,20 @@ def test_a_closing_single_mark_that_ends_a_paragraph_stays_with_its_sentence():
     _assert_split("He told her: 'I love you, mum.'\nNext.", ["He told her: 'I love you, mum.'", "Next."])
     _assert_split('He told her: "I love you, mum."', ['He told her: "I love you, mum."'])
     _assert_split("The players' union met the Joneses'", ["The players' union met the Joneses'"])
+
+
+def test_an_over_long_sentence_is_cut_at_a_sentence_end_before_a_comma():
+    """pysbd joins a single-quoted quotation that runs over several sentences into one "sentence" (the
+    Daily Mail's style); cut to length, it breaks at a sentence end near the limit ("stick." / "'I've"),
+    not at a comma, which left the piece "it's the manager who gets the stick. 'I've got …"."""
+    text = ("If they perform, you get a better reputation as a manager and that has been the case here with a "
+            "great response from them. 'That's how football works. If they play well, your stock rises. Equally, "
+            "if they don't play well, it's the manager who gets the stick. 'I've got broad shoulders and I know "
+            "what to expect but I can't praise the players highly enough. They have worked so hard and they have "
+            "taken on board everything I have tried to tell them.' Ex-Killie player Locke was crestfallen.")
+    pieces = split_sentences(text, max_words=40)
+    assert all(text[a:b] == piece for piece, (a, b) in pieces)
+    assert [piece.split()[-1] for piece, _ in pieces] == ["them.", "stick.", "them.'", "crestfallen."]
+    # no sentence end near the limit: a clause boundary, never after an abbreviation ("Mr." / "Kim")
+    listing = ", ".join(["Mr. Kim met the mayor of the city"] * 12) + "."
+    assert all(not piece.startswith("Kim") for piece, _ in split_sentences(listing, max_words=20))

@@ -115,12 +115,23 @@ def _pieces(paragraph: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str
 
 
 _TOKEN = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+_SENTENCE_START = re.compile(r"^[\"'(\[]?[A-Z0-9]")
+
+
+def _ends_sentence(token: str, following: str) -> bool:
+    """``token`` ends a sentence and ``following`` starts the next ("works." "If"; not "Mr." "Kim")."""
+    return bool(_SENTENCE_END.search(token) and _SENTENCE_START.match(following)
+                and not _ABBREVIATION_BEFORE.search(token.rstrip("\"')]")))
+
+
 _CLAUSE_END = re.compile(r"[,;:)\]]$|^[-–—]$")
 
 
 def _split_long(sentence: str, start: int, max_words: int) -> list[tuple[str, tuple[int, int]]]:
     """Cut an over-long "sentence" (a list, a transcript, text without punctuation) into pieces
-    of at most ``max_words`` words, at a clause boundary where one is near the limit."""
+    of at most ``max_words`` words, at a sentence end or else a clause boundary where one is near
+    the limit."""
     tokens = list(_TOKEN.finditer(sentence))
     if len(tokens) <= max_words:
         return [(sentence, (start, start + len(sentence)))]
@@ -129,11 +140,14 @@ def _split_long(sentence: str, start: int, max_words: int) -> list[tuple[str, tu
     while first < len(tokens):
         last = min(first + max_words, len(tokens)) - 1
         if last < len(tokens) - 1:
-            # Prefer the latest clause boundary in the last two thirds of the piece.
-            for k in range(last, first + max_words // 3, -1):
-                if _CLAUSE_END.search(tokens[k].group(0)):
-                    last = k
-                    break
+            # Prefer the latest sentence end in the last two thirds of the piece (pysbd joins the
+            # sentences of a quotation that runs over several: "'That's how football works. …"),
+            # then the latest clause boundary.
+            window = range(last, first + max_words // 3, -1)
+            ends = (k for k in window if _ends_sentence(tokens[k].group(0), tokens[k + 1].group(0)))
+            clauses = (k for k in window if _CLAUSE_END.search(tokens[k].group(0)))
+            found = next(ends, None)
+            last = found if found is not None else next(clauses, last)
         begin, end = tokens[first].start(), tokens[last].end()
         pieces.append((sentence[begin:end], (start + begin, start + end)))
         first = last + 1
