@@ -118,12 +118,13 @@ def is_question(text: str) -> bool:
 
 
 def _split_token(token: str) -> list[str]:
-    """'Jong-un' → ['jong', 'un']; "Putin's" and "Putin’s" → ['putin']; 'U.S.' → ['us']; '188,000' → ['188000']."""
+    """'Jong-un' → ['jong', 'un']; "Putin's" and "Putin’s" → ['putin']; 'U.S.' → ['us']; '188,000' → ['188000'];
+    '1.5' → ['1.5'] (not '15': "$15 billion" is no form of "$1.5 billion")."""
     token = token.lower().replace("’", "'").removesuffix("'s")
+    if re.fullmatch(r"\d[\d,]*(?:\.\d+)*", token):
+        return [token.replace(",", "")]
     if re.fullmatch(r"(?:\w\.)+\w?", token):
         return [token.replace(".", "")]
-    if token[:1].isdigit() and "," in token:
-        return [token.replace(",", "")]
     return [p for p in re.split(r"[-'.]", token) if p]
 
 

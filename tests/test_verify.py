@@ -119,6 +119,19 @@ def test_a_half_quotation_is_unsupported(encoder):
                            ['"We will not stand by. Biden said he would raise the matter in Geneva.'])
     assert not half.check.supported and "quotation opens or closes" in half.check.reason
 
+def test_a_decimal_is_no_form_of_its_digits_run_together(encoder):
+    """A decimal is one number, not its digits run together: "$1.5 billion" gave the term form "15",
+    which every check of shared terms read as the source stating 15 (the guard's quantity and
+    contradiction checks reject the sentence as well)."""
+    from summarizer.text import term_forms
+
+    assert "15" not in term_forms("The bridge will cost $1.5 billion.") and "1.5" in term_forms("cost $1.5 billion")
+    tenfold, = _check_against(encoder, [("The bridge will cost $1.5 billion, the council of Port Vale said.",),
+                                        ("Port Vale's council put the bridge's cost at $1.5 billion.",)],
+                              ["The bridge will cost $15 billion, the council of Port Vale said."])
+    assert not tenfold.check.supported and "15" in tenfold.check.unsupported_terms
+
+
 def _check_against(encoder, documents, candidates):
     """Guard verdicts for ``candidates`` against a cluster of one-sentence-list ``documents``."""
     from helpers import make_cluster
