@@ -168,9 +168,8 @@ def strip_speculative_clause(text: str) -> NeutralEdit:
         return NeutralEdit(text, ())
     for boundary in reversed(list(_CLOSING_CLAUSE.finditer(text))[-_LAST_BOUNDARIES:]):
         head, tail = text[:boundary.start()].rstrip(), text[boundary.end():]
-        if len(words(head)) < _MIN_HEAD_WORDS or speculative(head) or not speculative(tail):
-            continue
-        if has_open_quotation(head):  # inside a quotation: the speaker's words, attributed, never cut
+        # a cut inside a quotation would cut the speaker's words, which are attributed
+        if len(words(head)) < _MIN_HEAD_WORDS or speculative(head) or not speculative(tail) or has_open_quotation(head):
             continue
         return NeutralEdit(head + ".", (text[boundary.start():].strip(" ,;."),))
     return NeutralEdit(text, ())

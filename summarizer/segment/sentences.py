@@ -115,14 +115,14 @@ def _pieces(paragraph: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str
 
 
 _TOKEN = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
-_SENTENCE_START = re.compile(r"^[\"'(\[]?[A-Z0-9]")
 
 
 def _ends_sentence(token: str, following: str) -> bool:
-    """``token`` ends a sentence and ``following`` starts the next ("works." "If"; not "Mr." "Kim")."""
-    return bool(_SENTENCE_END.search(token) and _SENTENCE_START.match(following)
-                and not _ABBREVIATION_BEFORE.search(token.rstrip("\"')]")))
+    """``token`` ends a sentence and ``following`` starts the next ("works." "If"; not "Mr." "Kim"):
+    the sentence end ``_pieces`` cuts at."""
+    period = len(token.rstrip("\"')]")) - 1
+    return (period >= 0 and _PIECE_END.match(f"{token} {following}", period) is not None
+            and not _ABBREVIATION_BEFORE.search(token, 0, period + 1))
 
 
 _CLAUSE_END = re.compile(r"[,;:)\]]$|^[-–—]$")
